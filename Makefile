@@ -1,0 +1,31 @@
+# Kinerja: `make run` (system with demo data on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: install run test test-pg bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the system on an embedded SQLite database with demo data.
+run: install
+	$(BIN)/kinerja db upgrade
+	$(BIN)/kinerja demo
+	$(BIN)/kinerja worker & trap 'kill %1' EXIT; $(BIN)/kinerja run --host 127.0.0.1 --port $${PORT:-5000}
+
+## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/pytest -q -n 2
+
+bench: install
+	$(BIN)/python -m bench.engine
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

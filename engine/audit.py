@@ -1,0 +1,207 @@
+"""The audit trail: insert-only, hash-chained events, one chain per instance plus a global chain."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from .clock import clock
+from .models import AuditChainHead, AuditEvent, Instance
+
+GLOBAL_CHAIN = "global"
+GENESIS = "0" * 64
+
+
+def chain_of(instance_id: int | None) -> str:
+    """Return the chain name events of this instance (or of none) belong to."""
+    return GLOBAL_CHAIN if instance_id is None else f"instance:{instance_id}"
+
+
+def canonical(value: Any) -> str:
+    """Return the canonical JSON text that is hashed (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def json_safe(value: Any) -> Any:
+    """Return value as plain JSON data (dates and other objects become text)."""
+    return json.loads(canonical(value))
+
+
+@dataclass
+class Pending:
+    """An event waiting to be appended to its chain."""
+
+    event_type: str
+    actor: str
+    instance_id: int | None = None
+    human_task_id: int | None = None
+    data: dict[str, Any] | None = None
+    occurred_at: datetime | None = None
+
+
+def _body(chain: str, seq: int, event_type: str, actor: str, occurred_at: datetime,
+          instance_id: int | None, human_task_id: int | None, data_text: str) -> str:
+    return canonical({
+        "chain": chain, "seq": seq, "event_type": event_type, "actor": actor,
+        "occurred_at": _utc_text(occurred_at), "instance_id": instance_id,
+        "human_task_id": human_task_id, "data": data_text,
+    })
+
+
+def _digest(prev_hash: str, body: str) -> str:
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, event_type: str, actor: str, *, instance_id: int | None = None,
+           human_task_id: int | None = None, data: dict[str, Any] | None = None) -> None:
+    """Append one event to its chain in the caller's transaction."""
+    record_many(session, [Pending(event_type, actor, instance_id, human_task_id, data)])
+
+
+def record_many(session: Session, events: Iterable[Pending]) -> None:
+    """Append events, grouped per chain, with one head read and one head write per chain."""
+    by_chain: dict[str, list[Pending]] = {}
+    for event in events:
+        by_chain.setdefault(chain_of(event.instance_id), []).append(event)
+    now = clock.now()
+    for chain, pending in by_chain.items():
+        head = session.execute(
+            select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.chain == chain)
+            .with_for_update()).first()
+        seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        rows = []
+        for event in pending:
+            seq += 1
+            occurred_at = event.occurred_at or now
+            data_text = canonical(event.data or {})
+            body = _body(chain, seq, event.event_type, event.actor, occurred_at, event.instance_id,
+                         event.human_task_id, data_text)
+            digest = _digest(prev, body)
+            rows.append({"chain": chain, "seq": seq, "event_type": event.event_type, "actor": event.actor,
+                         "occurred_at": occurred_at, "instance_id": event.instance_id,
+                         "human_task_id": event.human_task_id, "data": data_text,
+                         "prev_hash": prev, "hash": digest})
+            prev = digest
+        session.execute(insert(AuditEvent), rows)
+        if head:
+            session.execute(update(AuditChainHead).where(AuditChainHead.chain == chain)
+                            .values(seq=seq, hash=prev))
+        else:
+            session.execute(insert(AuditChainHead).values(chain=chain, seq=seq, hash=prev))
+
+
+@dataclass
+class Breach:
+    """The first inconsistency found in a chain."""
+
+    chain: str
+    event_id: int | None
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id} (seq {self.seq})" if self.event_id is not None else "chain head"
+        return f"{self.chain}: {where}: {self.message}"
+
+
+def verify(session: Session) -> list[Breach]:
+    """Check every chain; return the first breach of each broken chain (empty when all is intact)."""
+    heads = {row.chain: row for row in session.execute(select(AuditChainHead)).scalars()}
+    breaches: list[Breach] = []
+    seen: set[str] = set()
+    for chain, events in _events_by_chain(session):
+        seen.add(chain)
+        breach = _verify_chain(chain, events, heads.get(chain))
+        if breach:
+            breaches.append(breach)
+    for chain in sorted(set(heads) - seen):
+        breaches.append(Breach(chain, None, None, f"all {heads[chain].seq} events of the chain are missing"))
+    instance_ids = session.execute(select(Instance.id)).scalars()
+    for missing in sorted({chain_of(i) for i in instance_ids} - set(heads)):
+        breaches.append(Breach(missing, None, None, "the instance has no audit chain head"))
+    return breaches
+
+
+def _events_by_chain(session: Session) -> Iterator[tuple[str, list[AuditEvent]]]:
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.chain, AuditEvent.id)).scalars()
+    chain: str | None = None
+    batch: list[AuditEvent] = []
+    for event in rows:
+        if event.chain != chain and batch:
+            yield chain, batch  # type: ignore[misc]
+            batch = []
+        chain = event.chain
+        batch.append(event)
+    if batch:
+        yield chain, batch  # type: ignore[misc]
+
+
+def _verify_chain(chain: str, events: list[AuditEvent], head: Any) -> Breach | None:
+    prev = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq:
+            return Breach(chain, event.id, event.seq,
+                          f"expected sequence {expected_seq}: an event was removed or reordered")
+        if event.prev_hash != prev:
+            return Breach(chain, event.id, event.seq, "previous-hash link broken: an event was removed "
+                                                      "or reordered")
+        body = _body(chain, event.seq, event.event_type, event.actor, _aware(event.occurred_at),
+                     event.instance_id, event.human_task_id, event.data)
+        if _digest(prev, body) != event.hash:
+            return Breach(chain, event.id, event.seq, "content does not match its hash: the event was edited")
+        prev = event.hash
+    last = events[-1]
+    if head is None:
+        return Breach(chain, None, None, "the chain has no recorded head")
+    if head.seq != last.seq or head.hash != last.hash:
+        return Breach(chain, last.id, last.seq,
+                      f"the chain ends at sequence {last.seq} but its head records {head.seq}: "
+                      "events at the end were removed")
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _utc_text(moment: datetime) -> str:
+    # PostgreSQL hands back times in the session's zone: hash the UTC form only.
+    return _aware(moment).astimezone(timezone.utc).isoformat()
+
+
+def events_of(session: Session, instance_id: int) -> list[AuditEvent]:
+    """Return the instance's events in chain order."""
+    return list(session.execute(select(AuditEvent).where(AuditEvent.chain == chain_of(instance_id))
+                                .order_by(AuditEvent.seq)).scalars())
+
+
+def event_dict(event: AuditEvent) -> dict[str, Any]:
+    """Return the stable export form of an event."""
+    return {"id": event.id, "chain": event.chain, "seq": event.seq, "event_type": event.event_type,
+            "actor": event.actor, "occurred_at": _utc_text(event.occurred_at),
+            "instance_id": event.instance_id, "human_task_id": event.human_task_id,
+            "data": json.loads(event.data), "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def export(session: Session, instance_id: int, fmt: str) -> str:
+    """Export an instance's trail as JSON (a list of events) or CSV (data as JSON text)."""
+    events = [event_dict(e) for e in events_of(session, instance_id)]
+    if fmt == "json":
+        return json.dumps(events, indent=2, ensure_ascii=False)
+    out = io.StringIO()
+    columns = ["id", "chain", "seq", "event_type", "actor", "occurred_at", "instance_id", "human_task_id",
+               "data", "prev_hash", "hash"]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for event in events:
+        writer.writerow({**event, "data": canonical(event["data"])})
+    return out.getvalue()

@@ -1,0 +1,43 @@
+"""Configuration: documented defaults, overridden by `KINERJA_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Defaults:
+    """Every setting Kinerja reads, with its default; `KINERJA_<NAME>` in the environment overrides it."""
+
+    #: SQLAlchemy URL of the database; SQLite file in the instance folder when unset.
+    DATABASE_URL: str = ""
+    #: Flask session signing key; set a long random value in production.
+    SECRET_KEY: str = "dev-only-change-me"
+    #: Largest BPMN/DMN file `bpmn validate`/`deploy` accepts, in bytes.
+    MAX_BPMN_BYTES: int = 5 * 1024 * 1024
+    #: Seconds a script task or expression may run before it is stopped.
+    SCRIPT_TIMEOUT_SECONDS: float = 2.0
+    #: Seconds the worker sleeps between passes when nothing was due.
+    WORKER_INTERVAL_SECONDS: float = 30.0
+    #: Instances one worker pass takes at most.
+    WORKER_BATCH_SIZE: int = 100
+    #: Folder for the SQLite database and other local files.
+    INSTANCE_PATH: str = field(default_factory=lambda: os.path.join(os.getcwd(), "instance"))
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, then `KINERJA_*` environment variables, then overrides."""
+    config: dict[str, Any] = {}
+    for f in fields(Defaults):
+        value = getattr(Defaults(), f.name)
+        env = os.environ.get(f"KINERJA_{f.name}")
+        if env is not None:
+            value = type(value)(env) if not isinstance(value, str) else env
+        config[f.name] = value
+    config.update(overrides or {})
+    if not config["DATABASE_URL"]:
+        os.makedirs(config["INSTANCE_PATH"], exist_ok=True)
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(config["INSTANCE_PATH"], "kinerja.db")
+    return config

@@ -1,0 +1,155 @@
+"""Process instances: start, inspect, suspend, resume, terminate and retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import audit, messages
+from .clock import clock
+from .errors import Conflict, InvalidState, NotFound
+from .models import HumanTask, Instance, SpecVersion
+from .runtime import ACTIVE, Run, advance, attach_engine, lock, new_workflow, restore, save
+
+
+def find(session: Session, process_id: str, business_key: str) -> Instance | None:
+    """Return the instance of a process with this business key, if any."""
+    return session.execute(select(Instance).where(Instance.process_id == process_id,
+                                                  Instance.business_key == business_key)).scalar_one_or_none()
+
+
+def get(session: Session, instance_id: int) -> Instance:
+    """Return an instance or raise NotFound."""
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance_id=instance_id)
+    return instance
+
+
+def start(session: Session, spec_version: SpecVersion, data: dict[str, Any] | None, business_key: str,
+          actor: str = "system", message: Any = None) -> Instance:
+    """Start an instance (or return the existing one with this business key), run it and save it."""
+    existing = find(session, spec_version.process_id, business_key)
+    if existing is not None:
+        return existing
+    workflow = new_workflow(session, spec_version.id, spec_version.sha256)
+    start_task = workflow.get_next_task(state=TaskState.READY, spec_name="Start")
+    start_task.data.update(audit.json_safe(data or {}))
+    now = clock.now()
+    instance = Instance(spec_version_id=spec_version.id, spec_version=spec_version,
+                        process_id=spec_version.process_id, business_key=business_key, status="running",
+                        state="", serializer_version="", started_by=actor, started_at=now, updated_at=now)
+    session.add(instance)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"an instance with business key '{business_key}' was started concurrently",
+                       business_key=business_key) from exc
+    run = Run(instance, workflow, actor, fresh=True)
+    run.journal = attach_engine(workflow)
+    run.note("instance_started", {"process_id": spec_version.process_id, "version": spec_version.version,
+                                  "spec_version_id": spec_version.id, "business_key": business_key,
+                                  "data": audit.json_safe(data or {})})
+    advance(run)
+    if message is not None and instance.status != "error":
+        messages.catch(run, message)
+        advance(run)
+    save(session, run)
+    messages.deliver(session, run)
+    return instance
+
+
+def variables(run: Run) -> dict[str, Any]:
+    """Return the instance's current variables: the merged data of its open frontier, or the final data."""
+    workflow = run.workflow
+    if workflow.is_completed():
+        return dict(workflow.data)
+    frontier = sorted(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED
+                                         | TaskState.ERROR), key=lambda t: t.last_state_change)
+    merged: dict[str, Any] = {}
+    for task in frontier or ([workflow.last_task] if workflow.last_task else []):
+        merged = DeepMerge.merge(merged, task.data)
+    return merged
+
+
+def load(session: Session, instance_id: int, actor: str = "system") -> Run:
+    """Restore an instance's workflow for reading (no lock)."""
+    return restore(session, get(session, instance_id), actor)
+
+
+def _locked(session: Session, instance_id: int) -> Instance:
+    instance = lock(session, instance_id)
+    if instance is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance_id=instance_id)
+    return instance
+
+
+def suspend(session: Session, instance_id: int, actor: str, reason: str) -> Instance:
+    """Suspend an active instance: its tasks cannot be completed and its timers wait."""
+    instance = _locked(session, instance_id)
+    if instance.status not in ACTIVE:
+        raise InvalidState(f"instance {instance_id} is {instance.status}; only a running or waiting "
+                           "instance can be suspended", status=instance.status)
+    instance.status, instance.status_reason, instance.updated_at = "suspended", reason, clock.now()
+    session.flush()
+    audit.record(session, "instance_suspended", actor, instance_id=instance_id, data={"reason": reason})
+    return instance
+
+
+def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> Instance:
+    """Resume a suspended instance; timers that fell due meanwhile fire on the worker's next pass."""
+    instance = _locked(session, instance_id)
+    if instance.status != "suspended":
+        raise InvalidState(f"instance {instance_id} is {instance.status}, not suspended", status=instance.status)
+    has_tasks = session.execute(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
+                                                           HumanTask.state == "open").limit(1)).first()
+    instance.status = "running" if has_tasks else "waiting"
+    instance.status_reason, instance.updated_at = None, clock.now()
+    session.flush()
+    audit.record(session, "instance_resumed", actor, instance_id=instance_id, data={"reason": reason})
+    return instance
+
+
+def terminate(session: Session, instance_id: int, actor: str, reason: str) -> Instance:
+    """Cancel an unfinished instance for good, with a reason; its open tasks are cancelled."""
+    instance = _locked(session, instance_id)
+    if instance.status in ("completed", "terminated"):
+        raise InvalidState(f"instance {instance_id} is already {instance.status}", status=instance.status)
+    run = restore(session, instance, actor)
+    run.workflow.cancel()
+    now = clock.now()
+    instance.status, instance.status_reason, instance.ended_at = "terminated", reason, now
+    instance.next_timer_at, instance.updated_at = None, now
+    run.note("instance_terminated", {"reason": reason})
+    save(session, run)  # cancels the open tasks and drops the message subscriptions
+    return instance
+
+
+def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None) -> Instance:
+    """Re-run the failed step of an instance in error, optionally with corrected data."""
+    instance = _locked(session, instance_id)
+    if instance.status != "error":
+        raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
+    run = restore(session, instance, actor)
+    failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]
+    for task_id in failed:
+        # Reset copies the parent's data again (a half-run script's writes are dropped).
+        run.workflow.reset_from_task_id(task_id)
+    if data:
+        # Corrections go onto what runs next: the reset tasks, else whatever is ready.
+        targets = [run.workflow.get_task_from_id(t) for t in failed] or run.workflow.get_tasks(
+            state=TaskState.READY)
+        for task in targets:
+            task.data.update(audit.json_safe(data))
+    previous = instance.error
+    instance.status, instance.error = "running", None
+    run.note("instance_retried", {"previous_error": previous, "data": audit.json_safe(data or {})})
+    advance(run, refresh_timers=True)
+    save(session, run)
+    messages.deliver(session, run)
+    return instance

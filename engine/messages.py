@@ -1,0 +1,85 @@
+"""Routing messages between instances: SpiffWorkflow delivers only inside one workflow."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .message_events import _agree
+from .models import MessageSubscription
+
+if TYPE_CHECKING:
+    from .runtime import Run
+
+#: Deliveries may cascade (a receiver throws in turn); stop runaway ping-pong.
+MAX_DEPTH = 20
+
+
+def catch(run: Run, event: Any) -> None:
+    """Hand an event to a workflow (e.g. a message start event)."""
+    run.workflow.send_event(event)
+
+
+def describe(event: Any) -> dict[str, Any]:
+    """Return the audit form of a message event."""
+    payload = event.payload.get("payload") if isinstance(event.payload, dict) else event.payload
+    return {"message": event.event_definition.name, "payload": audit.json_safe(payload),
+            "correlations": audit.json_safe(event.correlations or {})}
+
+
+def deliver(session: Session, run: Run, depth: int = 0) -> None:
+    """Route the messages a run threw to waiting instances or to processes they start."""
+    outbox, run.outbox = run.outbox, []
+    for event in outbox:
+        route(session, event, run.instance.id, run.actor, depth)
+
+
+def route(session: Session, event: Any, sender_id: int | None, actor: str, depth: int = 0) -> int:
+    """Deliver one message; return how many instances received it (started ones included)."""
+    from .instances import start
+    from .runtime import ACTIVE, advance, lock, restore, save
+    from .specs import latest_versions
+
+    if depth > MAX_DEPTH:
+        audit.record(session, "message_undelivered", actor, instance_id=sender_id,
+                     data={**describe(event), "reason": f"more than {MAX_DEPTH} cascaded deliveries"})
+        return 0
+    name = event.event_definition.name
+    subscriptions = session.execute(select(MessageSubscription).where(
+        MessageSubscription.message_name == name).order_by(MessageSubscription.instance_id)).scalars().all()
+    delivered = 0
+    for instance_id in sorted({s.instance_id for s in subscriptions
+                               if s.instance_id != sender_id and _agree(s.correlations, event.correlations or {})}):
+        instance = lock(session, instance_id)
+        if instance is None or instance.status not in ACTIVE:
+            continue
+        run = restore(session, instance, actor)
+        try:
+            run.workflow.send_event(event)
+        except WorkflowException:
+            continue  # correlation did not match inside the instance
+        run.note("message_delivered", {**describe(event), "from_instance_id": sender_id})
+        advance(run)
+        save(session, run)
+        deliver(session, run, depth + 1)
+        delivered += 1
+    if delivered:
+        return delivered
+    for version in latest_versions(session):
+        if name in (version.start_messages or []):
+            payload = event.payload.get("payload") if isinstance(event.payload, dict) else None
+            key = str(payload.get("business_key")) if isinstance(payload, dict) and payload.get(
+                "business_key") else f"{name}:{uuid.uuid4()}"
+            started = start(session, version, {}, key, actor, message=event)
+            audit.record(session, "message_delivered", actor, instance_id=started.id,
+                         data={**describe(event), "from_instance_id": sender_id, "started": True})
+            delivered += 1
+    if not delivered:
+        audit.record(session, "message_undelivered", actor, instance_id=sender_id,
+                     data={**describe(event), "reason": "no instance was waiting for it"})
+    return delivered

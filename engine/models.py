@@ -1,0 +1,186 @@
+"""Engine tables: deployed spec versions, instances, human tasks, message subscriptions, audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+# BigInteger ids on PostgreSQL, INTEGER PRIMARY KEY (rowid) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC; SQLite (which keeps no zone) hands them back aware too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class SpecVersion(Base):
+    """One immutable deployed version of an executable process."""
+
+    __tablename__ = "spec_version"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer)
+    #: sha256 over the serialized spec and the XML of every file it was built from.
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: SpiffWorkflow serialization of the process spec and its sub-process specs.
+    spec_json: Mapped[str] = mapped_column(Text)
+    #: {file name: original XML} of the BPMN/DMN files this version was built from.
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    #: Which file defines the process itself (the diagram to show).
+    main_file: Mapped[str] = mapped_column(String(500))
+    #: Message names the process's start events catch (a thrown message may start it).
+    start_messages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Instance(Base):
+    """A running or finished process instance; state is stored without the spec."""
+
+    __tablename__ = "instance"
+    __table_args__ = (UniqueConstraint("process_id", "business_key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    spec_version_id: Mapped[int] = mapped_column(ForeignKey("spec_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str] = mapped_column(String(200))
+    #: running | waiting | completed | error | suspended | terminated
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    #: SpiffWorkflow state (JSON) without the spec.
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    #: Optimistic-locking counter, incremented on every save.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Earliest due time of the instance's waiting timers; the worker polls on it.
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: Failure details while status is error: {"message", "task", "bpmn_id", "line"}.
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Reason given for suspend/terminate.
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    spec_version: Mapped[SpecVersion] = relationship(lazy="joined")
+
+    # SQLAlchemy checks `version` on every UPDATE: a concurrent writer gets StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class HumanTask(Base):
+    """A READY user/manual task materialised for the inbox: listing never loads a workflow."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_assignee_state", "assignee", "state"),
+        Index("ix_human_task_instance_state", "instance_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    #: SpiffWorkflow task UUID inside the instance.
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(500))
+    #: Process id of the (sub-)process that holds the task.
+    process_id: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    #: User who claimed a candidate task.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    #: Form description: {"key": formKey or None, "fields": [...]} (see engine.forms).
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    documentation: Mapped[str | None] = mapped_column(Text)
+    #: Task properties (camunda:properties) and multi-instance element info.
+    properties: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: open | completed | cancelled
+    state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+
+    candidates: Mapped[list[TaskCandidate]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class TaskCandidate(Base):
+    """A candidate user or group of a human task, one row each so the inbox is one indexed query."""
+
+    __tablename__ = "task_candidate"
+    __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), index=True)
+    #: user | group
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class MessageSubscription(Base):
+    """A message an instance is waiting for, refreshed on every save, so routing is a query."""
+
+    __tablename__ = "message_subscription"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    message_name: Mapped[str] = mapped_column(String(200), index=True)
+    #: Correlation values the instance expects, {key: {property: value}}.
+    correlations: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditEvent(Base):
+    """An insert-only, hash-chained audit record; one chain per instance plus one global chain."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    #: "instance:<id>" or "global".
+    chain: Mapped[str] = mapped_column(String(40))
+    #: Position in the chain, from 1.
+    seq: Mapped[int] = mapped_column(Integer)
+    event_type: Mapped[str] = mapped_column(String(50), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    instance_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    human_task_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: Event payload (canonical JSON text, exactly what was hashed).
+    data: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The last sequence number and hash of each chain: removing a whole chain is detected."""
+
+    __tablename__ = "audit_chain_head"
+
+    chain: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

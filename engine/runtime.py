@@ -1,0 +1,219 @@
+"""Restore, advance and save one instance: the engine's hot path, shared by start, complete and the worker."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
+                                                             TimerEventDefinition)
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from . import audit, inbox
+from .audit import Pending
+from .clock import clock
+from .message_events import MessageEvent
+from .models import Instance, MessageSubscription
+from .sandbox import make_script_engine
+from .serializer import STATE_VERSION, dump_state, load_state
+from .specs import spec_of
+
+ACTIVE = ("running", "waiting")
+
+
+@dataclass
+class Run:
+    """One unit of work on an instance: its row, its workflow, and what happened so far."""
+
+    instance: Instance
+    workflow: BpmnWorkflow
+    actor: str
+    events: list[Pending] = field(default_factory=list)
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    #: Messages thrown by this run that no task inside the instance caught.
+    outbox: list[Any] = field(default_factory=list)
+    #: True while the instance is being created (it has no rows yet).
+    fresh: bool = False
+    #: Message subscriptions when the run began, to write them only when they change.
+    subscriptions_before: list[dict[str, Any]] = field(default_factory=list)
+
+    def note(self, event_type: str, data: dict[str, Any] | None = None, human_task_id: int | None = None,
+             actor: str | None = None) -> None:
+        """Queue an audit event of this instance for the save."""
+        self.events.append(Pending(event_type, actor or self.actor, self.instance.id, human_task_id, data))
+
+
+def attach_engine(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
+    """Give a workflow the sandboxed script engine (never serialized) and return its journal."""
+    engine = make_script_engine()
+    journal: list[dict[str, Any]] = []
+    engine.journal = journal  # type: ignore[attr-defined]
+    workflow.script_engine = engine  # sub-workflows read it from the top workflow
+    return journal
+
+
+def new_workflow(session: Session, spec_version_id: int, sha256: str) -> BpmnWorkflow:
+    """Create a fresh workflow on a (cached) spec."""
+    spec, subprocess_specs = spec_of(session, spec_version_id, sha256)
+    return BpmnWorkflow(spec, subprocess_specs)
+
+
+def restore(session: Session, instance: Instance, actor: str) -> Run:
+    """Restore an instance's workflow from its row."""
+    spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_version.sha256)
+    workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
+    run = Run(instance, workflow, actor)
+    run.journal = attach_engine(workflow)
+    run.subscriptions_before = _subscriptions(run)
+    return run
+
+
+def lock(session: Session, instance_id: int) -> Instance | None:
+    """Load an instance row, locked for update where the database supports it."""
+    return session.execute(select(Instance).where(Instance.id == instance_id).with_for_update(of=Instance)
+                           ).scalar_one_or_none()
+
+
+def advance(run: Run, refresh_timers: bool = False) -> None:
+    """Run engine steps (timers first when asked); a failure puts the instance in error."""
+    workflow = run.workflow
+    timers = _timer_snapshot(workflow)
+    try:
+        if refresh_timers:
+            workflow.refresh_timers()
+        workflow.do_engine_steps()
+        # do_engine_steps refreshes timers only at its end: a timer that fired there left its
+        # follow-up READY, so step once more until nothing moves.
+        while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+            workflow.do_engine_steps()
+    except (SpiffWorkflowException, Exception) as exc:  # noqa: BLE001 - any script failure is an incident
+        _fail(run, exc)
+    _note_timers(run, timers)
+    _note_journal(run)
+    run.outbox.extend(workflow.get_events())
+
+
+def _fail(run: Run, exc: Exception) -> None:
+    task = getattr(exc, "task", None)
+    spec = getattr(task, "task_spec", None)
+    error = {
+        "message": str(getattr(exc, "error", None) or exc) or type(exc).__name__,
+        "type": type(exc).__name__,
+        "task": getattr(spec, "bpmn_name", None) or getattr(spec, "name", None),
+        "bpmn_id": getattr(spec, "bpmn_id", None),
+        "task_id": str(task.id) if task is not None else None,
+        "line": getattr(exc, "line_number", None) or None,
+        "error_line": getattr(exc, "error_line", None) or None,
+        "notes": list(getattr(exc, "notes", []) or getattr(exc, "__notes__", []) or []),
+    }
+    run.instance.status = "error"
+    run.instance.error = error
+    run.note("instance_failed", error)
+
+
+def _timer_snapshot(workflow: BpmnWorkflow) -> dict[Any, Any]:
+    return {task.id: copy.deepcopy(task.internal_data.get("event_value"))
+            for task in workflow.event_manager.tasks.values()
+            if isinstance(task.task_spec.event_definition, TimerEventDefinition)
+            and task.state == TaskState.WAITING}
+
+
+def _note_timers(run: Run, before: dict[Any, Any]) -> None:
+    for task_id, value in before.items():
+        task = run.workflow.get_task_from_id(task_id)
+        if task is None:
+            continue
+        definition = task.task_spec.event_definition
+        fired = task.state == TaskState.COMPLETED
+        if isinstance(definition, CycleTimerEventDefinition):
+            now_value = task.internal_data.get("event_value")
+            fired = fired or (isinstance(value, dict) and now_value != value)
+        if fired:
+            due = value.get("next") if isinstance(value, dict) else value
+            run.note("timer_fired", {"bpmn_id": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name,
+                                     "due": due, "kind": type(definition).__name__})
+
+
+def _note_journal(run: Run) -> None:
+    for entry in run.journal:
+        if entry["type"] == "decision_evaluated":
+            task = entry["task"]
+            run.note("decision_evaluated", {
+                "decision_id": entry["decision_id"], "table_id": entry["table_id"],
+                "spec_version_id": run.instance.spec_version_id,
+                "process_version": run.instance.spec_version.version,
+                "bpmn_id": task.task_spec.bpmn_id, "hit_policy": entry["hit_policy"],
+                "inputs": entry["inputs"], "matched_rules": entry["matched_rules"],
+                "outputs": entry["outputs"]})
+    run.journal.clear()
+
+
+def status_of(run: Run) -> str:
+    """Return the status the workflow is in after a run."""
+    instance = run.instance
+    if instance.status in ("error", "suspended", "terminated"):
+        return instance.status
+    if run.workflow.is_completed():
+        return "completed"
+    if run.workflow.get_next_task(state=TaskState.READY, manual=True) is not None:
+        return "running"
+    return "waiting"
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    """Return the earliest due time of the workflow's waiting timers."""
+    due: list[datetime] = []
+    for task in workflow.event_manager.tasks.values():
+        if not isinstance(task.task_spec.event_definition, TimerEventDefinition):
+            continue
+        value = task.task_spec.event_definition.details(task).value
+        if isinstance(value, str):
+            due.append(TimerEventDefinition.get_datetime(value))
+    return min(due) if due else None
+
+
+def save(session: Session, run: Run) -> None:
+    """Write state, status, timers, inbox rows, subscriptions and audit events; flush."""
+    instance = run.instance
+    previous = instance.status
+    instance.status = status_of(run)
+    if instance.status == "completed" and previous != "completed":
+        instance.ended_at = clock.now()
+        run.note("instance_completed", {"data": audit.json_safe(run.workflow.data)})
+    instance.state = dump_state(run.workflow)
+    instance.serializer_version = STATE_VERSION
+    instance.next_timer_at = next_timer_at(run.workflow) if instance.status in ACTIVE else None
+    instance.updated_at = clock.now()
+    session.flush()
+    inbox.sync(session, run)
+    _sync_subscriptions(session, run)
+    audit.record_many(session, run.events)
+    run.events.clear()
+
+
+def _subscriptions(run: Run) -> list[dict[str, Any]]:
+    wanted = []
+    if run.instance.status in ACTIVE:
+        for task in run.workflow.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if isinstance(definition, MessageEvent) and task.state == TaskState.WAITING:
+                wanted.append({"instance_id": run.instance.id, "message_name": definition.name,
+                               "correlations": definition.expected_correlations(task)})
+    return wanted
+
+
+def _sync_subscriptions(session: Session, run: Run) -> None:
+    wanted = _subscriptions(run)
+    if wanted == run.subscriptions_before:
+        return
+    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == run.instance.id))
+    if wanted:
+        session.execute(insert(MessageSubscription), wanted)
+    run.subscriptions_before = wanted
+

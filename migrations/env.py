@@ -1,0 +1,31 @@
+"""Alembic environment: migrations run against the engine and domain metadata."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from engine.db import Base, make_engine
+import engine.models  # noqa: F401  (registers the engine tables)
+
+try:  # the appraisal domain adds its tables when present
+    import workflows.models  # noqa: F401
+except ImportError:
+    pass
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "sqlalchemy.url is not set"
+    connectable = make_engine(url)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
+    connectable.dispose()
+
+
+run_migrations()

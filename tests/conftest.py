@@ -1,0 +1,91 @@
+"""Test database: SQLite by default, PostgreSQL when KINERJA_TEST_DATABASE_URL says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from engine.clock import clock
+from engine.db import Base, make_engine, make_sessionmaker, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT.parent / "shared" / "examples" / "camunda-modeler"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the test database URL, migrated to head once per run (per xdist worker)."""
+    url = os.environ.get("KINERJA_TEST_DATABASE_URL")
+    if url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:  # one schema per xdist worker on a shared server
+            url = _worker_database(url, worker)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "kinerja-test.db")
+    upgrade(url)
+    return url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    base, _, name = url.rpartition("/")
+    worker_url = f"{base}/{name}_{worker}"
+    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_{worker}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}_{worker}"'))
+    admin.dispose()
+    return worker_url
+
+
+@pytest.fixture(scope="session")
+def db_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(db_engine: Engine) -> Iterator[Callable[[], Session]]:
+    """Yield a session factory; every table is emptied after the test."""
+    factory = make_sessionmaker(db_engine)
+    yield factory
+    with db_engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def session(sessions: Callable[[], Session]) -> Iterator[Session]:
+    """Yield one session; tests commit between steps as the CLI and web do."""
+    with sessions() as s:
+        yield s
+        s.rollback()
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    yield
+    clock.set(None)
+
+
+def read_fixture(*names: str) -> dict[str, bytes]:
+    """Return {name: bytes} of files under tests/fixtures/."""
+    return {Path(n).name: (FIXTURES / n).read_bytes() for n in names}
+
+
+@pytest.fixture
+def deploy(session: Session) -> Callable[..., Any]:
+    """Deploy fixture files (paths under tests/fixtures/) and commit; return {process_id: SpecVersion}."""
+    from engine import specs
+
+    def _deploy(*names: str, files: dict[str, bytes] | None = None, actor: str = "tester") -> dict[str, Any]:
+        results = specs.deploy(session, files or read_fixture(*names), actor)
+        session.commit()
+        return {r.spec_version.process_id: r.spec_version for r in results}
+    return _deploy

@@ -1,0 +1,136 @@
+"""Running processes through the database: lanes, gateways, call activities, multi-instance, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import instances, tasks
+from engine.errors import InvalidState
+
+
+def test_lanes_gateways_and_loop_back(deploy, start, open_tasks, complete, reload, events, session):
+    deploy("processes/review.bpmn")
+    instance = start("review", {"employee": "ani", "manager": "budi", "unit_group": "dukcapil_penilai"})
+    [draft] = open_tasks(instance.id)
+    assert (draft.bpmn_id, draft.lane, draft.assignee) == ("draft", "Pegawai", "ani")
+    assert draft.properties["stage"] == "perencanaan"
+    assert [f["id"] for f in draft.form["fields"]] == ["target", "note"]
+    assert reload(instance.id).status == "running"
+
+    complete(draft, "ani", {"target": "80"})
+    [approve] = open_tasks(instance.id)
+    assert approve.lane == "Pejabat Penilai" and approve.assignee is None
+    assert sorted((c.kind, c.value) for c in approve.candidates) == [("group", "dukcapil_penilai"),
+                                                                     ("group", "hr")]
+    assert approve.due_at is not None
+    assert approve.form["fields"][1]["value"] == 80  # read-only field shows the current value
+
+    # Returned: the loop goes back to the employee with the data kept.
+    tasks.claim(session, approve.id, "budi", groups=["dukcapil_penilai"])
+    session.commit()
+    complete(approve, "budi", {"decision": "return"})
+    [draft2] = open_tasks(instance.id)
+    assert draft2.bpmn_id == "draft" and draft2.id != draft.id
+    complete(draft2, "ani", {"target": 90, "note": "revised"})
+    [approve2] = open_tasks(instance.id)
+    tasks.claim(session, approve2.id, "budi", groups=["hr"])
+    session.commit()
+    complete(approve2, "budi", {"decision": "approve"})
+
+    # Parallel split: two tasks at once, joined before the end.
+    parallel = open_tasks(instance.id)
+    assert sorted(t.bpmn_id for t in parallel) == ["archive", "sign"]
+    complete(parallel[0], "budi")
+    assert reload(instance.id).status == "running"
+    complete(parallel[1], "budi")
+    done = reload(instance.id)
+    assert done.status == "completed" and done.ended_at is not None and open_tasks(instance.id) == []
+    kinds = [e for e, _ in events(instance.id)]
+    assert kinds[0] == "instance_started" and kinds[-1] == "instance_completed"
+    assert kinds.count("task_completed") == 6 and kinds.count("task_claimed") == 2
+
+
+def test_business_key_returns_the_existing_instance(deploy, start):
+    deploy("processes/review.bpmn")
+    first = start("review", {"employee": "ani", "manager": "budi", "unit_group": "x_penilai"}, key="2027-ani")
+    again = start("review", {"employee": "other", "manager": "x", "unit_group": "y"}, key="2027-ani")
+    assert again.id == first.id
+
+
+def test_call_activity_in_another_file(deploy, start, open_tasks, complete, reload, session):
+    versions = deploy("processes/parent.bpmn", "processes/child.bpmn")
+    assert sorted(versions["parent"].files) == ["child.bpmn", "parent.bpmn"]
+    instance = start("parent", {"owner": "citra"})
+    [inside] = open_tasks(instance.id)
+    assert (inside.bpmn_id, inside.process_id, inside.lane) == ("child_task", "child", "Pegawai")
+    complete(inside, "citra", {"child_note": "ok"})
+    [after] = open_tasks(instance.id)
+    assert after.bpmn_id == "after"
+    run = instances.load(session, instance.id)
+    assert instances.variables(run)["child_done"] is True
+    assert instances.variables(run)["child_note"] == "ok"
+    complete(after, "citra")
+    assert reload(instance.id).status == "completed"
+
+
+def test_parallel_multi_instance_over_a_collection(deploy, start, open_tasks, complete, reload, session):
+    deploy("processes/raters.bpmn")
+    instance = start("raters", {"raters": ["r1", "r2", "r3"]})
+    rows = open_tasks(instance.id)
+    assert sorted(t.assignee for t in rows) == ["r1", "r2", "r3"]
+    assert sorted(t.properties["multi_instance_index"] for t in rows) == [0, 1, 2]
+    for row, score in zip(sorted(rows, key=lambda t: t.assignee), (3, 4, 5)):
+        complete(row, row.assignee, {"score": score})
+    assert reload(instance.id).status == "completed"
+    run = instances.load(session, instance.id)
+    assert run.workflow.data["count"] == 3
+
+
+def test_error_end_event_caught_by_boundary(deploy, start, open_tasks, reload):
+    deploy("processes/errors.bpmn")
+    instance = start("errors", {"amount": -5, "divisor": 1})
+    [fix] = open_tasks(instance.id)
+    assert fix.bpmn_id == "fix"
+    assert reload(instance.id).status == "running"
+
+
+def test_failing_script_is_an_incident_and_retry_fixes_it(deploy, start, reload, session, events):
+    deploy("processes/errors.bpmn")
+    instance = start("errors", {"amount": 5, "divisor": 0})
+    failed = reload(instance.id)
+    assert failed.status == "error"
+    assert failed.error["bpmn_id"] == "compute"
+    assert "division by zero" in failed.error["message"]
+    assert failed.error["line"] == 2
+    assert "instance_failed" in [e for e, _ in events(instance.id)]
+
+    with pytest.raises(InvalidState):
+        instances.suspend(session, instance.id, "op", "not active")
+    session.rollback()
+    instances.retry(session, instance.id, "op", {"divisor": 2})
+    session.commit()
+    fixed = reload(instance.id)
+    assert fixed.status == "completed" and fixed.error is None
+    run = instances.load(session, instance.id)
+    assert run.workflow.data["ratio"] == 5.0
+
+
+def test_suspend_resume_terminate(deploy, start, open_tasks, complete, reload, session):
+    deploy("processes/review.bpmn")
+    instance = start("review", {"employee": "ani", "manager": "budi", "unit_group": "x_penilai"})
+    [draft] = open_tasks(instance.id)
+    instances.suspend(session, instance.id, "op", "data check")
+    session.commit()
+    with pytest.raises(InvalidState):
+        complete(draft, "ani", {"target": 5})
+    assert open_tasks(instance.id)[0].id == draft.id  # refusal changed nothing
+    instances.resume(session, instance.id, "op")
+    session.commit()
+    assert reload(instance.id).status == "running"
+    instances.terminate(session, instance.id, "op", "employee retired")
+    session.commit()
+    ended = reload(instance.id)
+    assert (ended.status, ended.status_reason) == ("terminated", "employee retired")
+    assert open_tasks(instance.id) == []
+    with pytest.raises(InvalidState):
+        instances.terminate(session, instance.id, "op", "again")

@@ -1,0 +1,29 @@
+"""The Flask application: sign-in, inbox, forms, diagrams, history (later issues) and the operator CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from engine.config import load_config
+
+from .extensions import db, init_db
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask application with settings from `KINERJA_*` variables and overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = load_config(overrides)
+    app.config.update({f"KINERJA_{k}": v for k, v in config.items()})
+    app.config["SECRET_KEY"] = config["SECRET_KEY"]
+    app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    init_db(app)
+    from .views import bp
+    app.register_blueprint(bp)
+    from .commands import register
+    register(app)
+    return app
+
+
+__all__ = ["create_app", "db"]

@@ -1,0 +1,76 @@
+"""Operator commands; each commits once, prints a clear message and exits 1 on refusal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator, NoReturn
+
+import click
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from engine.errors import KinerjaError
+
+from ..extensions import db
+
+
+def register(app: Flask) -> None:
+    """Add every command group to the app's CLI."""
+    from . import audit, bpmn, database, demo, instance, task, worker
+    for group in (database.group, bpmn.group, instance.group, task.group, audit.group):
+        app.cli.add_command(group)
+    app.cli.add_command(worker.worker)
+    app.cli.add_command(demo.demo)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error to stderr and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def parse_json(text: str | None) -> dict[str, Any]:
+    """Parse a --data option: a JSON object."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"--data is not valid JSON: {exc}")
+    if not isinstance(value, dict):
+        fail("--data must be a JSON object")
+    return value
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Yield the session; commit on success, roll back and report a KinerjaError as a refusal."""
+    session = db.session
+    try:
+        yield session
+        session.commit()
+    except KinerjaError as exc:
+        session.rollback()
+        for line in _error_lines(exc):
+            click.echo(line, err=True)
+        sys.exit(1)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _error_lines(exc: KinerjaError) -> list[str]:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(p) for p in problems]
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return [f"error: {field}: {e['message']}" for field, errs in errors.items() for e in errs]
+    return [f"error: {exc.message}"]
+
+
+def dump(value: Any) -> None:
+    """Print stable, indented JSON."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str))

@@ -1,0 +1,54 @@
+"""`kinerja bpmn validate|deploy PATH...`: check and deploy BPMN/DMN files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from flask import current_app
+
+from engine import specs
+from engine.validation import read_paths, validate as validate_files
+
+from . import fail, transaction
+
+group = AppGroup("bpmn", help="Process definitions (BPMN 2.0 / DMN 1.3, Camunda 7 dialect).")
+
+
+def _read(paths: tuple[str, ...]) -> dict[str, bytes]:
+    try:
+        files = read_paths(list(paths))
+    except OSError as exc:
+        fail(str(exc))
+    if not files:
+        fail("no .bpmn or .dmn file found in " + ", ".join(paths))
+    return files
+
+
+@group.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def validate(paths: tuple[str, ...]) -> None:
+    """Check files the way deploy does; print FILE:LINE: message lines; exit 1 on any problem."""
+    files = _read(paths)
+    checked, problems = validate_files(files, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+    for problem in problems:
+        click.echo(str(problem))
+    if problems or checked is None:
+        click.echo(f"{len(problems)} problem(s) in {len(files)} file(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{len(files)} file(s) valid; executable processes: {', '.join(checked.process_ids)}")
+
+
+@group.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--actor", default="operator", show_default=True, help="Who deploys (recorded in the audit trail).")
+def deploy(paths: tuple[str, ...], actor: str) -> None:
+    """Validate and store a new version of every changed executable process."""
+    files = _read(paths)
+    with transaction() as session:
+        results = specs.deploy(session, files, actor, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+    for result in results:
+        version = result.spec_version
+        state = "deployed" if result.created else "unchanged, already deployed as"
+        click.echo(f"{version.process_id}: {state} version {version.version} (sha256 {version.sha256[:12]})")
