@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from .sandbox import check_source
 
@@ -65,7 +65,7 @@ def text_of(element: Any) -> str:
 
 
 def compile_problems(filename: str, line: int | None, what: str, source: str,
-                     mode: str = "eval") -> list[Problem]:
+                     mode: Literal["exec", "eval"] = "eval") -> list[Problem]:
     """Return a Problem (at most one) saying why the sandbox would refuse source."""
     messages = list(dict.fromkeys(message.rstrip(".") for _, message in check_source(source, mode)))
     if not messages:
@@ -132,8 +132,8 @@ def _check_script(task: Any, filename: str) -> list[Problem]:
         problems.append(Problem(filename, line, f"{what} sets a result variable, which Kinerja ignores; "
                                 "assign the variable in the script instead"))
     script = task.find(bpmn("script"))
-    source = script.text if script is not None else None
-    if not (source or "").strip():
+    source: str = (script.text or "") if script is not None else ""
+    if not source.strip():
         return problems + [Problem(filename, line, f"{what} has no script")]
     for number, message in check_source(source, "exec"):
         # Point at the XML line of the script line: the text starts on the <script> tag's line.

@@ -14,6 +14,7 @@ from . import audit, messages
 from .clock import clock
 from .errors import Conflict, InvalidState, NotFound
 from .models import HumanTask, Instance, SpecVersion
+from .migration import migrate
 from .runtime import ACTIVE, Run, advance, attach_engine, lock, new_workflow, restore, save
 
 
@@ -130,12 +131,13 @@ def terminate(session: Session, instance_id: int, actor: str, reason: str) -> In
     return instance
 
 
-def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None) -> Instance:
-    """Re-run the failed step of an instance in error, optionally with corrected data."""
+def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None,
+          latest: bool = False) -> Instance:
+    """Re-run the failed step of an instance in error, with corrected data or on the latest version."""
     instance = _locked(session, instance_id)
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
-    run = restore(session, instance, actor)
+    run = migrate(session, instance, actor) if latest else restore(session, instance, actor)
     failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]
     for task_id in failed:
         # Reset copies the parent's data again (a half-run script's writes are dropped).
@@ -150,6 +152,17 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     instance.status, instance.error = "running", None
     run.note("instance_retried", {"previous_error": previous, "data": audit.json_safe(data or {})})
     advance(run, refresh_timers=True)
+    save(session, run)
+    messages.deliver(session, run)
+    return instance
+
+
+def move_to_version(session: Session, instance_id: int, actor: str, version: int | None = None) -> Instance:
+    """Move an unfinished instance to another deployed version (default: latest) and run it on."""
+    instance = _locked(session, instance_id)
+    run = migrate(session, instance, actor, version)
+    if instance.status != "error":
+        advance(run)
     save(session, run)
     messages.deliver(session, run)
     return instance

@@ -21,6 +21,8 @@ from .xmlsafe import XmlRefused, parse_xml
 __all__ = ["Problem", "ValidatedSet", "read_paths", "validate"]
 
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+DMN12_NS = "http://www.omg.org/spec/DMN/20180521/MODEL/"
+DMN12_DI_NS = "http://www.omg.org/spec/DMN/20180521/DMNDI/"
 MAX_SCHEMA_ERRORS = 20  # per file: the first few errors say what is wrong; hundreds only bury it
 
 _schemas: dict[str, etree.XMLSchema] = {}
@@ -151,9 +153,23 @@ def _kind(tree: Any) -> tuple[str, str | None]:
 def _schema(namespace: str) -> etree.XMLSchema:
     """Return the XSD for a namespace, built once per process (building one costs ~15 ms)."""
     if namespace not in _schemas:
-        path = XSD_PATH if namespace == BPMN_NS else DMN_SCHEMAS[namespace]
-        _schemas[namespace] = etree.XMLSchema(etree.parse(path))
+        document = etree.parse(XSD_PATH if namespace == BPMN_NS else DMN_SCHEMAS[namespace])
+        if namespace == DMN12_NS:
+            _skip_dmn12_diagram(document)
+        _schemas[namespace] = etree.XMLSchema(document)
     return _schemas[namespace]
+
+
+def _skip_dmn12_diagram(document: Any) -> None:
+    """Let DMN 1.2 build: SpiffWorkflow ships the DI schema as DMNDI12.xsd, so DMNDI cannot resolve."""
+    xsd = "{http://www.w3.org/2001/XMLSchema}"
+    for node in list(document.getroot().iter(f"{xsd}import", f"{xsd}element")):
+        if node.get("namespace") == DMN12_DI_NS:
+            node.getparent().remove(node)
+        elif node.get("ref") == "dmndi:DMNDI":
+            # The diagram part is not checked; the decision model still is.
+            node.getparent().replace(node, etree.Element(f"{xsd}any", namespace=DMN12_DI_NS,
+                                                         processContents="skip", minOccurs="0"))
 
 
 def _schema_problems(tree: Any, name: str, kind: str) -> list[Problem]:
@@ -182,7 +198,7 @@ def _short(message: str, namespace: str) -> str:
 
 def _decode(data: bytes, tree: Any) -> str:
     encoding = (tree.docinfo.encoding or "utf-8").lower()
-    return data.decode("utf-8-sig" if encoding in ("utf-8", "utf8") else encoding)
+    return data.decode("utf-8-sig" if encoding in ("utf-8", "utf8") else encoding, errors="replace")
 
 
 def _new_only(earlier: list[Problem], found: list[Problem]) -> list[Problem]:

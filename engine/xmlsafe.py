@@ -58,12 +58,12 @@ def parse_xml(data: bytes, filename: str, max_bytes: int) -> etree._ElementTree:
         raise XmlRefused("the file is empty")
     _scan_for_doctype(data)
     try:
-        tree = etree.parse(io.BytesIO(data), _parser(), base_url=None)
+        # base_url only names the document (docinfo.URL): nothing is ever resolved against it.
+        tree = etree.parse(io.BytesIO(data), _parser(), base_url=filename)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
-        message = exc.msg or str(exc)
-        # lxml appends "(<string>, line N)" or similar; the Problem carries the line already.
-        message = re.sub(r",? ?\(?line \d+(, column \d+)?\)?$", "", message).strip()
+        # lxml ends the message with ", line N, column M"; the Problem carries the line already.
+        message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
         raise XmlRefused(f"the file is not well-formed XML: {message}", line) from None
     _check_docinfo(tree)
     return tree

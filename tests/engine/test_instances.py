@@ -134,3 +134,43 @@ def test_suspend_resume_terminate(deploy, start, open_tasks, complete, reload, s
     assert open_tasks(instance.id) == []
     with pytest.raises(InvalidState):
         instances.terminate(session, instance.id, "op", "again")
+
+
+def test_retry_on_a_fixed_definition(deploy, start, reload, session, events):
+    from tests.conftest import read_fixture
+    deploy("processes/errors.bpmn")
+    instance = start("errors", {"amount": 5, "divisor": 0})
+    assert reload(instance.id).status == "error"
+    fixed = read_fixture("processes/errors.bpmn")["errors.bpmn"].replace(
+        b"ratio = total / divisor", b"ratio = total / divisor if divisor else 0")
+    deploy(files={"errors.bpmn": fixed})
+    instances.retry(session, instance.id, "op", latest=True)
+    session.commit()
+    done = reload(instance.id)
+    assert done.status == "completed" and done.spec_version.version == 2
+    assert instances.load(session, instance.id).workflow.data["ratio"] == 0
+    migrated = [d for e, d in events(instance.id) if e == "instance_migrated"]
+    assert migrated == [{"from_version": 1, "to_version": 2, "from_spec_version_id": migrated[0][
+        "from_spec_version_id"], "to_spec_version_id": done.spec_version_id}]
+
+
+def test_migration_refuses_to_drop_finished_work(deploy, start, open_tasks, complete, session, reload):
+    from tests.conftest import read_fixture
+    deploy("processes/review.bpmn")
+    instance = start("review", {"employee": "ani", "manager": "budi", "unit_group": "g"})
+    complete(open_tasks(instance.id)[0], "ani", {"target": 4})
+    original = read_fixture("processes/review.bpmn")["review.bpmn"]
+    # Version 2 drops the drafting step: the instance has already done it, so it must stay on v1.
+    start_at = original.index(b'<bpmn:userTask id="draft"')
+    end_at = original.index(b"</bpmn:userTask>", start_at) + len(b"</bpmn:userTask>")
+    without_draft = (original[:start_at] + original[end_at:]).replace(
+        b"<bpmn:flowNodeRef>draft</bpmn:flowNodeRef>", b"").replace(
+        b'<bpmn:sequenceFlow id="f2" sourceRef="draft" targetRef="approve" />', b"").replace(
+        b'sourceRef="start" targetRef="draft"', b'sourceRef="start" targetRef="approve"').replace(
+        b'sourceRef="decide" targetRef="draft"', b'sourceRef="decide" targetRef="approve"').replace(
+        b"<bpmn:incoming>f2</bpmn:incoming>", b"<bpmn:incoming>f1</bpmn:incoming>")
+    deploy(files={"review.bpmn": without_draft})
+    with pytest.raises(InvalidState, match="draft"):
+        instances.move_to_version(session, instance.id, "op")
+    session.rollback()
+    assert reload(instance.id).spec_version.version == 1

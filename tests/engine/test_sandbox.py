@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine import sandbox
 from engine.sandbox import (MAX_SEQUENCE_LENGTH, SandboxEnvironment, SandboxScriptEngine, SandboxViolation,
                             ScriptRefused, ScriptTimeout, TaskDataInvalid, check_source, date_add,
                             days_between, make_script_engine, register_function, registered_functions)
@@ -72,7 +73,8 @@ def test_tuples_are_stored_as_lists_and_other_objects_are_refused() -> None:
         run("ratio = float('nan')")
 
 
-def test_registered_function_and_extra_globals_are_callable() -> None:
+def test_registered_function_and_extra_globals_are_callable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "_registry", dict(sandbox._registry))  # keep the global registry clean
     register_function("kpi_weight", lambda level: {"staff": 1, "head": 2}[level])
     assert "kpi_weight" in registered_functions()
     env = SandboxEnvironment(extra_globals={"unit_name": lambda: "Dinas Kominfo"})
@@ -111,8 +113,7 @@ def test_evaluate_reads_task_data_and_external_context() -> None:
 
 
 def test_compiled_code_is_cached() -> None:
-    from engine.sandbox import _compile
-    assert _compile("score >= 4", "eval") is _compile("score >= 4", "eval")
+    assert sandbox._compile("score >= 4", "eval") is sandbox._compile("score >= 4", "eval")
 
 
 # --- refused at compile time ------------------------------------------------------------------------
@@ -201,6 +202,12 @@ def test_hostile_construct_is_refused_at_run_time(source: str, fragment: str) ->
         SandboxEnvironment().execute(source, data)
     assert fragment in str(refused.value)
     assert len(data.get("x", "")) <= MAX_SEQUENCE_LENGTH
+
+
+def test_only_dicts_and_lists_can_be_written() -> None:
+    with pytest.raises(TypeError):
+        run("def f():\n    return 1\nf.hook = 2")
+    assert run("d = {}\nd['a'] = [0]\nd['a'][0] = 1\ndel d['a'][0]")["d"] == {"a": []}
 
 
 def test_forbidden_builtins_are_absent_and_system_exit_cannot_be_raised() -> None:
@@ -359,6 +366,13 @@ def test_runaway_script_task_fails_with_its_line() -> None:
     error = failure.value
     assert error.task.state == TaskState.ERROR and "time budget" in str(error)
     assert error.line_number in (2, 3)
+
+
+def test_script_error_with_non_string_argument_keeps_a_readable_message() -> None:
+    wf = workflow("average = 5\nraise KeyError(42)", [4])
+    with pytest.raises(WorkflowTaskException) as failure:
+        wf.do_engine_steps()
+    assert "KeyError: 42" in str(failure.value) and failure.value.line_number == 2
 
 
 def test_hostile_gateway_condition_fails_with_workflow_task_exception() -> None:

@@ -170,7 +170,8 @@ def test_javascript_script_task() -> None:
 
 
 def test_hostile_script_and_condition() -> None:
-    assert_fixture("hostile.bpmn", "import os", "script task 'Script_hitung' (Hitung nilai akhir), script line 2")
+    assert_fixture("hostile.bpmn", "import os",
+                   "script task 'Script_hitung' (Hitung nilai akhir), script line 2: import statements")
     assert_fixture("hostile.bpmn", "__class__", "condition of sequence flow 'Flow_3' (ya)")
     assert_fixture("hostile.bpmn", "__class__", "__class__")
 
@@ -270,6 +271,24 @@ def test_second_decision_table_in_one_file(tmp_path: Path) -> None:
     second = decision.replace('id="jenis_cuti"', 'id="jenis_cuti_lama"').replace("_1", "_9")
     path, problems = _valid_with(tmp_path, "jenis_cuti.dmn", ("  <dmndi:DMNDI>", second + "  <dmndi:DMNDI>"))
     assert_reported(problems, "jenis_cuti.dmn", line_of(path, 'id="jenis_cuti_lama"'), "2 decision tables")
+
+
+@pytest.mark.parametrize("model, diagram", [
+    ("http://www.omg.org/spec/DMN/20180521/MODEL/", "http://www.omg.org/spec/DMN/20180521/DMNDI/"),
+    ("http://www.omg.org/spec/DMN/20151101/dmn.xsd", None),
+])
+def test_older_dmn_versions_validate(model: str, diagram: str | None) -> None:
+    files = read_paths([str(FIXTURES / "valid")])
+    text = files["jenis_cuti.dmn"].decode().replace("https://www.omg.org/spec/DMN/20191111/MODEL/", model)
+    if diagram:
+        text = text.replace("https://www.omg.org/spec/DMN/20191111/DMNDI/", diagram)
+    else:  # DMN 1.1 has no diagram interchange
+        text = text[:text.index("  <dmndi:DMNDI>")] + "</definitions>\n"
+    checked, problems = validate({**files, "jenis_cuti.dmn": text.encode()})
+    assert problems == [] and checked is not None
+    broken = text.replace('<decisionTable id="DecisionTable_1"', '<decisionTable id="DecisionTable_1" x="1"')
+    checked, problems = validate({**files, "jenis_cuti.dmn": broken.encode()})
+    assert_reported(problems, "jenis_cuti.dmn", 4, "does not follow the DMN schema")
 
 
 def test_no_executable_process(tmp_path: Path) -> None:

@@ -76,14 +76,27 @@ def show(instance_id: int, as_json: bool) -> None:
 @group.command("retry")
 @click.argument("instance_id", type=int)
 @click.option("--data", help="Corrected variables (JSON object) for the failed step.")
+@click.option("--latest", is_flag=True, help="Move to the latest deployed version first (a fixed definition).")
 @click.option("--actor", default="operator", show_default=True)
-def retry(instance_id: int, data: str | None, actor: str) -> None:
+def retry(instance_id: int, data: str | None, latest: bool, actor: str) -> None:
     """Re-run the failed step of an instance in error."""
     values = parse_json(data)
     with transaction() as session:
-        instance = instances.retry(session, instance_id, actor, values)
-        status = instance.status
-    click.echo(f"instance {instance_id} is now {status}")
+        instance = instances.retry(session, instance_id, actor, values, latest=latest)
+        status, version = instance.status, instance.spec_version.version
+    click.echo(f"instance {instance_id} is now {status} (process version {version})")
+
+
+@group.command("migrate")
+@click.argument("instance_id", type=int)
+@click.option("--version", type=int, help="Target version (default: the latest).")
+@click.option("--actor", default="operator", show_default=True)
+def migrate(instance_id: int, version: int | None, actor: str) -> None:
+    """Move an unfinished instance to another deployed version of its process."""
+    with transaction() as session:
+        instance = instances.move_to_version(session, instance_id, actor, version)
+        status, number = instance.status, instance.spec_version.version
+    click.echo(f"instance {instance_id} is on version {number}, {status}")
 
 
 def _status_command(name: str, needs_reason: bool) -> None:
