@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -114,14 +114,15 @@ def due_at(task: Any, created: datetime) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime.combine(value, time(23, 59, 59), tzinfo=clock.local_tz)
     text = str(value).strip()
     if text.startswith("P"):
         from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
-        return created + T.get_timedelta_from_start(T.parse_iso_duration(text), created)
+        delta: timedelta = T.get_timedelta_from_start(T.parse_iso_duration(text), created)
+        return created + delta
     if len(text) == 10:  # a plain date: due at the end of that day
         return datetime.combine(date.fromisoformat(text), time(23, 59, 59), tzinfo=clock.local_tz)
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

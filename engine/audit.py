@@ -6,9 +6,10 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -170,12 +171,12 @@ def _verify_chain(chain: str, events: list[AuditEvent], head: Any) -> Breach | N
 
 def _aware(moment: datetime) -> datetime:
     # SQLite returns naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _utc_text(moment: datetime) -> str:
     # PostgreSQL hands back times in the session's zone: hash the UTC form only.
-    return _aware(moment).astimezone(timezone.utc).isoformat()
+    return _aware(moment).astimezone(UTC).isoformat()
 
 
 def events_of(session: Session, instance_id: int) -> list[AuditEvent]:

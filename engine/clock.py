@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
@@ -20,13 +20,13 @@ class Clock:
         """Return the current time as an aware UTC datetime."""
         if self._frozen is not None:
             return self._frozen
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def set(self, moment: datetime | None) -> None:
         """Freeze the clock at moment (naive values are taken as UTC); None unfreezes it."""
         if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        self._frozen = moment.astimezone(timezone.utc) if moment is not None else None
+            moment = moment.replace(tzinfo=UTC)
+        self._frozen = moment.astimezone(UTC) if moment is not None else None
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the frozen clock forward by delta (freezing it at now first) and return the new time."""
@@ -52,4 +52,4 @@ class _ClockDatetime(datetime):
 
 
 # SpiffWorkflow reads time only through `datetime.now` in this module; route it through our clock.
-spiff_timer.datetime = _ClockDatetime  # type: ignore[misc]
+spiff_timer.datetime = _ClockDatetime

@@ -36,9 +36,22 @@ def translate_bpmn(tree: Any, filename: str) -> list[Problem]:
             problems += _timer(element, filename)
         elif tag == "multiInstanceLoopCharacteristics" and element.get(camunda("collection")) is not None:
             problems += _collection(element, filename)
+        elif tag == "messageEventDefinition" and element.get(camunda("expression")):
+            problems += _message_payload(element, filename)
         if any(element.get(camunda(name)) is not None for name in (*ASSIGNMENT_ATTRIBUTES, "dueDate")):
             problems += _assignment(element, filename)
     return problems
+
+
+def _message_payload(definition: Any, filename: str) -> list[Problem]:
+    """Translate camunda:expression, the payload a message event sends."""
+    what = f"message payload of {describe(definition.getparent())}"
+    try:
+        python = juel_to_python(definition.get(camunda("expression")))
+    except ExpressionError as exc:
+        return [Problem(filename, definition.sourceline, f"{what}: {exc}")]
+    definition.set(camunda("expression"), python)
+    return compile_problems(filename, definition.sourceline, what, python)
 
 
 def _activity(element: Any) -> Any:

@@ -34,8 +34,12 @@ def describe(form: Any) -> dict[str, Any]:
 
 def _constraints(kind: str | None, names: dict[str, str | None]) -> dict[str, Any]:
     # Date fields bound by ISO dates (compared as text), the others by numbers.
-    as_value = (lambda text: text) if kind == "date" else _number
-    return {k: as_value(names[k]) for k in NUMERIC_CONSTRAINTS if names.get(k) is not None}
+    limits: dict[str, Any] = {}
+    for key in NUMERIC_CONSTRAINTS:
+        text = names.get(key)
+        if text is not None:
+            limits[key] = text if kind == "date" else _number(text)
+    return limits
 
 
 def _number(text: str) -> int | float:

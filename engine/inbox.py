@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timezone
-from typing import TYPE_CHECKING, Any, Sequence
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, exists, func, or_, select
@@ -128,7 +129,7 @@ def task_dict(row: HumanTask) -> dict[str, Any]:
     def iso(moment: Any) -> str | None:
         if moment is None:
             return None
-        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+        return str((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat())
     return {
         "id": row.id, "instance_id": row.instance_id, "bpmn_id": row.bpmn_id, "name": row.name,
         "process_id": row.process_id, "lane": row.lane, "state": row.state, "assignee": row.assignee,

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from . import audit, messages
 from .clock import clock
 from .errors import Conflict, InvalidState, NotFound
-from .models import HumanTask, Instance, SpecVersion
 from .migration import migrate
+from .models import HumanTask, Instance, SpecVersion
 from .runtime import ACTIVE, Run, advance, attach_engine, lock, new_workflow, restore, save
 
 

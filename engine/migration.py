@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidState, NotFound
 from .models import Instance, SpecVersion
-from .runtime import Run, restore, save
+from .runtime import Run, restore
 from .serializer import full_serializer
 from .specs import spec_of
 

@@ -5,18 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
-from SpiffWorkflow.bpmn.parser.util import full_tag
-from SpiffWorkflow.bpmn.specs.defaults import ManualTask
+from SpiffWorkflow.bpmn.parser.util import full_tag, one
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    EndEvent,
+    IntermediateCatchEvent,
+    IntermediateThrowEvent,
+    ManualTask,
+    StartEvent,
+)
 from SpiffWorkflow.camunda.parser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import (CAMUNDA_MODEL_NS, BusinessRuleTaskParser,
-                                                    CamundaTaskParser, UserTaskParser)
-from SpiffWorkflow.bpmn.parser.util import one
-from SpiffWorkflow.bpmn.specs.defaults import (BoundaryEvent, EndEvent, IntermediateCatchEvent,
-                                               IntermediateThrowEvent, StartEvent)
-from SpiffWorkflow.camunda.parser.event_parsers import (CamundaBoundaryEventParser, CamundaEndEventParser,
-                                                        CamundaIntermediateCatchEventParser,
-                                                        CamundaIntermediateThrowEventParser,
-                                                        CamundaStartEventParser)
+from SpiffWorkflow.camunda.parser.event_parsers import (
+    CamundaBoundaryEventParser,
+    CamundaEndEventParser,
+    CamundaIntermediateCatchEventParser,
+    CamundaIntermediateThrowEventParser,
+    CamundaStartEventParser,
+)
+from SpiffWorkflow.camunda.parser.task_spec import (
+    CAMUNDA_MODEL_NS,
+    BusinessRuleTaskParser,
+    CamundaTaskParser,
+    UserTaskParser,
+)
 from SpiffWorkflow.camunda.specs.user_task import Form, UserTask
 
 from .decisions import DecisionTask
@@ -43,7 +54,7 @@ class _ExtensionsMixin:
     node: Any
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
-        properties = CamundaTaskParser.parse_extensions(self, node)  # type: ignore[arg-type]
+        properties = CamundaTaskParser.parse_extensions(self, node)
         extensions: dict[str, Any] = {"properties": properties}
         extensions.update(_camunda_attributes(self.node, TASK_ATTRIBUTES))
         return extensions

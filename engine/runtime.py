@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition,
-                                                             TimerEventDefinition)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
@@ -53,7 +52,7 @@ def attach_engine(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
     """Give a workflow the sandboxed script engine (never serialized) and return its journal."""
     engine = make_script_engine()
     journal: list[dict[str, Any]] = []
-    engine.journal = journal  # type: ignore[attr-defined]
+    engine.journal = journal
     workflow.script_engine = engine  # sub-workflows read it from the top workflow
     return journal
 
@@ -92,7 +91,7 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
         # follow-up READY, so step once more until nothing moves.
         while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
             workflow.do_engine_steps()
-    except (SpiffWorkflowException, Exception) as exc:  # noqa: BLE001 - any script failure is an incident
+    except (SpiffWorkflowException, Exception) as exc:
         _fail(run, exc)
     _note_timers(run, timers)
     _note_journal(run)

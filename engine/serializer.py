@@ -12,9 +12,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
-
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
+from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
 from .decisions import DecisionTask
 from .message_events import MessageEvent
@@ -47,7 +46,7 @@ def _uuid(value: str) -> Any:
 
 
 def _config(specless: bool) -> dict[Any, Any]:
-    config = copy(CAMUNDA_CONFIG)
+    config: dict[Any, Any] = copy(CAMUNDA_CONFIG)
     config[DecisionTask] = BaseBusinessRuleTaskConverter
     config[MessageEvent] = MessageEventDefinitionConverter
     if specless:

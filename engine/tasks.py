@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
@@ -87,7 +88,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Return {variable: {"before", "after"}} for every variable the completion changed."""
     changed = {}
     for key in sorted(set(before) | set(after)):
-        if before.get(key, None) != after.get(key, None) or (key in before) != (key in after):
+        if before.get(key) != after.get(key) or (key in before) != (key in after):
             changed[key] = {"before": audit.json_safe(before.get(key)), "after": audit.json_safe(after.get(key))}
     return changed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+
 from engine.db import Base, tune_sqlite
 
 db = SQLAlchemy(model_class=Base)

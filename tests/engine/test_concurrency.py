@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from engine.clock import clock
 from engine.errors import Conflict
 from engine.models import AuditEvent
 
-T0 = datetime(2027, 1, 2, tzinfo=timezone.utc)
+T0 = datetime(2027, 1, 2, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from engine import instances
-
 from tests.conftest import EXAMPLES
 
 

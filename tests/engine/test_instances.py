@@ -79,7 +79,7 @@ def test_parallel_multi_instance_over_a_collection(deploy, start, open_tasks, co
     rows = open_tasks(instance.id)
     assert sorted(t.assignee for t in rows) == ["r1", "r2", "r3"]
     assert sorted(t.properties["multi_instance_index"] for t in rows) == [0, 1, 2]
-    for row, score in zip(sorted(rows, key=lambda t: t.assignee), (3, 4, 5)):
+    for row, score in zip(sorted(rows, key=lambda t: t.assignee), (3, 4, 5), strict=True):
         complete(row, row.assignee, {"score": score})
     assert reload(instance.id).status == "completed"
     run = instances.load(session, instance.id)

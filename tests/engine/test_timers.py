@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from engine import timers
 from engine.clock import clock
 
-T0 = datetime(2027, 1, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2027, 1, 2, 8, 0, tzinfo=UTC)
 DEADLINE = "2027-01-31T23:59:59+08:00"
 
 
@@ -27,10 +27,10 @@ def test_non_interrupting_reminder_then_interrupting_deadline(deploy, start, ope
     deploy("processes/deadlines.bpmn")
     instance = start("deadlines", {"employee": "ani", "manager": "budi", "deadline": DEADLINE})
     [submit] = open_tasks(instance.id)
-    assert submit.due_at.astimezone(timezone.utc) == datetime(2027, 1, 31, 15, 59, 59, tzinfo=timezone.utc)
+    assert submit.due_at.astimezone(UTC) == datetime(2027, 1, 31, 15, 59, 59, tzinfo=UTC)
     stored = reload(instance.id)
     assert stored.status == "running"
-    assert stored.next_timer_at.replace(tzinfo=timezone.utc) == T0 + timedelta(days=7)
+    assert stored.next_timer_at.replace(tzinfo=UTC) == T0 + timedelta(days=7)
 
     assert _pass(session, T0 + timedelta(days=6)) == []
     assert _pass(session, T0 + timedelta(days=7, seconds=1)) == [instance.id]
@@ -39,7 +39,7 @@ def test_non_interrupting_reminder_then_interrupting_deadline(deploy, start, ope
     assert [f["bpmn_id"] for f in fired] == ["remind"]
     assert _pass(session, T0 + timedelta(days=8)) == []  # nothing fires twice
 
-    assert _pass(session, datetime(2027, 2, 1, tzinfo=timezone.utc)) == [instance.id]
+    assert _pass(session, datetime(2027, 2, 1, tzinfo=UTC)) == [instance.id]
     [escalated] = open_tasks(instance.id)
     assert escalated.bpmn_id == "escalated"
     assert [c.value for c in escalated.candidates] == ["pengelola_kinerja"]
@@ -55,7 +55,7 @@ def test_completing_the_task_cancels_its_timers_and_an_intermediate_timer_waits(
     complete(submit, "ani")
     waiting = reload(instance.id)
     assert waiting.status == "waiting" and open_tasks(instance.id) == []
-    assert waiting.next_timer_at.replace(tzinfo=timezone.utc) == T0 + timedelta(days=14)
+    assert waiting.next_timer_at.replace(tzinfo=UTC) == T0 + timedelta(days=14)
     assert _pass(session, T0 + timedelta(days=13)) == []
     assert _pass(session, T0 + timedelta(days=14, minutes=1)) == [instance.id]
     [review] = open_tasks(instance.id)

@@ -316,3 +316,14 @@ def test_read_paths_keys_and_duplicates(tmp_path: Path) -> None:
     assert read_paths([str(tmp_path / "sub" / "a.bpmn")]) == {"a.bpmn": b"<a/>"}
     with pytest.raises(ValueError, match="a.bpmn"):
         read_paths([str(tmp_path / "sub" / "a.bpmn"), str(tmp_path / "sub")])
+
+
+def test_message_payload_expression_is_checked(tmp_path):
+    from engine.validation import validate
+    from tests.conftest import read_fixture
+    text = read_fixture("processes/sender.bpmn")["sender.bpmn"].replace(
+        b'camunda:expression="${payload}"', b'camunda:expression="${payload.getClass()}"')
+    checked, problems = validate({"sender.bpmn": text})
+    line = next(i for i, l in enumerate(text.decode().splitlines(), 1) if "getClass" in l)
+    assert checked is None
+    assert [p.line for p in problems] == [line] and "message payload" in problems[0].message

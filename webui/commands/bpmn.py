@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import AppGroup
 from flask import current_app
+from flask.cli import AppGroup
 
 from engine import specs
-from engine.validation import read_paths, validate as validate_files
+from engine.validation import read_paths
+from engine.validation import validate as validate_files
 
 from . import fail, transaction
 

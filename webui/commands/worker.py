@@ -6,8 +6,8 @@ import time
 from datetime import datetime
 
 import click
-from flask.cli import with_appcontext
 from flask import current_app
+from flask.cli import with_appcontext
 
 from engine import timers
 from engine.clock import clock
