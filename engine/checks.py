@@ -1,67 +1,30 @@
-"""Kinerja's own checks of BPMN/DMN files: what the XSD allows but Kinerja cannot run as written."""
+"""Kinerja's own checks of BPMN files: what the XSD allows but Kinerja cannot run as written.
+
+The DMN checks live in `engine.dmn_checks` and Problem with the element-naming helpers in `engine.problems`;
+both are re-exported here.
+"""
 
 from __future__ import annotations
 
 import keyword
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from .dmn_checks import HIT_POLICIES, check_dmn
+from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 from .sandbox import check_source
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+__all__ = [
+    "ASSIGNMENT_ATTRIBUTES", "BPMN_NS", "CAMUNDA_NS", "CONSTRAINTS", "FIELD_TYPES", "GATEWAYS", "HIT_POLICIES",
+    "Problem", "bpmn", "camunda", "check_bpmn", "check_dmn", "compile_problems", "describe", "local", "text_of",
+]
+
 ASSIGNMENT_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups")
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
 GATEWAYS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
-HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a file set was refused, pointing at a line of the original file."""
-
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form."""
-        return {"file": self.file, "line": self.line, "message": self.message}
-
-
-def bpmn(tag: str) -> str:
-    """Return the Clark name of a BPMN model element."""
-    return f"{{{BPMN_NS}}}{tag}"
-
-
-def camunda(name: str) -> str:
-    """Return the Clark name of a camunda: attribute or element."""
-    return f"{{{CAMUNDA_NS}}}{name}"
-
-
-def local(element: Any) -> str:
-    """Return an element's tag without its namespace ('' for comments and processing instructions)."""
-    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-
-
-def describe(element: Any, kind: str | None = None) -> str:
-    """Return how a process owner recognises an element: "user task 'Task_1' (Approve)"."""
-    words = kind or re.sub(r"(?<!^)([A-Z])", r" \1", local(element)).lower()
-    words = words.replace("sub process", "sub-process")
-    name = " ".join((element.get("name") or "").split())
-    return f"{words} '{element.get('id', '?')}'" + (f" ({name})" if name else "")
-
-
-def text_of(element: Any) -> str:
-    """Return the element's text, stripped ('' when absent)."""
-    return (element.text or "").strip() if element is not None else ""
 
 
 def compile_problems(filename: str, line: int | None, what: str, source: str,
@@ -134,7 +97,7 @@ def _check_script(task: Any, filename: str) -> list[Problem]:
     script = task.find(bpmn("script"))
     source: str = (script.text or "") if script is not None else ""
     if not source.strip():
-        return problems + [Problem(filename, line, f"{what} has no script")]
+        return [*problems, Problem(filename, line, f"{what} has no script")]
     for number, message in check_source(source, "exec"):
         # Point at the XML line of the script line: the text starts on the <script> tag's line.
         at = script.sourceline + number - 1 if number else script.sourceline
@@ -251,56 +214,3 @@ def _bound_ok(kind: str | None, config: str | None) -> bool:
     except ValueError:
         return False
     return True
-
-
-def check_dmn(tree: Any, filename: str) -> list[Problem]:
-    """Check that a DMN file holds exactly one decision table that Kinerja evaluates as Camunda would."""
-    root = tree.getroot()
-    ns = root.tag[1:].split("}", 1)[0]
-    decisions = root.findall(f"{{{ns}}}decision")
-    if not decisions:
-        return [Problem(filename, root.sourceline, "the file defines no decision")]
-    problems = []
-    tables = []
-    for decision in decisions:
-        table = decision.find(f"{{{ns}}}decisionTable")
-        if table is None:
-            problems.append(Problem(filename, decision.sourceline, f"{describe(decision)} is not a decision "
-                                    "table; Kinerja runs only decision tables"))
-        else:
-            tables.append((decision, table))
-    if len(tables) > 1:
-        # SpiffWorkflow reads only the first decision of a file; the others would silently never run.
-        problems.append(Problem(filename, tables[1][0].sourceline,
-                                f"the file defines {len(tables)} decision tables; Kinerja uses only the "
-                                "first: put each decision in a file of its own"))
-    for decision, table in tables:
-        problems += _check_table(decision, table, ns, filename)
-    return problems
-
-
-def _check_table(decision: Any, table: Any, ns: str, filename: str) -> list[Problem]:
-    what, line = describe(decision), table.sourceline
-    policy = (table.get("hitPolicy") or "UNIQUE").strip().upper()
-    aggregation = table.get("aggregation")
-    problems = []
-    if policy not in HIT_POLICIES:
-        problems.append(Problem(filename, line, f"{what}: hit policy {policy} is not supported; "
-                                "use UNIQUE, FIRST or COLLECT"))
-    elif policy == "COLLECT" and aggregation:
-        problems.append(Problem(filename, line, f"{what}: hit policy COLLECT with aggregation "
-                                f"{aggregation} is not supported; use COLLECT without aggregation "
-                                "(the result is a list)"))
-    inputs = table.findall(f"{{{ns}}}input")
-    outputs = table.findall(f"{{{ns}}}output")
-    for output in outputs:
-        if not (output.get("name") or output.get("label") or "").strip():
-            problems.append(Problem(filename, output.sourceline, f"{what}: output '{output.get('id')}' "
-                                    "has no name; the name is the variable the result is stored in"))
-    for number, rule in enumerate(table.findall(f"{{{ns}}}rule"), 1):
-        counts = (len(rule.findall(f"{{{ns}}}inputEntry")), len(rule.findall(f"{{{ns}}}outputEntry")))
-        if counts != (len(inputs), len(outputs)):
-            problems.append(Problem(filename, rule.sourceline, f"{what}: rule {number} has {counts[0]} input "
-                                    f"and {counts[1]} output entries, but the table has {len(inputs)} inputs "
-                                    f"and {len(outputs)} outputs"))
-    return problems

@@ -7,25 +7,30 @@ input, as in FEEL, instead of raising a TypeError in Python.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-from .expressions import (
-    P_ADD, P_AND, P_ATOM, P_CMP, P_MUL, P_OR, P_UNARY, ExpressionError, Py, Token, juel_to_python,
-    python_name, python_number, python_string, subscript, wrap,
+from .feel_lexer import feel_string, feel_tokens
+from .juel import juel_to_python
+from .pycode import (
+    P_ADD,
+    P_AND,
+    P_ATOM,
+    P_CMP,
+    P_MUL,
+    P_OR,
+    P_UNARY,
+    ExpressionError,
+    Py,
+    Token,
+    python_name,
+    python_number,
+    python_string,
+    subscript,
+    wrap,
 )
 
 __all__ = ["feel_expression_to_python", "feel_literal_to_python", "feel_unary_to_python"]
 
-_FEEL_TOKEN = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<num>\d+(?:\.\d+)?|\.\d+)
-  | (?P<str>"(?:[^"\\]|\\.)*")
-  | (?P<word>[^\W\d]\w*)
-  | (?P<op>\.\.|<=|>=|!=|\*\*|\S)
-""", re.VERBOSE | re.DOTALL)
-
-_FEEL_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 _CONSTANTS = {"true": "True", "false": "False", "null": "None"}
 _KEYWORDS = frozenset({"not", "and", "or", "in", "between", "some", "every", "for", "if", "then", "else",
                        "function", "instance", "of", "satisfies", "return"})
@@ -47,42 +52,13 @@ class _Test(NamedTuple):
     value: Py | None
 
 
-def _feel_string(token: str) -> str:
-    """Return the value of a FEEL string literal, decoding its backslash escapes."""
-    def decode(match: re.Match[str]) -> str:
-        escape = match[1]
-        if escape.startswith("u"):
-            return chr(int(escape[1:], 16))
-        return _FEEL_ESCAPES.get(escape, match[0])
-
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", decode, token[1:-1], flags=re.DOTALL)
-
-
-def _feel_tokens(source: str) -> list[Token]:
-    """Return the tokens of a FEEL text, ending with an 'eof' token."""
-    tokens: list[Token] = []
-    pos = 0
-    while pos < len(source):
-        match = _FEEL_TOKEN.match(source, pos)
-        assert match is not None and match.lastgroup is not None  # the \S alternative matches any character
-        kind, text, pos = match.lastgroup, match[0], match.end()
-        if text == '"' and kind == "op":
-            raise ExpressionError(f'a string is not closed (missing ") in {source!r}')
-        if text == "'" and kind == "op":
-            raise ExpressionError(f'FEEL strings take double quotes ("text"), not single, in {source!r}')
-        if kind != "space":
-            tokens.append(Token(kind, text, match.start()))
-    tokens.append(Token("eof", "", len(source)))
-    return tokens
-
-
 class _FeelParser:
     """Recursive-descent parser over FEEL tokens that returns Python code."""
 
     def __init__(self, source: str, role: str) -> None:
         self.source = source
         self.role = role
-        self.tokens = _feel_tokens(source)
+        self.tokens = feel_tokens(source)
         self.index = 0
 
     def peek(self, offset: int = 0) -> Token:
@@ -133,7 +109,7 @@ class _FeelParser:
         if token.kind == "num":
             return python_number(self.advance().text, self.source)
         if token.kind == "str":
-            return python_string(_feel_string(self.advance().text))
+            return python_string(feel_string(self.advance().text))
         if token.kind == "word" and token.text in _CONSTANTS:
             return Py(_CONSTANTS[self.advance().text], P_ATOM)
         if token.kind == "word" and token.text not in _KEYWORDS:
@@ -284,7 +260,10 @@ def _is_juel(source: str) -> bool:
 
 
 def feel_unary_to_python(text: str) -> str | None:
-    """Translate a DMN input entry (FEEL unary tests) to a SpiffWorkflow match expression using `?` for the input value; None means 'matches anything'."""
+    """Translate a DMN input entry (FEEL unary tests) to a SpiffWorkflow match expression.
+
+    The expression uses `?` for the input value; None means 'matches anything'.
+    """
     source = (text or "").strip()
     if source in ("", "-"):
         return None

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
-from .checks import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, check_bpmn, check_dmn, describe
+from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
+from .dmn_checks import check_dmn
 from .parser import KinerjaParser
+from .problems import Problem, bpmn, camunda, describe
+from .schemas import file_kind, schema_problems
 from .xmlsafe import XmlRefused, parse_xml
 
 __all__ = ["Problem", "ValidatedSet", "read_paths", "validate"]
-
-ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
-DMN12_NS = "http://www.omg.org/spec/DMN/20180521/MODEL/"
-DMN12_DI_NS = "http://www.omg.org/spec/DMN/20180521/DMNDI/"
-MAX_SCHEMA_ERRORS = 20  # per file: the first few errors say what is wrong; hundreds only bury it
-
-_schemas: dict[str, etree.XMLSchema] = {}
-_schema_lock = threading.Lock()
 
 
 @dataclass
@@ -123,77 +115,14 @@ def _load(files: dict[str, bytes], max_bytes: int) -> tuple[dict[str, Any], dict
         except XmlRefused as exc:
             problems.append(Problem(name, exc.line, exc.message))
             continue
-        kind, refusal = _kind(tree)
+        kind, refusal = file_kind(tree)
         if refusal:
             problems.append(Problem(name, tree.getroot().sourceline, refusal))
             continue
-        problems += _schema_problems(tree, name, kind)
+        problems += schema_problems(tree, name, kind)
         trees[name], kinds[name] = tree, kind
         originals[name] = _decode(files[name], tree)
     return trees, kinds, originals, problems
-
-
-def _kind(tree: Any) -> tuple[str, str | None]:
-    """Return 'bpmn' or 'dmn' for the root's namespace, and a refusal message for anything else."""
-    root = tree.getroot()
-    qname = etree.QName(root)
-    if ZEEBE_NS in root.nsmap.values():
-        return "", "the file was made for Camunda 8 (zeebe); Kinerja runs Camunda 7 (Camunda Platform) files"
-    if qname.namespace == BPMN_NS and qname.localname == "definitions":
-        return "bpmn", None
-    if qname.namespace in DMN_SCHEMAS and qname.localname == "definitions":
-        if root.nsmap.get(None) != qname.namespace and root.nsmap.get("dmn") != qname.namespace:
-            # SpiffWorkflow's DMN parser finds elements through the default namespace or the dmn: prefix.
-            return "", "the DMN elements must use the default namespace or the prefix dmn:"
-        return "dmn", None
-    return "", (f"the file is neither BPMN 2.0 nor DMN 1.1-1.3 (its root element is <{qname.localname}> in "
-                f"namespace '{qname.namespace or ''}')")
-
-
-def _schema(namespace: str) -> etree.XMLSchema:
-    """Return the XSD for a namespace, built once per process (building one costs ~15 ms)."""
-    if namespace not in _schemas:
-        document = etree.parse(XSD_PATH if namespace == BPMN_NS else DMN_SCHEMAS[namespace])
-        if namespace == DMN12_NS:
-            _skip_dmn12_diagram(document)
-        _schemas[namespace] = etree.XMLSchema(document)
-    return _schemas[namespace]
-
-
-def _skip_dmn12_diagram(document: Any) -> None:
-    """Let DMN 1.2 build: SpiffWorkflow ships the DI schema as DMNDI12.xsd, so DMNDI cannot resolve."""
-    xsd = "{http://www.w3.org/2001/XMLSchema}"
-    for node in list(document.getroot().iter(f"{xsd}import", f"{xsd}element")):
-        if node.get("namespace") == DMN12_DI_NS:
-            node.getparent().remove(node)
-        elif node.get("ref") == "dmndi:DMNDI":
-            # The diagram part is not checked; the decision model still is.
-            node.getparent().replace(node, etree.Element(f"{xsd}any", namespace=DMN12_DI_NS,
-                                                         processContents="skip", minOccurs="0"))
-
-
-def _schema_problems(tree: Any, name: str, kind: str) -> list[Problem]:
-    namespace = etree.QName(tree.getroot()).namespace or ""
-    # bpmn-js writes formalExpression where the schema wants messagePath; SpiffWorkflow's own validator
-    # renames it the same way before validating. Put it back afterwards: the tree is handed on.
-    path = f".//{bpmn('correlationPropertyRetrievalExpression')}/{bpmn('formalExpression')}"
-    renamed = tree.getroot().findall(path)
-    for element in renamed:
-        element.tag = bpmn("messagePath")
-    with _schema_lock:  # XMLSchema objects keep their error log: one validation at a time
-        schema = _schema(namespace)
-        valid = schema.validate(tree)
-        errors = [] if valid else [(error.line, error.message) for error in schema.error_log]
-    for element in renamed:
-        element.tag = bpmn("formalExpression")
-    label = "BPMN 2.0" if kind == "bpmn" else "DMN"
-    return [Problem(name, line, f"does not follow the {label} schema: {_short(message, namespace)}")
-            for line, message in errors[:MAX_SCHEMA_ERRORS]]
-
-
-def _short(message: str, namespace: str) -> str:
-    return message.replace(f"{{{BPMN_NS}}}", "bpmn:").replace(f"{{{namespace}}}", "").replace(
-        f"{{{CAMUNDA_NS}}}", "camunda:")
 
 
 def _decode(data: bytes, tree: Any) -> str:
@@ -308,20 +237,20 @@ def _parse_with_spiff(parser: KinerjaParser, trees: dict[str, Any], kinds: dict[
                 parser.add_bpmn_xml(trees[name], filename=name)
             else:
                 parser.add_dmn_xml(trees[name].getroot(), filename=name)
-        except Exception as exc:  # noqa: BLE001 - the parser raises KeyError etc. for foreign extensions
+        except Exception as exc:  # the parser raises KeyError etc. for foreign extensions
             problems.append(_spiff_problem(exc, name, trees))
     if problems:
         return problems  # a file the parser could not take would make every later error misleading
     for dmn_parser in parser.dmn_parsers.values():
         try:
             dmn_parser.parse()  # a decision no task uses is still parsed, so its errors are found now
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problems.append(_spiff_problem(exc, dmn_parser.filename, trees))
     for pid in index.executable:
         try:
             parser.get_spec(pid)
             parser.get_subprocess_specs(pid)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             problems.append(_spiff_problem(exc, index.process_files[pid], trees))
     return problems
 

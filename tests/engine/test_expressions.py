@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +12,11 @@ from RestrictedPython.Eval import default_guarded_getitem
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.expressions import (
-    ExpressionError, check_timer_value, is_literal, juel_to_python, timer_to_python,
+    ExpressionError,
+    check_timer_value,
+    is_literal,
+    juel_to_python,
+    timer_to_python,
 )
 
 EXAMPLE_CONDITION = "${keputusan eq 'setuju' and not empty nama_pelatihan}"
@@ -283,7 +287,7 @@ VALID_TIMERS = [
 
 def spiff_parses(kind: str, value: str) -> None:
     """Parse value with SpiffWorkflow's own timer functions, as it will at run time."""
-    start = datetime(2027, 1, 15, tzinfo=timezone.utc)
+    start = datetime(2027, 1, 15, tzinfo=UTC)
     if kind == "timeDuration":
         assert TimerEventDefinition.get_timedelta_from_start(
             TimerEventDefinition.parse_iso_duration(value), start).total_seconds() >= 0

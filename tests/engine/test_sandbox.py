@@ -15,9 +15,21 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
-from engine.sandbox import (MAX_SEQUENCE_LENGTH, SandboxEnvironment, SandboxScriptEngine, SandboxViolation,
-                            ScriptRefused, ScriptTimeout, TaskDataInvalid, check_source, date_add,
-                            days_between, make_script_engine, register_function, registered_functions)
+from engine.sandbox import (
+    MAX_SEQUENCE_LENGTH,
+    SandboxEnvironment,
+    SandboxScriptEngine,
+    SandboxViolation,
+    ScriptRefused,
+    ScriptTimeout,
+    TaskDataInvalid,
+    check_source,
+    date_add,
+    days_between,
+    make_script_engine,
+    register_function,
+    registered_functions,
+)
 
 
 def run(script: str, **data: Any) -> dict[str, Any]:
@@ -74,7 +86,8 @@ def test_tuples_are_stored_as_lists_and_other_objects_are_refused() -> None:
 
 
 def test_registered_function_and_extra_globals_are_callable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox, "_registry", dict(sandbox._registry))  # keep the global registry clean
+    # Keep the global registry clean.
+    monkeypatch.setattr(sandbox.functions, "_registry", dict(sandbox.functions._registry))
     register_function("kpi_weight", lambda level: {"staff": 1, "head": 2}[level])
     assert "kpi_weight" in registered_functions()
     env = SandboxEnvironment(extra_globals={"unit_name": lambda: "Dinas Kominfo"})

@@ -1,0 +1,65 @@
+"""Restricted execution of the Python that process owners put in BPMN and DMN files.
+
+Every script task body, gateway condition, timer expression, multi-instance expression and DMN expression
+goes through `SandboxEnvironment`: it is compiled by RestrictedPython with a stricter policy and run with
+a small set of safe builtins, guards on attribute/item/iteration access, the task data as its variables,
+the helpers the application registers (`register_function`) and a time budget.
+
+What is refused where
+  * At compile time (`check_source` reports it with the script line; running it raises `ScriptRefused`):
+    imports, names and attributes starting with '_' (so every dunder), `exec`/`eval` calls, class
+    definitions, `with`, `yield`, `finally`, except clauses naming anything but exception classes,
+    `nonlocal`, `match`, async code, and augmented assignment of items or attributes (`d['k'] += 1`;
+    write `d['k'] = d['k'] + 1`). A bare `except:` means `except Exception:`; no except clause ever
+    catches the budget stop, RecursionError or MemoryError (see the time limit below).
+  * At run time (`SandboxViolation`, a plain Exception): `open`, `getattr`, `setattr`, `type`, `globals`,
+    `vars`, `dir`, `iter`, `__import__`... (stubs that explain themselves), attributes starting with '_',
+    frame/generator/code internals and `mro` (via `_getattr_`), `str.format`/`format_map` (they read
+    attributes by name: '{0.__class__}'.format(x)), `range()` longer than MAX_SEQUENCE_LENGTH, and
+    `*`, `**`, `<<`, `+` whose result would exceed MAX_SEQUENCE_LENGTH items or MAX_INT_BITS bits.
+
+Task data: after a script, functions, modules and the sandbox's own names are removed (as SpiffWorkflow's
+TaskDataEnvironment does), tuples become lists, and anything else that is not JSON data (sets, NaN,
+non-string keys...) is dropped and reported with `TaskDataInvalid`. An expression's value is returned as
+it is, except that a lazy iterator is consumed into a list inside the time budget.
+
+Date helpers: `datetime`/`timedelta` objects are not offered because task data must stay JSON; scripts
+get ISO-8601 strings instead, through `now_iso()`, `today_iso()`, `date_add()` and `days_between()`.
+
+Limits and their caveats
+  * Time: a trace hook (installed only while sandboxed code runs, the previous one restored afterwards,
+    e.g. coverage's) stops sandboxed code after `step_budget_seconds` (default 2 s) with `ScriptTimeout`.
+    It traces every bytecode of sandboxed frames (a one-line `while True: pass` produces no 'line'
+    events on CPython 3.11), which with the guards makes tight loops ~50x slower (about 130 000
+    simple iterations per second): ample for process scripts; a gateway condition costs ~25 us.
+    It cannot interrupt a single long C-level operation (`sorted` of a huge list, `str.replace`
+    blow-ups): the size guards above keep the usual ones short.
+    CPython drops a trace hook that raises, so the policy makes sure no script code runs once the stop
+    is raised: no `finally`, no `with` (__exit__), no generators (clean-up code), except-clause types
+    evaluated lazily and skipped while the stop unwinds. RecursionError and MemoryError can be raised
+    inside the hook itself, which removes it; that is why scripts cannot catch them either.
+  * Memory: RestrictedPython bounds nothing. The operator and range guards stop the obvious bombs
+    (`'a' * 10**9`, `[0] * 10**9`, `10 ** 10**8`, `s = s + s` in a loop) but not all of them:
+    `lst.extend(lst)` doubling, `'x'.ljust(10**9)`, `f'{x:>1000000000}'`, `'%1000000000d' % 1`
+    still allocate what they ask for. A hard bound needs a child process with RLIMIT_AS; scripts come
+    from authenticated process owners and are checked at deploy time, so this is accepted here.
+
+Modules: `policy` (compile-time policy, check_source), `guards` (safe builtins and run-time guards),
+`budget` (the time budget), `task_data` (what task data may keep), `functions` (registered functions and
+the date helpers), `environment` (SandboxEnvironment, the script engine) and `errors`.
+"""
+
+from __future__ import annotations
+
+from .environment import SandboxEnvironment, SandboxScriptEngine, make_script_engine
+from .errors import SandboxViolation, ScriptRefused, ScriptTimeout, TaskDataInvalid
+from .functions import date_add, days_between, now_iso, register_function, registered_functions, today_iso
+from .guards import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
+from .policy import _compile as _compile  # the compile cache, which tests inspect
+from .policy import check_source
+
+__all__ = [
+    "MAX_INT_BITS", "MAX_SEQUENCE_LENGTH", "SandboxEnvironment", "SandboxScriptEngine", "SandboxViolation",
+    "ScriptRefused", "ScriptTimeout", "TaskDataInvalid", "check_source", "date_add", "days_between",
+    "make_script_engine", "now_iso", "register_function", "registered_functions", "today_iso",
+]

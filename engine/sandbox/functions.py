@@ -1,0 +1,81 @@
+"""The functions every script can call: those the application registers, and the ISO-8601 date helpers.
+
+`datetime`/`timedelta` objects are not offered because task data must stay JSON; scripts get ISO-8601
+strings instead, through `now_iso()`, `today_iso()`, `date_add()` and `days_between()`.
+"""
+
+from __future__ import annotations
+
+import keyword
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..clock import clock
+from .guards import BUILTINS
+
+_registry: dict[str, Callable[..., Any]] = {}
+_registry_lock = threading.Lock()
+
+
+def register_function(name: str, fn: Callable[..., Any]) -> None:
+    """Make fn callable by name from every script and expression (application-registered helpers)."""
+    if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
+        raise ValueError(f"'{name}' cannot be a script function name: "
+                         "use a plain identifier that does not start with '_'")
+    if name in BUILTINS:
+        raise ValueError(f"'{name}' would hide the sandbox built-in of the same name")
+    if not callable(fn):
+        raise TypeError(f"register_function('{name}', ...) needs a callable")
+    with _registry_lock:
+        _registry[name] = fn
+
+
+def registered_functions() -> dict[str, Callable[..., Any]]:
+    """Return a copy of the functions registered for scripts, by name."""
+    with _registry_lock:
+        return dict(_registry)
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers offered to every script (ISO-8601 strings in and out: task data stays JSON)
+
+
+def _parse_moment(text: str) -> date | datetime:
+    if not isinstance(text, str):
+        raise TypeError(f"expected an ISO 8601 date or date-time string, not {type(text).__name__}")
+    if len(text.strip()) == 10:
+        return date.fromisoformat(text.strip())
+    return datetime.fromisoformat(text.strip())
+
+
+def now_iso() -> str:
+    """Return the engine clock's current time as an ISO 8601 UTC date-time."""
+    return clock.now().isoformat()
+
+
+def today_iso() -> str:
+    """Return today's date in Samarinda (the engine clock's local zone) as YYYY-MM-DD."""
+    return clock.now().astimezone(clock.local_tz).date().isoformat()
+
+
+def date_add(iso_date: str, days: int) -> str:
+    """Return iso_date (a date or date-time) moved by a whole number of days, in the same form."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError("date_add() needs a whole number of days")
+    return (_parse_moment(iso_date) + timedelta(days=days)).isoformat()
+
+
+def days_between(start: str, end: str) -> int:
+    """Return the calendar days from start to end (dates or date-times; negative when end is earlier)."""
+    first, last = _parse_moment(start), _parse_moment(end)
+    first_day = first.date() if isinstance(first, datetime) else first
+    last_day = last.date() if isinstance(last, datetime) else last
+    return (last_day - first_day).days
+
+
+for _name, _helper in (("now_iso", now_iso), ("today_iso", today_iso), ("date_add", date_add),
+                       ("days_between", days_between)):
+    register_function(_name, _helper)
+del _name, _helper
