@@ -51,7 +51,7 @@ def start(session: Session, spec_version: SpecVersion, data: dict[str, Any] | No
     except IntegrityError as exc:
         raise Conflict(f"an instance with business key '{business_key}' was started concurrently",
                        business_key=business_key) from exc
-    run = Run(instance, workflow, actor, fresh=True)
+    run = Run(instance, workflow, actor, fresh=True, session=session)
     run.journal = attach_engine(workflow)
     run.note("instance_started", {"process_id": spec_version.process_id, "version": spec_version.version,
                                   "spec_version_id": spec_version.id, "business_key": business_key,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from . import audit, inbox
 from .audit import Pending
 from .clock import clock
+from .context import RunContext, running
 from .message_events import MessageEvent
 from .models import Instance, MessageSubscription
 from .sandbox import make_script_engine
@@ -41,6 +42,16 @@ class Run:
     fresh: bool = False
     #: Message subscriptions when the run began, to write them only when they change.
     subscriptions_before: list[dict[str, Any]] = field(default_factory=list)
+    #: The session the run writes in (made current for registered functions and resolvers).
+    session: Session | None = None
+
+    def context(self) -> AbstractContextManager[Any]:
+        """Make this run current for application functions called from scripts and resolvers."""
+        if self.session is None:
+            return nullcontext()
+        instance = self.instance
+        return running(RunContext(self.session, instance.id, instance.process_id, instance.business_key,
+                                  self.actor))
 
     def note(self, event_type: str, data: dict[str, Any] | None = None, human_task_id: int | None = None,
              actor: str | None = None) -> None:
@@ -67,7 +78,7 @@ def restore(session: Session, instance: Instance, actor: str) -> Run:
     """Restore an instance's workflow from its row."""
     spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_version.sha256)
     workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
-    run = Run(instance, workflow, actor)
+    run = Run(instance, workflow, actor, session=session)
     run.journal = attach_engine(workflow)
     run.subscriptions_before = _subscriptions(run)
     return run
@@ -83,16 +94,17 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
     """Run engine steps (timers first when asked); a failure puts the instance in error."""
     workflow = run.workflow
     timers = _timer_snapshot(workflow)
-    try:
-        if refresh_timers:
-            workflow.refresh_timers()
-        workflow.do_engine_steps()
-        # do_engine_steps refreshes timers only at its end: a timer that fired there left its
-        # follow-up READY, so step once more until nothing moves.
-        while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+    with run.context():
+        try:
+            if refresh_timers:
+                workflow.refresh_timers()
             workflow.do_engine_steps()
-    except (SpiffWorkflowException, Exception) as exc:
-        _fail(run, exc)
+            # do_engine_steps refreshes timers only at its end: a timer that fired there left its
+            # follow-up READY, so step once more until nothing moves.
+            while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+                workflow.do_engine_steps()
+        except Exception as exc:  # any script or expression failure is an incident, not a crash
+            _fail(run, exc)
     _note_timers(run, timers)
     _note_journal(run)
     run.outbox.extend(workflow.get_events())
@@ -190,7 +202,8 @@ def save(session: Session, run: Run) -> None:
     instance.next_timer_at = next_timer_at(run.workflow) if instance.status in ACTIVE else None
     instance.updated_at = clock.now()
     session.flush()
-    inbox.sync(session, run)
+    with run.context():
+        inbox.sync(session, run)
     _sync_subscriptions(session, run)
     audit.record_many(session, run.events)
     run.events.clear()

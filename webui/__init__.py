@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import load_config
+from engine.sandbox import set_time_budget
 
 from .extensions import db, init_db
 
@@ -19,6 +20,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = config["SECRET_KEY"]
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     init_db(app)
+    set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     from .views import bp
     app.register_blueprint(bp)
     from .commands import register

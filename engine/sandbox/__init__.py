@@ -51,7 +51,7 @@ the date helpers), `environment` (SandboxEnvironment, the script engine) and `er
 
 from __future__ import annotations
 
-from .environment import SandboxEnvironment, SandboxScriptEngine, make_script_engine
+from .environment import SandboxEnvironment, SandboxScriptEngine, make_script_engine, set_time_budget
 from .errors import SandboxViolation, ScriptRefused, ScriptTimeout, TaskDataInvalid
 from .functions import date_add, days_between, now_iso, register_function, registered_functions, today_iso
 from .guards import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
@@ -61,5 +61,5 @@ from .policy import check_source
 __all__ = [
     "MAX_INT_BITS", "MAX_SEQUENCE_LENGTH", "SandboxEnvironment", "SandboxScriptEngine", "SandboxViolation",
     "ScriptRefused", "ScriptTimeout", "TaskDataInvalid", "check_source", "date_add", "days_between",
-    "make_script_engine", "now_iso", "register_function", "registered_functions", "today_iso",
+    "make_script_engine", "now_iso", "register_function", "registered_functions", "set_time_budget", "today_iso",
 ]

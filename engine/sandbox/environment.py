@@ -25,9 +25,10 @@ logger = logging.getLogger(__name__)
 class SandboxEnvironment(TaskDataEnvironment):
     """Task-data environment whose evaluate/execute run RestrictedPython-compiled code with safe builtins and guards."""
 
-    def __init__(self, extra_globals: dict[str, Any] | None = None, step_budget_seconds: float = 2.0) -> None:
+    def __init__(self, extra_globals: dict[str, Any] | None = None,
+                 step_budget_seconds: float | None = None) -> None:
         super().__init__(dict(extra_globals or {}))
-        self.step_budget_seconds = step_budget_seconds
+        self.step_budget_seconds = step_budget_seconds if step_budget_seconds is not None else _budget[0]
 
     def functions(self) -> dict[str, Any]:
         """Return the registered functions plus this environment's extra globals (extras win)."""
@@ -151,6 +152,17 @@ def _locate(script: str, error: BaseException) -> tuple[int, str]:
             trace = trace.tb_next
     lines = script.splitlines() if isinstance(script, str) else []
     return line, (lines[line - 1] if 0 < line <= len(lines) else "")
+
+
+#: Seconds a script or expression may run; set from KINERJA_SCRIPT_TIMEOUT_SECONDS at start-up.
+_budget = [2.0]
+
+
+def set_time_budget(seconds: float) -> None:
+    """Set how long every script or expression may run from now on."""
+    if seconds <= 0:
+        raise ValueError("the script time budget must be positive")
+    _budget[0] = float(seconds)
 
 
 def make_script_engine(extra_globals: dict[str, Any] | None = None) -> PythonScriptEngine:

@@ -393,3 +393,19 @@ def test_hostile_gateway_condition_fails_with_workflow_task_exception() -> None:
     with pytest.raises(WorkflowTaskException) as failure:
         wf.do_engine_steps()
     assert "__class__" in str(failure.value) and failure.value.task.state == TaskState.ERROR
+
+
+def test_time_budget_follows_the_setting():
+    import time
+
+    from engine.sandbox import SandboxEnvironment, ScriptTimeout, set_time_budget
+    set_time_budget(0.3)
+    try:
+        env = SandboxEnvironment()
+        assert env.step_budget_seconds == 0.3
+        started = time.monotonic()
+        with pytest.raises(ScriptTimeout):
+            env.execute("while True:\n    pass", {}, {})
+        assert time.monotonic() - started < 2
+    finally:
+        set_time_budget(2.0)
