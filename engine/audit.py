@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .clock import clock
-from .models import AuditChainHead, AuditEvent, Instance
+from .models import AuditChainHead, AuditEvent, Instance, table_of
 
 GLOBAL_CHAIN = "global"
 GENESIS = "0" * 64
@@ -61,6 +61,9 @@ def _digest(prev_hash: str, body: str) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+_INSERT_EVENTS = insert(table_of(AuditEvent))  # built once: the hot path's insert
+
+
 def record(session: Session, event_type: str, actor: str, *, instance_id: int | None = None,
            human_task_id: int | None = None, data: dict[str, Any] | None = None) -> None:
     """Append one event to its chain in the caller's transaction."""
@@ -72,31 +75,56 @@ def record_many(session: Session, events: Iterable[Pending]) -> None:
     by_chain: dict[str, list[Pending]] = {}
     for event in events:
         by_chain.setdefault(chain_of(event.instance_id), []).append(event)
-    now = clock.now()
     for chain, pending in by_chain.items():
-        head = session.execute(
-            select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.chain == chain)
-            .with_for_update()).first()
-        seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
-        rows = []
-        for event in pending:
-            seq += 1
-            occurred_at = event.occurred_at or now
-            data_text = canonical(event.data or {})
-            body = _body(chain, seq, event.event_type, event.actor, occurred_at, event.instance_id,
-                         event.human_task_id, data_text)
-            digest = _digest(prev, body)
-            rows.append({"chain": chain, "seq": seq, "event_type": event.event_type, "actor": event.actor,
-                         "occurred_at": occurred_at, "instance_id": event.instance_id,
-                         "human_task_id": event.human_task_id, "data": data_text,
-                         "prev_hash": prev, "hash": digest})
-            prev = digest
-        session.execute(insert(AuditEvent), rows)
+        instance_id = pending[0].instance_id
+        if instance_id is not None:
+            head = session.execute(select(Instance.audit_seq, Instance.audit_hash).where(
+                Instance.id == instance_id).with_for_update(of=Instance)).first()
+            if head is None:
+                raise ValueError(f"instance {instance_id} does not exist")
+            seq, prev = _append(session, chain, head.audit_seq, head.audit_hash, pending)
+            # Bump the version too: an engine step holding an older copy of the row then gets a
+            # conflict instead of writing back a stale chain head.
+            session.execute(update(Instance).where(Instance.id == instance_id)
+                            .values(audit_seq=seq, audit_hash=prev, version=Instance.version + 1)
+                            .execution_options(synchronize_session=False))
+            continue
+        head = session.execute(select(AuditChainHead.seq, AuditChainHead.hash)
+                               .where(AuditChainHead.chain == chain).with_for_update()).first()
+        seq, prev = _append(session, chain, *(head if head else (0, GENESIS)), pending)
         if head:
             session.execute(update(AuditChainHead).where(AuditChainHead.chain == chain)
                             .values(seq=seq, hash=prev))
         else:
             session.execute(insert(AuditChainHead).values(chain=chain, seq=seq, hash=prev))
+
+
+def append_events(session: Session, instance_id: int, seq: int, prev: str,
+                  events: list[Pending]) -> tuple[int, str]:
+    """Append an instance's events after the head read with its locked row; return the new head to store."""
+    if not events:
+        return seq, prev
+    return _append(session, chain_of(instance_id), seq or 0, prev or GENESIS, events)
+
+
+def _append(session: Session, chain: str, seq: int, prev: str, pending: list[Pending]) -> tuple[int, str]:
+    """Hash-chain and insert events after (seq, prev); return the new head."""
+    now = clock.now()
+    rows = []
+    for event in pending:
+        seq += 1
+        occurred_at = event.occurred_at or now
+        data_text = canonical(event.data or {})
+        body = _body(chain, seq, event.event_type, event.actor, occurred_at, event.instance_id,
+                     event.human_task_id, data_text)
+        digest = _digest(prev, body)
+        rows.append({"chain": chain, "seq": seq, "event_type": event.event_type, "actor": event.actor,
+                     "occurred_at": occurred_at, "instance_id": event.instance_id,
+                     "human_task_id": event.human_task_id, "data": data_text,
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.connection().execute(_INSERT_EVENTS, rows)  # Core: the hot path's insert
+    return seq, prev
 
 
 @dataclass
@@ -115,7 +143,10 @@ class Breach:
 
 def verify(session: Session) -> list[Breach]:
     """Check every chain; return the first breach of each broken chain (empty when all is intact)."""
-    heads = {row.chain: row for row in session.execute(select(AuditChainHead)).scalars()}
+    heads: dict[str, tuple[int, str]] = {
+        row.chain: (row.seq, row.hash) for row in session.execute(select(AuditChainHead)).scalars()}
+    for instance_id, seq, digest in session.execute(select(Instance.id, Instance.audit_seq, Instance.audit_hash)):
+        heads[chain_of(instance_id)] = (seq, digest)
     breaches: list[Breach] = []
     seen: set[str] = set()
     for chain, events in _events_by_chain(session):
@@ -124,10 +155,10 @@ def verify(session: Session) -> list[Breach]:
         if breach:
             breaches.append(breach)
     for chain in sorted(set(heads) - seen):
-        breaches.append(Breach(chain, None, None, f"all {heads[chain].seq} events of the chain are missing"))
-    instance_ids = session.execute(select(Instance.id)).scalars()
-    for missing in sorted({chain_of(i) for i in instance_ids} - set(heads)):
-        breaches.append(Breach(missing, None, None, "the instance has no audit chain head"))
+        count = heads[chain][0]
+        message = (f"all {count} events of the chain are missing" if count
+                   else "the instance has no audit trail at all")
+        breaches.append(Breach(chain, None, None, message))
     return breaches
 
 
@@ -145,7 +176,7 @@ def _events_by_chain(session: Session) -> Iterator[tuple[str, list[AuditEvent]]]
         yield chain, batch  # type: ignore[misc]
 
 
-def _verify_chain(chain: str, events: list[AuditEvent], head: Any) -> Breach | None:
+def _verify_chain(chain: str, events: list[AuditEvent], head: tuple[int, str] | None) -> Breach | None:
     prev = GENESIS
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq:
@@ -161,10 +192,10 @@ def _verify_chain(chain: str, events: list[AuditEvent], head: Any) -> Breach | N
         prev = event.hash
     last = events[-1]
     if head is None:
-        return Breach(chain, None, None, "the chain has no recorded head")
-    if head.seq != last.seq or head.hash != last.hash:
+        return Breach(chain, None, None, "the chain has no recorded head (its instance was removed)")
+    if head != (last.seq, last.hash):
         return Breach(chain, last.id, last.seq,
-                      f"the chain ends at sequence {last.seq} but its head records {head.seq}: "
+                      f"the chain ends at sequence {last.seq} but its head records {head[0]}: "
                       "events at the end were removed")
     return None
 

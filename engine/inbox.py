@@ -4,67 +4,89 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
 from .assignment import due_at, evaluate_value, get_resolver
 from .clock import clock
 from .forms import describe
-from .models import HumanTask, TaskCandidate
+from .models import HumanTask, TaskCandidate, table_of
 
 if TYPE_CHECKING:
     from .runtime import Run
 
 
+_TASK = table_of(HumanTask)
+_INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
+_INSERT_CANDIDATES = insert(table_of(TaskCandidate))
+
+
 def sync(session: Session, run: Run) -> None:
-    """Make the instance's open human_task rows match its READY manual tasks."""
-    open_rows = [] if run.fresh else list(session.execute(
-        select(HumanTask).where(HumanTask.instance_id == run.instance.id, HumanTask.state == "open")
-    ).scalars())
-    by_task = {row.spiff_task_id: row for row in open_rows}
+    """Make the instance's open human_task rows match its READY manual tasks.
+
+    The open rows are exactly the tasks that were READY when the run began (every save keeps that
+    true), so no query is needed to find them: rows are cancelled and inserted by difference.
+    """
     ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
     now = clock.now()
-    for task_id, row in by_task.items():
-        if task_id not in ready:
-            row.state = "cancelled"
-            row.completed_at = now
+    gone = sorted(run.ready_before - set(ready))
+    if gone:
+        cancelled = session.execute(
+            update(HumanTask).where(HumanTask.instance_id == run.instance.id, HumanTask.state == "open",
+                                    HumanTask.spiff_task_id.in_(gone))
+            .values(state="cancelled", completed_at=now)
+            .returning(HumanTask.id, HumanTask.bpmn_id, HumanTask.name)
+            .execution_options(synchronize_session=False))
+        for row in cancelled:
             run.note("task_cancelled", {"bpmn_id": row.bpmn_id, "name": row.name}, human_task_id=row.id)
-    created = [_new_row(run, task, now) for task_id, task in ready.items() if task_id not in by_task]
-    if created:
-        session.add_all(created)
-        session.flush()
-        for row in created:
-            run.note("task_created", {
-                "bpmn_id": row.bpmn_id, "name": row.name, "lane": row.lane, "assignee": row.assignee,
-                "candidates": [{"kind": c.kind, "value": c.value} for c in row.candidates],
-                "due_at": row.due_at.isoformat() if row.due_at else None}, human_task_id=row.id)
+    new = [task for task_id, task in ready.items() if task_id not in run.ready_before]
+    if new:
+        _insert(session, run, new, now)
+    run.ready_before = set(ready)
 
 
-def _new_row(run: Run, task: Any, now: Any) -> HumanTask:
+def _insert(session: Session, run: Run, tasks: list[Any], now: datetime) -> None:
+    rows = [_new_row(run, task, now) for task in tasks]
+    candidates = [row.pop("candidates") for row in rows]
+    # Core, not the ORM bulk path: this is the hot path of every completion.
+    ids = session.connection().execute(_INSERT_TASKS, rows).scalars().all()
+    links = [{"human_task_id": task_id, "kind": kind, "value": value}
+             for task_id, pairs in zip(ids, candidates, strict=True) for kind, value in pairs]
+    if links:
+        session.connection().execute(_INSERT_CANDIDATES, links)
+    for task_id, row, pairs in zip(ids, rows, candidates, strict=True):
+        run.note("task_created", {
+            "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
+            "candidates": [{"kind": kind, "value": value} for kind, value in pairs],
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None}, human_task_id=task_id)
+
+
+def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
     spec = task.task_spec
     properties: dict[str, Any] = dict((spec.extensions or {}).get("properties") or {})
-    row = HumanTask(
-        instance_id=run.instance.id, spiff_task_id=str(task.id), bpmn_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id, process_id=task.workflow.spec.name, lane=spec.lane,
-        form=_form_with_values(task), documentation=spec.documentation, properties=properties,
-        state="open", created_at=now, candidates=[])
     mi_index = task.internal_data.get("key_or_index")
     if mi_index is not None:
         properties["multi_instance_index"] = mi_index
+    row: dict[str, Any] = {
+        "instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
+        "name": spec.bpmn_name or spec.bpmn_id, "process_id": task.workflow.spec.name, "lane": spec.lane,
+        "assignee": None, "claimed_by": None, "form": _form_with_values(task),
+        "documentation": spec.documentation, "properties": properties, "due_at": None, "state": "open",
+        "created_at": now, "completed_at": None, "completed_by": None, "candidates": []}
     try:
         assignment = get_resolver().resolve(task)
-        row.assignee = assignment.assignee
-        row.candidates = ([TaskCandidate(kind="user", value=u) for u in assignment.candidate_users]
-                          + [TaskCandidate(kind="group", value=g) for g in assignment.candidate_groups])
+        row["assignee"] = assignment.assignee
+        row["candidates"] = ([("user", u) for u in assignment.candidate_users]
+                             + [("group", g) for g in assignment.candidate_groups])
     except Exception as exc:  # keep the task visible to operators rather than losing it
         properties["assignment_error"] = str(exc)
     try:
-        row.due_at = due_at(task, now)
+        row["due_at"] = due_at(task, now)
     except Exception as exc:
         properties["due_date_error"] = str(exc)
     return row

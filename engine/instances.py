@@ -6,7 +6,7 @@ from typing import Any
 
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from .clock import clock
 from .errors import Conflict, InvalidState, NotFound
 from .migration import migrate
 from .models import HumanTask, Instance, SpecVersion
-from .runtime import ACTIVE, Run, advance, attach_engine, lock, new_workflow, restore, save
+from .runtime import ACTIVE, INSTANCE, Run, advance, attach_engine, lock, new_workflow, restore, save, write
 
 
 def find(session: Session, process_id: str, business_key: str) -> Instance | None:
@@ -35,23 +35,29 @@ def get(session: Session, instance_id: int) -> Instance:
 def start(session: Session, spec_version: SpecVersion, data: dict[str, Any] | None, business_key: str,
           actor: str = "system", message: Any = None) -> Instance:
     """Start an instance (or return the existing one with this business key), run it and save it."""
-    existing = find(session, spec_version.process_id, business_key)
+    existing = session.execute(select(INSTANCE.c.id).where(
+        INSTANCE.c.process_id == spec_version.process_id, INSTANCE.c.business_key == business_key)).scalar()
     if existing is not None:
-        return existing
+        return get(session, existing)
     workflow = new_workflow(session, spec_version.id, spec_version.sha256)
     start_task = workflow.get_next_task(state=TaskState.READY, spec_name="Start")
     start_task.data.update(audit.json_safe(data or {}))
     now = clock.now()
-    instance = Instance(spec_version_id=spec_version.id, spec_version=spec_version,
-                        process_id=spec_version.process_id, business_key=business_key, status="running",
-                        state="", serializer_version="", started_by=actor, started_at=now, updated_at=now)
-    session.add(instance)
+    values: dict[str, Any] = {
+        "spec_version_id": spec_version.id, "process_id": spec_version.process_id, "business_key": business_key,
+        "status": "running", "state": "", "serializer_version": "", "version": 1, "next_timer_at": None,
+        "error": None, "status_reason": None, "started_by": actor, "started_at": now, "updated_at": now,
+        "ended_at": None, "audit_seq": 0, "audit_hash": audit.GENESIS}
     try:
-        session.flush()
+        # The row exists from the start so scripts and resolvers of the first steps can refer to it.
+        instance_id = session.connection().execute(
+            insert(INSTANCE).values(**values).returning(INSTANCE.c.id)).scalar_one()
     except IntegrityError as exc:
         raise Conflict(f"an instance with business key '{business_key}' was started concurrently",
                        business_key=business_key) from exc
-    run = Run(instance, workflow, actor, fresh=True, session=session)
+    instance = Instance(id=instance_id, **values)
+    instance.spec_sha256 = spec_version.sha256
+    run = Run(instance, workflow, actor, session=session)
     run.journal = attach_engine(workflow)
     run.note("instance_started", {"process_id": spec_version.process_id, "version": spec_version.version,
                                   "spec_version_id": spec_version.id, "business_key": business_key,
@@ -96,8 +102,7 @@ def suspend(session: Session, instance_id: int, actor: str, reason: str) -> Inst
     if instance.status not in ACTIVE:
         raise InvalidState(f"instance {instance_id} is {instance.status}; only a running or waiting "
                            "instance can be suspended", status=instance.status)
-    instance.status, instance.status_reason, instance.updated_at = "suspended", reason, clock.now()
-    session.flush()
+    write(session, instance, status="suspended", status_reason=reason, updated_at=clock.now())
     audit.record(session, "instance_suspended", actor, instance_id=instance_id, data={"reason": reason})
     return instance
 
@@ -109,9 +114,8 @@ def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> 
         raise InvalidState(f"instance {instance_id} is {instance.status}, not suspended", status=instance.status)
     has_tasks = session.execute(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
                                                            HumanTask.state == "open").limit(1)).first()
-    instance.status = "running" if has_tasks else "waiting"
-    instance.status_reason, instance.updated_at = None, clock.now()
-    session.flush()
+    write(session, instance, status="running" if has_tasks else "waiting", status_reason=None,
+          updated_at=clock.now())
     audit.record(session, "instance_resumed", actor, instance_id=instance_id, data={"reason": reason})
     return instance
 

@@ -52,8 +52,9 @@ def migrate(session: Session, instance: Instance, actor: str, version: int | Non
             sub = run.workflow.subprocesses[sub_id]
             migrate_workflow(diff, sub, subprocess_specs[sub.spec.name], reset_mask=RESET_MASK)
     run.workflow.subprocess_specs = subprocess_specs
-    previous = instance.spec_version
-    instance.spec_version_id, instance.spec_version = target.id, target
+    previous = session.get(SpecVersion, instance.spec_version_id)
+    assert previous is not None
+    instance.spec_version_id, instance.spec_sha256 = target.id, target.sha256
     run.note("instance_migrated", {"from_version": previous.version, "to_version": target.version,
                                    "from_spec_version_id": previous.id, "to_spec_version_id": target.id})
     return run

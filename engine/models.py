@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -13,11 +13,13 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .db import Base
 
@@ -56,10 +58,10 @@ class SpecVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     #: sha256 over the serialized spec and the XML of every file it was built from.
     sha256: Mapped[str] = mapped_column(String(64))
-    #: SpiffWorkflow serialization of the process spec and its sub-process specs.
-    spec_json: Mapped[str] = mapped_column(Text)
-    #: {file name: original XML} of the BPMN/DMN files this version was built from.
-    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    #: SpiffWorkflow serialization of the process spec and its sub-process specs (loaded on demand).
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
+    #: {file name: original XML} of the BPMN/DMN files this version was built from (loaded on demand).
+    files: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
     #: Which file defines the process itself (the diagram to show).
     main_file: Mapped[str] = mapped_column(String(500))
     #: Message names the process's start events catch (a thrown message may start it).
@@ -95,8 +97,14 @@ class Instance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Head of the instance's audit chain: events so far and the last hash (written with the state).
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
-    spec_version: Mapped[SpecVersion] = relationship(lazy="joined")
+    spec_version: Mapped[SpecVersion] = relationship(lazy="select")
+    #: The spec's content hash, read with the row: restoring needs it to find the cached spec.
+    spec_sha256: Mapped[str] = column_property(
+        select(SpecVersion.sha256).where(SpecVersion.id == spec_version_id).scalar_subquery())
 
     # SQLAlchemy checks `version` on every UPDATE: a concurrent writer gets StaleDataError.
     __mapper_args__ = {"version_id_col": version}
@@ -107,6 +115,7 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_assignee_state", "assignee", "state"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
     )
@@ -136,7 +145,7 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(200))
 
     candidates: Mapped[list[TaskCandidate]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True)
+        lazy="select", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class TaskCandidate(Base):
@@ -187,10 +196,15 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """The last sequence number and hash of each chain: removing a whole chain is detected."""
+    """The last sequence number and hash of each chain outside instances (instances keep theirs)."""
 
     __tablename__ = "audit_chain_head"
 
     chain: Mapped[str] = mapped_column(String(40), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+def table_of(model: type[Base]) -> Table:
+    """Return a model's Core table (typed), for the hot path's plain statements."""
+    return cast(Table, model.__table__)

@@ -11,15 +11,16 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, inbox
 from .audit import Pending
 from .clock import clock
 from .context import RunContext, running
+from .errors import Conflict
 from .message_events import MessageEvent
-from .models import Instance, MessageSubscription
+from .models import Instance, MessageSubscription, SpecVersion, table_of
 from .sandbox import make_script_engine
 from .serializer import STATE_VERSION, dump_state, load_state
 from .specs import spec_of
@@ -38,12 +39,12 @@ class Run:
     journal: list[dict[str, Any]] = field(default_factory=list)
     #: Messages thrown by this run that no task inside the instance caught.
     outbox: list[Any] = field(default_factory=list)
-    #: True while the instance is being created (it has no rows yet).
-    fresh: bool = False
     #: Message subscriptions when the run began, to write them only when they change.
     subscriptions_before: list[dict[str, Any]] = field(default_factory=list)
     #: The session the run writes in (made current for registered functions and resolvers).
     session: Session | None = None
+    #: Ids of the READY manual tasks when the run began: exactly the instance's open human_task rows.
+    ready_before: set[str] = field(default_factory=set)
 
     def context(self) -> AbstractContextManager[Any]:
         """Make this run current for application functions called from scripts and resolvers."""
@@ -76,18 +77,66 @@ def new_workflow(session: Session, spec_version_id: int, sha256: str) -> BpmnWor
 
 def restore(session: Session, instance: Instance, actor: str) -> Run:
     """Restore an instance's workflow from its row."""
-    spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_version.sha256)
+    spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_sha256)
     workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
     run = Run(instance, workflow, actor, session=session)
     run.journal = attach_engine(workflow)
     run.subscriptions_before = _subscriptions(run)
+    run.ready_before = ready_ids(workflow)
     return run
 
 
-def lock(session: Session, instance_id: int) -> Instance | None:
-    """Load an instance row, locked for update where the database supports it."""
-    return session.execute(select(Instance).where(Instance.id == instance_id).with_for_update(of=Instance)
-                           ).scalar_one_or_none()
+def ready_ids(workflow: BpmnWorkflow) -> set[str]:
+    """Return the ids of the workflow's READY manual tasks (its open human tasks)."""
+    return {str(task.id) for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+INSTANCE = table_of(Instance)
+SPEC = table_of(SpecVersion)
+#: Columns the engine writes back with `write`, besides the version counter.
+WRITABLE = ("status", "state", "serializer_version", "next_timer_at", "error", "status_reason", "updated_at",
+            "ended_at", "audit_seq", "audit_hash", "spec_version_id")
+
+
+# The hot path's statements are built once: building and cache-keying a statement per call costs
+# several times what SQLite takes to run it.
+_LOCK = (select(INSTANCE, SPEC.c.sha256.label("spec_sha256"))
+         .join(SPEC, SPEC.c.id == INSTANCE.c.spec_version_id).where(INSTANCE.c.id == bindparam("instance_id")))
+_LOCK_FOR_UPDATE = _LOCK.with_for_update(of=INSTANCE)
+_WRITE = (update(INSTANCE)
+          .where(INSTANCE.c.id == bindparam("instance_id"), INSTANCE.c.version == bindparam("old_version"))
+          .values(version=bindparam("new_version"), **{name: bindparam(name) for name in WRITABLE}))
+
+
+def lock(session: Session, instance_id: int, *, due_by: datetime | None = None,
+         skip_locked: bool = False) -> Instance | None:
+    """Read an instance row for a change, locked where the database supports it.
+
+    The hot path works on plain Core rows: the returned object is a detached Instance, written back
+    by `write` (one UPDATE checked against its version), not by the ORM's unit of work.
+    """
+    query = _LOCK_FOR_UPDATE
+    if due_by is not None:
+        query = _LOCK.where(INSTANCE.c.status.in_(ACTIVE), INSTANCE.c.next_timer_at <= due_by).with_for_update(
+            of=INSTANCE, skip_locked=skip_locked)
+    row = session.connection().execute(query, {"instance_id": instance_id}).mappings().first()
+    if row is None:
+        return None
+    instance = Instance(**{str(column.key): row[column.key] for column in INSTANCE.columns})
+    instance.spec_sha256 = row["spec_sha256"]
+    return instance
+
+
+def write(session: Session, instance: Instance, **values: Any) -> None:
+    """Write changed columns of a locked instance and bump its version; Conflict if someone else did."""
+    for key, value in values.items():
+        setattr(instance, key, value)
+    params = {name: getattr(instance, name) for name in WRITABLE}
+    params.update(instance_id=instance.id, old_version=instance.version, new_version=instance.version + 1)
+    if session.connection().execute(_WRITE, params).rowcount != 1:
+        raise Conflict(f"instance {instance.id} was changed by someone else; reload and try again",
+                       instance_id=instance.id)
+    instance.version += 1
 
 
 def advance(run: Run, refresh_timers: bool = False) -> None:
@@ -158,11 +207,19 @@ def _note_journal(run: Run) -> None:
             run.note("decision_evaluated", {
                 "decision_id": entry["decision_id"], "table_id": entry["table_id"],
                 "spec_version_id": run.instance.spec_version_id,
-                "process_version": run.instance.spec_version.version,
+                "process_version": _version_number(run),
                 "bpmn_id": task.task_spec.bpmn_id, "hit_policy": entry["hit_policy"],
                 "inputs": entry["inputs"], "matched_rules": entry["matched_rules"],
                 "outputs": entry["outputs"]})
     run.journal.clear()
+
+
+def _version_number(run: Run) -> int | None:
+    session = run.session
+    if session is None:
+        return None
+    return session.execute(select(SpecVersion.version).where(
+        SpecVersion.id == run.instance.spec_version_id)).scalar()
 
 
 def status_of(run: Run) -> str:
@@ -190,23 +247,35 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def save(session: Session, run: Run) -> None:
-    """Write state, status, timers, inbox rows, subscriptions and audit events; flush."""
+    """Write state, status, timers, inbox rows, subscriptions and audit events in a few statements.
+
+    The instance row is written once, at the end, with its new audit chain head: this is the hot
+    path of every completion.
+    """
     instance = run.instance
-    previous = instance.status
-    instance.status = status_of(run)
-    if instance.status == "completed" and previous != "completed":
-        instance.ended_at = clock.now()
-        run.note("instance_completed", {"data": audit.json_safe(run.workflow.data)})
-    instance.state = dump_state(run.workflow)
-    instance.serializer_version = STATE_VERSION
-    instance.next_timer_at = next_timer_at(run.workflow) if instance.status in ACTIVE else None
-    instance.updated_at = clock.now()
-    session.flush()
-    with run.context():
+    values = _state_values(run)
+    with session.no_autoflush, run.context():
         inbox.sync(session, run)
-    _sync_subscriptions(session, run)
-    audit.record_many(session, run.events)
+        _sync_subscriptions(session, run)
+        seq, digest = audit.append_events(session, instance.id, instance.audit_seq, instance.audit_hash, run.events)
     run.events.clear()
+    write(session, instance, **values, audit_seq=seq, audit_hash=digest)
+
+
+def _state_values(run: Run) -> dict[str, Any]:
+    """Return the columns a save writes: status, state, timers (and the end, noted once)."""
+    instance = run.instance
+    status = status_of(run)
+    values: dict[str, Any] = {
+        "status": status, "state": dump_state(run.workflow), "serializer_version": STATE_VERSION,
+        "next_timer_at": next_timer_at(run.workflow) if status in ACTIVE else None,
+        "updated_at": clock.now(), "error": instance.error, "status_reason": instance.status_reason,
+        "spec_version_id": instance.spec_version_id, "ended_at": instance.ended_at}
+    if status == "completed" and instance.status != "completed":
+        values["ended_at"] = clock.now()
+        run.note("instance_completed", {"data": audit.json_safe(run.workflow.data)})
+    instance.status = status
+    return values
 
 
 def _subscriptions(run: Run) -> list[dict[str, Any]]:
@@ -226,6 +295,6 @@ def _sync_subscriptions(session: Session, run: Run) -> None:
         return
     session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == run.instance.id))
     if wanted:
-        session.execute(insert(MessageSubscription), wanted)
+        session.connection().execute(insert(table_of(MessageSubscription)), wanted)
     run.subscriptions_before = wanted
 

@@ -8,14 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, forms, messages
 from .clock import clock
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
-from .models import HumanTask
+from .models import HumanTask, TaskCandidate, table_of
 from .runtime import ACTIVE, advance, lock, restore, save
 
 
@@ -27,21 +26,42 @@ def get(session: Session, task_id: int) -> HumanTask:
     return row
 
 
+TASK = table_of(HumanTask)
+CANDIDATE = table_of(TaskCandidate)
+
+
+_OPEN = select(TASK).where(TASK.c.id == bindparam("task_id")).with_for_update(of=TASK)
+_COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
+    state="completed", completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"))
+
+
 def _open(session: Session, task_id: int) -> HumanTask:
-    row = session.execute(select(HumanTask).where(HumanTask.id == task_id).with_for_update(of=HumanTask)
-                          ).scalar_one_or_none()
+    """Read an open task row for a change, locked; a detached object written back with `_write`."""
+    row = session.connection().execute(_OPEN, {"task_id": task_id}).mappings().first()
     if row is None:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)
-    if row.state != "open":
-        raise Conflict(f"task {task_id} is already {row.state}", task_id=task_id, state=row.state,
-                       completed_by=row.completed_by)
-    return row
+    if row["state"] != "open":
+        raise Conflict(f"task {task_id} is already {row['state']}", task_id=task_id, state=row["state"],
+                       completed_by=row["completed_by"])
+    return HumanTask(**{str(column.key): row[column.key] for column in TASK.columns})
 
 
-def is_candidate(row: HumanTask, user: str, groups: Sequence[str] = ()) -> bool:
-    """Return whether the user is a candidate of the task, by name or by group."""
-    return any((c.kind == "user" and c.value == user) or (c.kind == "group" and c.value in groups)
-               for c in row.candidates)
+def _write(session: Session, row: HumanTask, **values: Any) -> None:
+    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values))
+    for key, value in values.items():
+        setattr(row, key, value)
+
+
+def candidates_of(session: Session, task_id: int) -> list[tuple[str, str]]:
+    """Return the (kind, value) candidates of a task."""
+    return [(kind, value) for kind, value in session.connection().execute(
+        select(CANDIDATE.c.kind, CANDIDATE.c.value).where(CANDIDATE.c.human_task_id == task_id))]
+
+
+def is_candidate(candidates: Sequence[tuple[str, str]], user: str, groups: Sequence[str] = ()) -> bool:
+    """Return whether the user is a candidate, by name or by one of their groups."""
+    return any((kind == "user" and value == user) or (kind == "group" and value in groups)
+               for kind, value in candidates)
 
 
 def may_complete(row: HumanTask, user: str) -> bool:
@@ -54,7 +74,8 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     """Validate and submit a task's form, run the instance on and save it; raise before changing anything."""
     row = _open(session, task_id)
     if not may_complete(row, actor):
-        hint = "; claim it first" if row.claimed_by is None and is_candidate(row, actor, groups) else ""
+        hint = ("; claim it first" if row.claimed_by is None
+                and is_candidate(candidates_of(session, row.id), actor, groups) else "")
         raise Forbidden(f"{actor} may not complete task {task_id}{hint}", task_id=task_id)
     cleaned = forms.validate(row.form, data or {})
     instance = lock(session, row.instance_id)
@@ -70,16 +91,14 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     task.set_data(**cleaned)
     task.run()
     now = clock.now()
+    session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
     row.state, row.completed_at, row.completed_by = "completed", now, actor
+    run.ready_before.discard(row.spiff_task_id)  # completed here, not cancelled by the inbox sync
     run.note("task_completed", {"bpmn_id": row.bpmn_id, "name": row.name,
                                 "submitted": audit.json_safe(cleaned),
                                 "changes": _changes(before, task.data)}, human_task_id=row.id)
     advance(run)
-    try:
-        save(session, run)
-    except StaleDataError as exc:
-        raise Conflict(f"instance {row.instance_id} was changed by someone else; reload and try again",
-                       instance_id=row.instance_id) from exc
+    save(session, run)
     messages.deliver(session, run)
     return row
 
@@ -99,10 +118,9 @@ def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()
     if row.assignee is not None or row.claimed_by is not None:
         holder = row.assignee or row.claimed_by
         raise Conflict(f"task {task_id} is already assigned to {holder}", task_id=task_id, holder=holder)
-    if not is_candidate(row, actor, groups):
+    if not is_candidate(candidates_of(session, row.id), actor, groups):
         raise Forbidden(f"{actor} is not a candidate for task {task_id}", task_id=task_id)
-    row.claimed_by = actor
-    session.flush()
+    _write(session, row, claimed_by=actor)
     audit.record(session, "task_claimed", actor, instance_id=row.instance_id, human_task_id=row.id,
                  data={"bpmn_id": row.bpmn_id})
     return row
@@ -115,8 +133,8 @@ def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = Fa
         raise Conflict(f"task {task_id} is not claimed", task_id=task_id)
     if row.claimed_by != actor and not privileged:
         raise Forbidden(f"task {task_id} is claimed by {row.claimed_by}, not {actor}", task_id=task_id)
-    previous, row.claimed_by = row.claimed_by, None
-    session.flush()
+    previous = row.claimed_by
+    _write(session, row, claimed_by=None)
     audit.record(session, "task_unclaimed", actor, instance_id=row.instance_id, human_task_id=row.id,
                  data={"bpmn_id": row.bpmn_id, "previous": previous})
     return row
@@ -131,8 +149,7 @@ def reassign(session: Session, task_id: int, actor: str, assignee: str, reason: 
     if not privileged and not may_complete(row, actor):
         raise Forbidden(f"{actor} may not reassign task {task_id}", task_id=task_id)
     previous = row.assignee or row.claimed_by
-    row.assignee, row.claimed_by = assignee, None
-    session.flush()
+    _write(session, row, assignee=assignee, claimed_by=None)
     audit.record(session, "task_reassigned", actor, instance_id=row.instance_id, human_task_id=row.id,
                  data={"bpmn_id": row.bpmn_id, "from": previous, "to": assignee, "reason": reason})
     return row

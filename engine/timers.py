@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from . import messages
 from .models import Instance
-from .runtime import ACTIVE, advance, restore, save
+from .runtime import ACTIVE, advance, lock, restore, save
 
 
 def due_instance_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
@@ -23,10 +23,7 @@ def fire_due(session: Session, instance_id: int, now: datetime, actor: str = "wo
     """Fire an instance's due timers and run its engine steps; False when another worker has it or nothing is due."""
     # SKIP LOCKED: a row another worker holds is skipped, not waited for (PostgreSQL; SQLite
     # serializes writers with BEGIN IMMEDIATE instead). Re-check the due time after locking.
-    instance = session.execute(
-        select(Instance).where(Instance.id == instance_id, Instance.status.in_(ACTIVE),
-                               Instance.next_timer_at <= now)
-        .with_for_update(skip_locked=True, of=Instance)).scalar_one_or_none()
+    instance = lock(session, instance_id, due_by=now, skip_locked=True)
     if instance is None:
         return False
     run = restore(session, instance, actor)

@@ -75,6 +75,8 @@ def upgrade() -> None:
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('audit_seq', sa.Integer(), nullable=False),
+    sa.Column('audit_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['spec_version_id'], ['spec_version.id'], name=op.f('fk_instance_spec_version_id_spec_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_instance')),
     sa.UniqueConstraint('process_id', 'business_key', name=op.f('uq_instance_process_id_business_key'))
@@ -103,7 +105,8 @@ def upgrade() -> None:
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['instance_id'], ['instance.id'], name=op.f('fk_human_task_instance_id_instance')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_human_task')),
+    sa.UniqueConstraint('instance_id', 'spiff_task_id', name=op.f('uq_human_task_instance_id_spiff_task_id'))
     )
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index('ix_human_task_assignee_state', ['assignee', 'state'], unique=False)

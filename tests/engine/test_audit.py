@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from engine import audit
-from engine.models import AuditChainHead, AuditEvent
+from engine.models import AuditChainHead, AuditEvent, Instance
 
 
 @pytest.fixture
@@ -85,10 +85,18 @@ def test_removing_a_whole_chain_is_detected(trail, session):
     session.commit()
     [breach] = audit.verify(session)
     assert breach.chain == f"instance:{two.id}" and "missing" in breach.message
-    session.execute(delete(AuditChainHead).where(AuditChainHead.chain == f"instance:{two.id}"))
+    # Resetting the head recorded on the instance row as well does not hide it either.
+    session.execute(update(Instance).where(Instance.id == two.id).values(audit_seq=0, audit_hash="0" * 64))
     session.commit()
     [breach] = audit.verify(session)
-    assert "no audit chain head" in breach.message
+    assert "no audit trail at all" in breach.message
+
+
+def test_deployments_chain_is_verified_too(trail, session):
+    session.execute(update(AuditChainHead).where(AuditChainHead.chain == "global").values(seq=5))
+    session.commit()
+    [breach] = audit.verify(session)
+    assert breach.chain == "global" and "removed" in breach.message
 
 
 def test_export_json_and_csv(trail, session):

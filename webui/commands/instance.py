@@ -6,28 +6,35 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.orm import Session
 
 from engine import audit, inbox, instances, specs
-from engine.models import Instance
+from engine.models import Instance, SpecVersion
 
 from . import dump, parse_json, transaction
 
 group = AppGroup("instance", help="Process instances.")
 
 
-def instance_dict(instance: Instance, tasks: list[dict[str, Any]], variables: dict[str, Any]) -> dict[str, Any]:
+def instance_dict(instance: Instance, process_version: int, tasks: list[dict[str, Any]],
+                  variables: dict[str, Any]) -> dict[str, Any]:
     """Return the stable JSON form of `instance show --json`."""
     def iso(moment: Any) -> str | None:
         return audit.json_safe(moment) if moment is not None else None
     return {
         "id": instance.id, "process_id": instance.process_id, "business_key": instance.business_key,
-        "spec_version_id": instance.spec_version_id, "process_version": instance.spec_version.version,
+        "spec_version_id": instance.spec_version_id, "process_version": process_version,
         "status": instance.status, "status_reason": instance.status_reason, "error": instance.error,
         "version": instance.version, "next_timer_at": iso(instance.next_timer_at),
         "started_by": instance.started_by, "started_at": iso(instance.started_at),
         "updated_at": iso(instance.updated_at), "ended_at": iso(instance.ended_at),
         "tasks": tasks, "variables": audit.json_safe(variables),
     }
+
+
+def _version(session: Session, spec_version_id: int) -> int:
+    version = session.get(SpecVersion, spec_version_id)
+    return version.version if version else 0
 
 
 @group.command("start")
@@ -53,7 +60,8 @@ def show(instance_id: int, as_json: bool) -> None:
     with transaction() as session:
         run = instances.load(session, instance_id)
         tasks = [inbox.task_dict(t) for t in inbox.open_tasks(session, instance_id=instance_id, limit=1000).items]
-        value = instance_dict(run.instance, tasks, instances.variables(run))
+        value = instance_dict(run.instance, _version(session, run.instance.spec_version_id), tasks,
+                              instances.variables(run))
     if as_json:
         dump(value)
         return
@@ -83,7 +91,7 @@ def retry(instance_id: int, data: str | None, latest: bool, actor: str) -> None:
     values = parse_json(data)
     with transaction() as session:
         instance = instances.retry(session, instance_id, actor, values, latest=latest)
-        status, version = instance.status, instance.spec_version.version
+        status, version = instance.status, _version(session, instance.spec_version_id)
     click.echo(f"instance {instance_id} is now {status} (process version {version})")
 
 
@@ -95,7 +103,7 @@ def migrate(instance_id: int, version: int | None, actor: str) -> None:
     """Move an unfinished instance to another deployed version of its process."""
     with transaction() as session:
         instance = instances.move_to_version(session, instance_id, actor, version)
-        status, number = instance.status, instance.spec_version.version
+        status, number = instance.status, _version(session, instance.spec_version_id)
     click.echo(f"instance {instance_id} is on version {number}, {status}")
 
 
