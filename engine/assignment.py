@@ -42,6 +42,11 @@ def evaluate_value(task: Any, text: str | None) -> Any:
     expression = _python(text)
     if expression is None:
         return text.strip()
+    if expression.isidentifier():
+        # `${penilai}` is by far the most common form: read it without starting the sandbox.
+        if expression not in task.data:
+            raise NameError(f"name '{expression}' is not defined")
+        return task.data[expression]
     return task.workflow.script_engine.evaluate(task, expression)
 
 

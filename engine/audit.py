@@ -99,16 +99,8 @@ def record_many(session: Session, events: Iterable[Pending]) -> None:
             session.execute(insert(AuditChainHead).values(chain=chain, seq=seq, hash=prev))
 
 
-def append_events(session: Session, instance_id: int, seq: int, prev: str,
-                  events: list[Pending]) -> tuple[int, str]:
-    """Append an instance's events after the head read with its locked row; return the new head to store."""
-    if not events:
-        return seq, prev
-    return _append(session, chain_of(instance_id), seq or 0, prev or GENESIS, events)
-
-
-def _append(session: Session, chain: str, seq: int, prev: str, pending: list[Pending]) -> tuple[int, str]:
-    """Hash-chain and insert events after (seq, prev); return the new head."""
+def chain_rows(chain: str, seq: int, prev: str, pending: list[Pending]) -> tuple[list[dict[str, Any]], int, str]:
+    """Return the hash-chained rows of events after (seq, prev), and the new head."""
     now = clock.now()
     rows = []
     for event in pending:
@@ -123,7 +115,19 @@ def _append(session: Session, chain: str, seq: int, prev: str, pending: list[Pen
                      "human_task_id": event.human_task_id, "data": data_text,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    session.connection().execute(_INSERT_EVENTS, rows)  # Core: the hot path's insert
+    return rows, seq, prev
+
+
+def insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows made by `chain_rows` (one statement for any number)."""
+    if rows:
+        session.connection().execute(_INSERT_EVENTS, rows)  # Core: the hot path's insert
+
+
+def _append(session: Session, chain: str, seq: int, prev: str, pending: list[Pending]) -> tuple[int, str]:
+    """Hash-chain and insert events after (seq, prev); return the new head."""
+    rows, seq, prev = chain_rows(chain, seq, prev, pending)
+    insert_rows(session, rows)
     return seq, prev
 
 

@@ -27,43 +27,54 @@ _INSERT_CANDIDATES = insert(table_of(TaskCandidate))
 
 
 def sync(session: Session, run: Run) -> None:
-    """Make the instance's open human_task rows match its READY manual tasks.
+    """Make one instance's open human_task rows match its READY manual tasks."""
+    sync_many(session, [run])
 
-    The open rows are exactly the tasks that were READY when the run began (every save keeps that
-    true), so no query is needed to find them: rows are cancelled and inserted by difference.
+
+def sync_many(session: Session, runs: Sequence[Run]) -> None:
+    """Make the open human_task rows of several instances match their READY manual tasks.
+
+    The open rows are exactly the tasks that were READY when each run began (every save keeps that
+    true), so no query is needed to find them: rows are cancelled and inserted by difference, the new
+    ones of all runs in one statement.
     """
-    ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
     now = clock.now()
-    gone = sorted(run.ready_before - set(ready))
-    if gone:
-        cancelled = session.execute(
-            update(HumanTask).where(HumanTask.instance_id == run.instance.id, HumanTask.state == "open",
-                                    HumanTask.spiff_task_id.in_(gone))
-            .values(state="cancelled", completed_at=now)
-            .returning(HumanTask.id, HumanTask.bpmn_id, HumanTask.name)
-            .execution_options(synchronize_session=False))
-        for row in cancelled:
-            run.note("task_cancelled", {"bpmn_id": row.bpmn_id, "name": row.name}, human_task_id=row.id)
-    new = [task for task_id, task in ready.items() if task_id not in run.ready_before]
-    if new:
-        _insert(session, run, new, now)
-    run.ready_before = set(ready)
-
-
-def _insert(session: Session, run: Run, tasks: list[Any], now: datetime) -> None:
-    rows = [_new_row(run, task, now) for task in tasks]
-    candidates = [row.pop("candidates") for row in rows]
+    pending: list[tuple[Run, dict[str, Any], list[tuple[str, str]]]] = []
+    for run in runs:
+        ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
+        gone = sorted(run.ready_before - set(ready))
+        if gone:
+            _cancel(session, run, gone, now)
+        with run.context():  # resolvers may read the organisation in this transaction
+            for task_id, task in ready.items():
+                if task_id not in run.ready_before:
+                    row = _new_row(run, task, now)
+                    pending.append((run, row, row.pop("candidates")))
+        run.ready_before = set(ready)
+    if not pending:
+        return
     # Core, not the ORM bulk path: this is the hot path of every completion.
-    ids = session.connection().execute(_INSERT_TASKS, rows).scalars().all()
+    ids = session.connection().execute(_INSERT_TASKS, [row for _, row, _ in pending]).scalars().all()
     links = [{"human_task_id": task_id, "kind": kind, "value": value}
-             for task_id, pairs in zip(ids, candidates, strict=True) for kind, value in pairs]
+             for task_id, (_, _, pairs) in zip(ids, pending, strict=True) for kind, value in pairs]
     if links:
         session.connection().execute(_INSERT_CANDIDATES, links)
-    for task_id, row, pairs in zip(ids, rows, candidates, strict=True):
+    for task_id, (run, row, pairs) in zip(ids, pending, strict=True):
         run.note("task_created", {
             "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
             "candidates": [{"kind": kind, "value": value} for kind, value in pairs],
             "due_at": row["due_at"].isoformat() if row["due_at"] else None}, human_task_id=task_id)
+
+
+def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
+    cancelled = session.execute(
+        update(HumanTask).where(HumanTask.instance_id == run.instance.id, HumanTask.state == "open",
+                                HumanTask.spiff_task_id.in_(gone))
+        .values(state="cancelled", completed_at=now)
+        .returning(HumanTask.id, HumanTask.bpmn_id, HumanTask.name)
+        .execution_options(synchronize_session=False))
+    for row in cancelled:
+        run.note("task_cancelled", {"bpmn_id": row.bpmn_id, "name": row.name}, human_task_id=row.id)
 
 
 def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:

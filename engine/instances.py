@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,21 @@ from .clock import clock
 from .errors import Conflict, InvalidState, NotFound
 from .migration import migrate
 from .models import HumanTask, Instance, SpecVersion
-from .runtime import ACTIVE, INSTANCE, Run, advance, attach_engine, lock, new_workflow, restore, save, write
+from .rows import InstanceRow
+from .runtime import (
+    ACTIVE,
+    INSTANCE,
+    Run,
+    advance,
+    attach_engine,
+    lock,
+    new_workflow,
+    read,
+    restore,
+    save,
+    save_many,
+    write,
+)
 
 
 def find(session: Session, process_id: str, business_key: str) -> Instance | None:
@@ -33,42 +48,70 @@ def get(session: Session, instance_id: int) -> Instance:
 
 
 def start(session: Session, spec_version: SpecVersion, data: dict[str, Any] | None, business_key: str,
-          actor: str = "system", message: Any = None) -> Instance:
+          actor: str = "system", message: Any = None) -> InstanceRow:
     """Start an instance (or return the existing one with this business key), run it and save it."""
-    existing = session.execute(select(INSTANCE.c.id).where(
-        INSTANCE.c.process_id == spec_version.process_id, INSTANCE.c.business_key == business_key)).scalar()
-    if existing is not None:
-        return get(session, existing)
-    workflow = new_workflow(session, spec_version.id, spec_version.sha256)
-    start_task = workflow.get_next_task(state=TaskState.READY, spec_name="Start")
-    start_task.data.update(audit.json_safe(data or {}))
-    now = clock.now()
-    values: dict[str, Any] = {
-        "spec_version_id": spec_version.id, "process_id": spec_version.process_id, "business_key": business_key,
-        "status": "running", "state": "", "serializer_version": "", "version": 1, "next_timer_at": None,
-        "error": None, "status_reason": None, "started_by": actor, "started_at": now, "updated_at": now,
-        "ended_at": None, "audit_seq": 0, "audit_hash": audit.GENESIS}
-    try:
-        # The row exists from the start so scripts and resolvers of the first steps can refer to it.
-        instance_id = session.connection().execute(
-            insert(INSTANCE).values(**values).returning(INSTANCE.c.id)).scalar_one()
-    except IntegrityError as exc:
-        raise Conflict(f"an instance with business key '{business_key}' was started concurrently",
-                       business_key=business_key) from exc
-    instance = Instance(id=instance_id, **values)
-    instance.spec_sha256 = spec_version.sha256
-    run = Run(instance, workflow, actor, session=session)
-    run.journal = attach_engine(workflow)
-    run.note("instance_started", {"process_id": spec_version.process_id, "version": spec_version.version,
-                                  "spec_version_id": spec_version.id, "business_key": business_key,
-                                  "data": audit.json_safe(data or {})})
-    advance(run)
-    if message is not None and instance.status != "error":
-        messages.catch(run, message)
+    return start_many(session, spec_version, [(business_key, data)], actor, message)[0]
+
+
+_EXISTING = select(INSTANCE.c.business_key, INSTANCE.c.id).where(
+    INSTANCE.c.process_id == bindparam("process_id"), INSTANCE.c.business_key.in_(bindparam("keys", expanding=True)))
+_INSERT = insert(INSTANCE).returning(INSTANCE.c.id, sort_by_parameter_order=True)
+
+
+def start_many(session: Session, spec_version: SpecVersion, items: Sequence[tuple[str, dict[str, Any] | None]],
+               actor: str = "system", message: Any = None) -> list[InstanceRow]:
+    """Start an instance per (business key, data), skipping keys already started; return them in order.
+
+    Opening a cycle starts thousands: all rows of a batch are written with one statement per kind.
+    """
+    keys = [key for key, _ in items]
+    existing = dict(session.connection().execute(
+        _EXISTING, {"process_id": spec_version.process_id, "keys": keys}).all())
+    fresh: dict[str, dict[str, Any] | None] = {}
+    for key, data in items:
+        if key not in existing and key not in fresh:
+            fresh[key] = data
+    runs = _insert_runs(session, spec_version, fresh, actor) if fresh else []
+    for run in runs:
         advance(run)
-    save(session, run)
-    messages.deliver(session, run)
-    return instance
+        if message is not None and run.instance.status != "error":
+            messages.catch(run, message)
+            advance(run)
+    if runs:
+        save_many(session, runs)
+    for run in runs:
+        messages.deliver(session, run)
+    started = {run.instance.business_key: run.instance for run in runs}
+    return [started[key] if key in started else _read(session, existing[key]) for key in keys]
+
+
+def _insert_runs(session: Session, spec_version: SpecVersion, fresh: dict[str, dict[str, Any] | None],
+                 actor: str) -> list[Run]:
+    """Insert the new instance rows (so the first steps' scripts and resolvers can refer to them)."""
+    now = clock.now()
+    rows: list[dict[str, Any]] = [
+        {"spec_version_id": spec_version.id, "process_id": spec_version.process_id, "business_key": key,
+             "status": "running", "state": "", "serializer_version": "", "version": 1, "next_timer_at": None,
+             "error": None, "status_reason": None, "started_by": actor, "started_at": now, "updated_at": now,
+             "ended_at": None, "audit_seq": 0, "audit_hash": audit.GENESIS} for key in fresh]
+    try:
+        ids = session.connection().execute(_INSERT, rows).scalars().all()
+    except IntegrityError as exc:
+        raise Conflict("an instance with one of these business keys was started concurrently",
+                       business_keys=list(fresh)) from exc
+    runs = []
+    for instance_id, row, data in zip(ids, rows, fresh.values(), strict=True):
+        instance = InstanceRow(id=instance_id, spec_sha256=spec_version.sha256, **row)
+        workflow = new_workflow(session, spec_version.id, spec_version.sha256)
+        clean = audit.json_safe(data or {})
+        workflow.get_next_task(state=TaskState.READY, spec_name="Start").data.update(clean)
+        run = Run(instance, workflow, actor, session=session)
+        run.journal = attach_engine(workflow)
+        run.note("instance_started", {"process_id": spec_version.process_id, "version": spec_version.version,
+                                      "spec_version_id": spec_version.id, "business_key": row["business_key"],
+                                      "data": clean})
+        runs.append(run)
+    return runs
 
 
 def variables(run: Run) -> dict[str, Any]:
@@ -86,17 +129,24 @@ def variables(run: Run) -> dict[str, Any]:
 
 def load(session: Session, instance_id: int, actor: str = "system") -> Run:
     """Restore an instance's workflow for reading (no lock)."""
-    return restore(session, get(session, instance_id), actor)
+    return restore(session, _read(session, instance_id), actor)
 
 
-def _locked(session: Session, instance_id: int) -> Instance:
+def _read(session: Session, instance_id: int) -> InstanceRow:
+    instance = read(session, instance_id)
+    if instance is None:
+        raise NotFound(f"instance {instance_id} does not exist", instance_id=instance_id)
+    return instance
+
+
+def _locked(session: Session, instance_id: int) -> InstanceRow:
     instance = lock(session, instance_id)
     if instance is None:
         raise NotFound(f"instance {instance_id} does not exist", instance_id=instance_id)
     return instance
 
 
-def suspend(session: Session, instance_id: int, actor: str, reason: str) -> Instance:
+def suspend(session: Session, instance_id: int, actor: str, reason: str) -> InstanceRow:
     """Suspend an active instance: its tasks cannot be completed and its timers wait."""
     instance = _locked(session, instance_id)
     if instance.status not in ACTIVE:
@@ -107,7 +157,7 @@ def suspend(session: Session, instance_id: int, actor: str, reason: str) -> Inst
     return instance
 
 
-def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> Instance:
+def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> InstanceRow:
     """Resume a suspended instance; timers that fell due meanwhile fire on the worker's next pass."""
     instance = _locked(session, instance_id)
     if instance.status != "suspended":
@@ -120,7 +170,7 @@ def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> 
     return instance
 
 
-def terminate(session: Session, instance_id: int, actor: str, reason: str) -> Instance:
+def terminate(session: Session, instance_id: int, actor: str, reason: str) -> InstanceRow:
     """Cancel an unfinished instance for good, with a reason; its open tasks are cancelled."""
     instance = _locked(session, instance_id)
     if instance.status in ("completed", "terminated"):
@@ -136,7 +186,7 @@ def terminate(session: Session, instance_id: int, actor: str, reason: str) -> In
 
 
 def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None,
-          latest: bool = False) -> Instance:
+          latest: bool = False) -> InstanceRow:
     """Re-run the failed step of an instance in error, with corrected data or on the latest version."""
     instance = _locked(session, instance_id)
     if instance.status != "error":
@@ -161,7 +211,7 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     return instance
 
 
-def move_to_version(session: Session, instance_id: int, actor: str, version: int | None = None) -> Instance:
+def move_to_version(session: Session, instance_id: int, actor: str, version: int | None = None) -> InstanceRow:
     """Move an unfinished instance to another deployed version (default: latest) and run it on."""
     instance = _locked(session, instance_id)
     run = migrate(session, instance, actor, version)

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidState, NotFound
-from .models import Instance, SpecVersion
+from .models import SpecVersion
+from .rows import InstanceRow
 from .runtime import Run, restore
 from .serializer import full_serializer
 from .specs import spec_of
@@ -19,7 +20,7 @@ RESET_MASK = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 DONE_MASK = TaskState.COMPLETED | TaskState.STARTED
 
 
-def migrate(session: Session, instance: Instance, actor: str, version: int | None = None) -> Run:
+def migrate(session: Session, instance: InstanceRow, actor: str, version: int | None = None) -> Run:
     """Move an unfinished instance to a version (default: the latest) if no finished work is lost; flush."""
     if instance.status in ("completed", "terminated"):
         raise InvalidState(f"instance {instance.id} is {instance.status}; it cannot be migrated",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from .context import RunContext, running
 from .errors import Conflict
 from .message_events import MessageEvent
 from .models import Instance, MessageSubscription, SpecVersion, table_of
+from .rows import InstanceRow, instance_row
 from .sandbox import make_script_engine
 from .serializer import STATE_VERSION, dump_state, load_state
 from .specs import spec_of
@@ -32,7 +34,7 @@ ACTIVE = ("running", "waiting")
 class Run:
     """One unit of work on an instance: its row, its workflow, and what happened so far."""
 
-    instance: Instance
+    instance: InstanceRow
     workflow: BpmnWorkflow
     actor: str
     events: list[Pending] = field(default_factory=list)
@@ -75,7 +77,7 @@ def new_workflow(session: Session, spec_version_id: int, sha256: str) -> BpmnWor
     return BpmnWorkflow(spec, subprocess_specs)
 
 
-def restore(session: Session, instance: Instance, actor: str) -> Run:
+def restore(session: Session, instance: InstanceRow, actor: str) -> Run:
     """Restore an instance's workflow from its row."""
     spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_sha256)
     workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
@@ -109,11 +111,11 @@ _WRITE = (update(INSTANCE)
 
 
 def lock(session: Session, instance_id: int, *, due_by: datetime | None = None,
-         skip_locked: bool = False) -> Instance | None:
+         skip_locked: bool = False) -> InstanceRow | None:
     """Read an instance row for a change, locked where the database supports it.
 
-    The hot path works on plain Core rows: the returned object is a detached Instance, written back
-    by `write` (one UPDATE checked against its version), not by the ORM's unit of work.
+    The hot path works on plain rows, written back by `write` (one UPDATE checked against the
+    version), not by the ORM's unit of work.
     """
     query = _LOCK_FOR_UPDATE
     if due_by is not None:
@@ -122,21 +124,37 @@ def lock(session: Session, instance_id: int, *, due_by: datetime | None = None,
     row = session.connection().execute(query, {"instance_id": instance_id}).mappings().first()
     if row is None:
         return None
-    instance = Instance(**{str(column.key): row[column.key] for column in INSTANCE.columns})
-    instance.spec_sha256 = row["spec_sha256"]
-    return instance
+    return instance_row(row)
 
 
-def write(session: Session, instance: Instance, **values: Any) -> None:
+def read(session: Session, instance_id: int) -> InstanceRow | None:
+    """Read an instance row without locking it (for showing, not changing)."""
+    row = session.connection().execute(_LOCK, {"instance_id": instance_id}).mappings().first()
+    return instance_row(row) if row is not None else None
+
+
+def write(session: Session, instance: InstanceRow, **values: Any) -> None:
     """Write changed columns of a locked instance and bump its version; Conflict if someone else did."""
-    for key, value in values.items():
-        setattr(instance, key, value)
-    params = {name: getattr(instance, name) for name in WRITABLE}
-    params.update(instance_id=instance.id, old_version=instance.version, new_version=instance.version + 1)
-    if session.connection().execute(_WRITE, params).rowcount != 1:
-        raise Conflict(f"instance {instance.id} was changed by someone else; reload and try again",
-                       instance_id=instance.id)
-    instance.version += 1
+    write_many(session, [(instance, values)])
+
+
+def write_many(session: Session, changes: Sequence[tuple[InstanceRow, dict[str, Any]]]) -> None:
+    """Write several instances in one statement, each checked against its version."""
+    params = []
+    for instance, values in changes:
+        for key, value in values.items():
+            setattr(instance, key, value)
+        row = {name: getattr(instance, name) for name in WRITABLE}
+        row.update(instance_id=instance.id, old_version=instance.version, new_version=instance.version + 1)
+        params.append(row)
+    connection = session.connection()
+    result = connection.execute(_WRITE, params[0] if len(params) == 1 else params)
+    checkable = len(params) == 1 or connection.dialect.supports_sane_multi_rowcount
+    if checkable and result.rowcount != len(params):
+        ids = ", ".join(str(instance.id) for instance, _ in changes)
+        raise Conflict(f"instance {ids} was changed by someone else; reload and try again", instance_ids=ids)
+    for instance, _ in changes:
+        instance.version += 1
 
 
 def advance(run: Run, refresh_timers: bool = False) -> None:
@@ -247,19 +265,29 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def save(session: Session, run: Run) -> None:
-    """Write state, status, timers, inbox rows, subscriptions and audit events in a few statements.
+    """Write one run: state, status, timers, inbox rows, subscriptions and audit events."""
+    save_many(session, [run])
 
-    The instance row is written once, at the end, with its new audit chain head: this is the hot
-    path of every completion.
+
+def save_many(session: Session, runs: Sequence[Run]) -> None:
+    """Write several runs with one statement per kind of row: the hot path of completions and cycle opening.
+
+    Each instance row is written once, at the end, with its new audit chain head.
     """
-    instance = run.instance
-    values = _state_values(run)
-    with session.no_autoflush, run.context():
-        inbox.sync(session, run)
-        _sync_subscriptions(session, run)
-        seq, digest = audit.append_events(session, instance.id, instance.audit_seq, instance.audit_hash, run.events)
-    run.events.clear()
-    write(session, instance, **values, audit_seq=seq, audit_hash=digest)
+    values = [_state_values(run) for run in runs]
+    audit_rows: list[dict[str, Any]] = []
+    with session.no_autoflush:
+        inbox.sync_many(session, runs)
+        for run, row_values in zip(runs, values, strict=True):
+            with run.context():
+                _sync_subscriptions(session, run)
+            rows, seq, digest = audit.chain_rows(audit.chain_of(run.instance.id), run.instance.audit_seq or 0,
+                                                 run.instance.audit_hash or audit.GENESIS, run.events)
+            audit_rows += rows
+            row_values.update(audit_seq=seq, audit_hash=digest)
+            run.events.clear()
+        audit.insert_rows(session, audit_rows)
+    write_many(session, [(run.instance, row_values) for run, row_values in zip(runs, values, strict=True)])
 
 
 def _state_values(run: Run) -> dict[str, Any]:

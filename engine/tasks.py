@@ -15,6 +15,7 @@ from . import audit, forms, messages
 from .clock import clock
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .models import HumanTask, TaskCandidate, table_of
+from .rows import TaskRow, task_row
 from .runtime import ACTIVE, advance, lock, restore, save
 
 
@@ -35,7 +36,7 @@ _COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
     state="completed", completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"))
 
 
-def _open(session: Session, task_id: int) -> HumanTask:
+def _open(session: Session, task_id: int) -> TaskRow:
     """Read an open task row for a change, locked; a detached object written back with `_write`."""
     row = session.connection().execute(_OPEN, {"task_id": task_id}).mappings().first()
     if row is None:
@@ -43,10 +44,10 @@ def _open(session: Session, task_id: int) -> HumanTask:
     if row["state"] != "open":
         raise Conflict(f"task {task_id} is already {row['state']}", task_id=task_id, state=row["state"],
                        completed_by=row["completed_by"])
-    return HumanTask(**{str(column.key): row[column.key] for column in TASK.columns})
+    return task_row(row)
 
 
-def _write(session: Session, row: HumanTask, **values: Any) -> None:
+def _write(session: Session, row: TaskRow, **values: Any) -> None:
     session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values))
     for key, value in values.items():
         setattr(row, key, value)
@@ -64,13 +65,13 @@ def is_candidate(candidates: Sequence[tuple[str, str]], user: str, groups: Seque
                for kind, value in candidates)
 
 
-def may_complete(row: HumanTask, user: str) -> bool:
+def may_complete(row: TaskRow | HumanTask, user: str) -> bool:
     """Return whether the user may complete the task: its assignee, or the candidate who claimed it."""
     return user in (row.assignee, row.claimed_by)
 
 
 def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | None = None,
-             groups: Sequence[str] = ()) -> HumanTask:
+             groups: Sequence[str] = ()) -> TaskRow:
     """Validate and submit a task's form, run the instance on and save it; raise before changing anything."""
     row = _open(session, task_id)
     if not may_complete(row, actor):
@@ -112,7 +113,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()) -> HumanTask:
+def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()) -> TaskRow:
     """Claim a candidate task so that only the actor works on it."""
     row = _open(session, task_id)
     if row.assignee is not None or row.claimed_by is not None:
@@ -126,7 +127,7 @@ def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()
     return row
 
 
-def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = False) -> HumanTask:
+def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = False) -> TaskRow:
     """Give a claimed task back to its candidates."""
     row = _open(session, task_id)
     if row.claimed_by is None:
@@ -141,7 +142,7 @@ def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = Fa
 
 
 def reassign(session: Session, task_id: int, actor: str, assignee: str, reason: str, *,
-             privileged: bool = False) -> HumanTask:
+             privileged: bool = False) -> TaskRow:
     """Hand a task to another user with a reason; the holder may do it, or a privileged operator."""
     row = _open(session, task_id)
     if not reason.strip():

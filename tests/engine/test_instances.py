@@ -174,3 +174,21 @@ def test_migration_refuses_to_drop_finished_work(deploy, start, open_tasks, comp
         instances.move_to_version(session, instance.id, "op")
     session.rollback()
     assert reload(instance.id).spec_version.version == 1
+
+
+def test_start_many_in_one_batch(deploy, start, session, open_tasks, events):
+    from engine import audit, specs
+    deploy("processes/review.bpmn")
+    first = start("review", {"employee": "a0", "manager": "m", "unit_group": "g"}, key="k0")
+    version = specs.require_latest(session, "review")
+    items = [(f"k{i}", {"employee": f"a{i}", "manager": "m", "unit_group": "g"}) for i in range(5)]
+    items.append(("k3", {"employee": "duplicate in the batch"}))
+    started = instances.start_many(session, version, items, "cycle")
+    session.commit()
+    assert [i.business_key for i in started] == ["k0", "k1", "k2", "k3", "k4", "k3"]
+    assert started[0].id == first.id and started[3].id == started[5].id
+    for instance in started[1:5]:
+        [draft] = open_tasks(instance.id)
+        assert draft.assignee == f"a{instance.business_key[1:]}"
+        assert [e for e, _ in events(instance.id)] == ["instance_started", "task_created"]
+    assert audit.verify(session) == []

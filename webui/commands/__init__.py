@@ -24,6 +24,8 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(worker.worker)
     app.cli.add_command(demo.demo)
+    from . import org
+    app.cli.add_command(org.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
