@@ -1,0 +1,56 @@
+"""`kinerja org import` through the Flask CLI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import FIXTURES
+from workflows.models import Employee
+
+CSV = FIXTURES / "workflows" / "org.csv"
+
+
+@pytest.fixture
+def cli(database_url, sessions):
+    from webui import create_app
+    app = create_app({"DATABASE_URL": database_url})
+
+    def invoke(*args: str, code: int = 0) -> str:
+        result = app.test_cli_runner().invoke(args=list(args))
+        assert result.exit_code == code, result.output
+        return result.output
+    return invoke
+
+
+def employees(sessions) -> int:
+    with sessions() as session:
+        return session.execute(select(func.count()).select_from(Employee)).scalar_one()
+
+
+def test_import_prints_a_summary_and_reimport_changes_nothing(cli, sessions):
+    out = cli("org", "import", str(CSV), "--on", "2026-03-02", "--actor", "bkpsdm")
+    assert "units: 5 created, 0 updated, 0 unchanged" in out
+    assert "employees: 7 created, 0 updated, 0 unchanged" in out and "position changes recorded: 7" in out
+    out = cli("org", "import", str(CSV), "--on", "2026-03-02")
+    assert "positions: 0 created, 0 updated, 7 unchanged" in out and "position changes recorded: 0" in out
+    assert employees(sessions) == 7
+    assert "intact" in cli("audit", "verify")
+
+
+def test_invalid_rows_refuse_the_file_unless_skipped(cli, sessions, tmp_path):
+    bad = tmp_path / "pegawai.csv"
+    bad.write_text(CSV.read_text().replace("199403032022211001;Eko", "199403032022213001;Eko"))
+    out = cli("org", "import", str(bad), "--on", "2026-03-02", code=1)
+    assert "pegawai.csv:8: NI PPPK 199403032022213001: gender digit 3" in out
+    assert "1 invalid row(s); nothing imported" in out
+    assert employees(sessions) == 0
+    out = cli("org", "import", str(bad), "--on", "2026-03-02", "--skip-invalid")
+    assert "skipped pegawai.csv:8:" in out and "employees: 6 created" in out and "1 invalid row(s) skipped" in out
+    assert employees(sessions) == 6
+
+
+def test_missing_column_is_a_refusal(cli, tmp_path):
+    bad = tmp_path / "x.csv"
+    bad.write_text("NIP;NAMA\n")
+    assert "missing column(s) JENIS_PEGAWAI" in cli("org", "import", str(bad), code=1)

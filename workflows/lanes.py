@@ -1,0 +1,135 @@
+"""Lane resolution for the appraisal processes: a BPMN lane name becomes concrete users or groups.
+
+Resolution runs inside `engine.inbox.sync`, that is during a save, inside the caller's transaction.
+A separate session (a `sessionmaker` given to the resolver) would not see organisation changes the
+same transaction made (an acting official appointed a moment ago), and on SQLite it would wait for
+the caller's write lock. So the resolver reads through the caller's own session, which the engine
+makes current while it syncs the inbox (`engine.context.current_run().session`). A caller outside
+an engine step (a preview of who would get a task) passes `current_session=lambda: session`.
+
+Without a session the resolution fails; the inbox then keeps the task unassigned with
+`properties.assignment_error`, visible to operators, rather than losing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.assignment import Assignment, AttributeResolver
+from engine.checks import ASSIGNMENT_ATTRIBUTES
+from engine.context import current_run
+from engine.errors import NotFound
+
+from . import org
+from .models.org import Position
+
+#: Candidate group of a position no employee can hold (the Wali Kota is elected, not ASN).
+WALI_KOTA_GROUP = "wali_kota"
+
+
+class UnresolvedLane(LookupError):
+    """A lane could not be turned into a user: missing variable, unknown code, vacant post."""
+
+
+def engine_session() -> Session | None:
+    """Return the session of the engine step in progress, or None outside one."""
+    try:
+        return current_run().session
+    except RuntimeError:
+        return None
+
+
+def opd_group(opd_code: str) -> str:
+    """Return the candidate group of the performance managers (pengelola kinerja) of an OPD."""
+    return f"pengelola_kinerja:{opd_code}"
+
+
+class LaneResolver:
+    """Resolve appraisal lanes from the instance's variables and the organisation chart.
+
+    - a task with camunda:assignee / candidateUsers / candidateGroups keeps those (e.g. the
+      multi-rater `Rekan Kerja` task assigned `${rekan}`), as does a task in an unknown lane;
+    - `Pegawai`: the employee, variable `nip`;
+    - `Pejabat Penilai` / `Atasan Pejabat Penilai`: whoever acts today (a valid Plt/Plh first) in
+      the position coded in `jabatan_penilai_kode` / `jabatan_atasan_penilai_kode`;
+    - `Pengelola Kinerja`: group `pengelola_kinerja:<OPD code>` of the OPD of `unit_kode` only;
+      BKPSDM staff oversee the whole city through their own roles, not through every task;
+    - `Pimpinan Unit`: whoever acts in the head position of the unit above `unit_kode`.
+    """
+
+    def __init__(self, current_session: Callable[[], Session | None] = engine_session,
+                 settings: org.OrgSettings = org.DEFAULT_SETTINGS,
+                 today: Callable[[], date] = org.today) -> None:
+        self.current_session = current_session
+        self.settings = settings
+        self.today = today
+        self.attributes = AttributeResolver()
+        self.lanes: dict[str, Callable[[Session, Any], Assignment]] = {
+            "Pegawai": self._pegawai,
+            "Pejabat Penilai": lambda s, t: self._position_lane(s, t, "jabatan_penilai_kode"),
+            "Atasan Pejabat Penilai": lambda s, t: self._position_lane(s, t, "jabatan_atasan_penilai_kode"),
+            "Pengelola Kinerja": self._pengelola,
+            "Pimpinan Unit": self._pimpinan,
+        }
+
+    def resolve(self, task: Any) -> Assignment:
+        """Return the assignment of a READY task."""
+        ext = task.task_spec.extensions or {}
+        lane = (task.task_spec.lane or "").strip()
+        if any((ext.get(name) or "").strip() for name in ASSIGNMENT_ATTRIBUTES) or lane not in self.lanes:
+            return self.attributes.resolve(task)
+        session = self.current_session()
+        if session is None:
+            raise UnresolvedLane(f"lane {lane!r} needs a database session: resolve inside an engine step "
+                                 "or give LaneResolver a current_session")
+        return self.lanes[lane](session, task)
+
+    def _pegawai(self, session: Session, task: Any) -> Assignment:
+        return Assignment(assignee=str(_variable(task, "nip")))
+
+    def _position_lane(self, session: Session, task: Any, variable: str) -> Assignment:
+        code = str(_variable(task, variable))
+        try:
+            position = org.position_by_code(session, code)
+        except NotFound:
+            raise UnresolvedLane(f"{variable}: no position with code {code!r}")
+        return self._acting_in(session, position)
+
+    def _acting_in(self, session: Session, position: Position) -> Assignment:
+        on = self.today()
+        holder = org.holder_of(session, position, on)
+        if holder is not None:
+            return Assignment(assignee=holder.nip)
+        if position.kind == "wali_kota":
+            return Assignment(candidate_groups=[WALI_KOTA_GROUP])
+        raise UnresolvedLane(f"position {position.code} ({position.name}) is vacant on {on} "
+                             "and has no valid Plt/Plh")
+
+    def _pengelola(self, session: Session, task: Any) -> Assignment:
+        unit = self._unit(session, task)
+        return Assignment(candidate_groups=[opd_group(org.opd_of(unit).code)])
+
+    def _pimpinan(self, session: Session, task: Any) -> Assignment:
+        unit = self._unit(session, task)
+        position = org.leader_above(session, unit, self.settings)
+        if position is None:
+            raise UnresolvedLane(f"unit {unit.code} has no unit above it with a head position")
+        return self._acting_in(session, position)
+
+    def _unit(self, session: Session, task: Any) -> Any:
+        code = str(_variable(task, "unit_kode"))
+        try:
+            return org.unit_by_code(session, code)
+        except NotFound:
+            raise UnresolvedLane(f"unit_kode: no unit with code {code!r}")
+
+
+def _variable(task: Any, name: str) -> Any:
+    value = task.data.get(name)
+    if value is None or value == "":
+        raise UnresolvedLane(f"lane {task.task_spec.lane!r} needs the process variable {name!r}")
+    return value
