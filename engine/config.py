@@ -23,6 +23,8 @@ class Defaults:
     WORKER_INTERVAL_SECONDS: float = 30.0
     #: Instances one worker pass takes at most.
     WORKER_BATCH_SIZE: int = 100
+    #: Who appraises JPT Pratama (heads of OPD): "wali_kota", or "sekda" acting for the Wali Kota.
+    JPT_APPRAISER: str = "wali_kota"
     #: Folder for the SQLite database and other local files.
     INSTANCE_PATH: str = field(default_factory=lambda: os.path.join(os.getcwd(), "instance"))
 

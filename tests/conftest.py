@@ -75,6 +75,15 @@ def _reset_clock() -> Iterator[None]:
     clock.set(None)
 
 
+@pytest.fixture(autouse=True)
+def _reset_resolver() -> Iterator[None]:
+    """Give every test the engine's default resolver back (create_app installs the lane resolver)."""
+    from engine.assignment import get_resolver, set_resolver
+    before = get_resolver()
+    yield
+    set_resolver(before)
+
+
 def read_fixture(*names: str) -> dict[str, bytes]:
     """Return {name: bytes} of files under tests/fixtures/."""
     return {Path(n).name: (FIXTURES / n).read_bytes() for n in names}

@@ -7,7 +7,10 @@ from typing import Any
 from flask import Flask
 
 from engine.config import load_config
+from engine.assignment import set_resolver
 from engine.sandbox import set_time_budget
+from workflows.lanes import LaneResolver
+from workflows.org import OrgSettings
 
 from .extensions import db, init_db
 
@@ -21,6 +24,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
+    set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     from .views import bp
     app.register_blueprint(bp)
     from .commands import register
