@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test test-pg bench lint clean
+.PHONY: install run test bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,13 @@ run: install
 	$(BIN)/kinerja demo
 	$(BIN)/kinerja worker & trap 'kill %1' EXIT; $(BIN)/kinerja run --host 127.0.0.1 --port $${PORT:-5000}
 
-## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set).
-test: install
+## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set), after the linters.
+test: install lint
 	$(BIN)/pytest -q -n 2
+
+lint: install
+	$(BIN)/ruff check engine workflows webui tests bench
+	$(BIN)/mypy engine
 
 bench: install
 	$(BIN)/python -m bench.engine

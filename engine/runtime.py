@@ -119,7 +119,7 @@ def lock(session: Session, instance_id: int, *, due_by: datetime | None = None,
     """
     query = _LOCK_FOR_UPDATE
     if due_by is not None:
-        query = _LOCK.where(INSTANCE.c.status.in_(ACTIVE), INSTANCE.c.next_timer_at <= due_by).with_for_update(
+        query = _LOCK.where(INSTANCE.c.status.in_(ACTIVE), INSTANCE.c.next_timer_at < due_by).with_for_update(
             of=INSTANCE, skip_locked=skip_locked)
     row = session.connection().execute(query, {"instance_id": instance_id}).mappings().first()
     if row is None:
@@ -161,18 +161,25 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
     """Run engine steps (timers first when asked); a failure puts the instance in error."""
     workflow = run.workflow
     timers = _timer_snapshot(workflow)
+    completed: list[Any] = []
+
+    def did_complete(task: Any) -> None:
+        # Timer events that complete, including one whose date had already passed when it appeared.
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            completed.append(task)
+
     with run.context():
         try:
             if refresh_timers:
                 workflow.refresh_timers()
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(did_complete_task=did_complete)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
             # follow-up READY, so step once more until nothing moves.
             while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
-                workflow.do_engine_steps()
+                workflow.do_engine_steps(did_complete_task=did_complete)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
             _fail(run, exc)
-    _note_timers(run, timers)
+    _note_timers(run, timers, completed)
     _note_journal(run)
     run.outbox.extend(workflow.get_events())
 
@@ -202,20 +209,22 @@ def _timer_snapshot(workflow: BpmnWorkflow) -> dict[Any, Any]:
             and task.state == TaskState.WAITING}
 
 
-def _note_timers(run: Run, before: dict[Any, Any]) -> None:
+def _note_timers(run: Run, before: dict[Any, Any], completed: list[Any]) -> None:
+    fired: dict[Any, Any] = {task.id: (task, task.internal_data.get("event_value")) for task in completed}
     for task_id, value in before.items():
         task = run.workflow.get_task_from_id(task_id)
         if task is None:
             continue
         definition = task.task_spec.event_definition
-        fired = task.state == TaskState.COMPLETED
-        if isinstance(definition, CycleTimerEventDefinition):
-            now_value = task.internal_data.get("event_value")
-            fired = fired or (isinstance(value, dict) and now_value != value)
-        if fired:
-            due = value.get("next") if isinstance(value, dict) else value
-            run.note("timer_fired", {"bpmn_id": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name,
-                                     "due": due, "kind": type(definition).__name__})
+        if task_id in fired:
+            fired[task_id] = (task, value)  # the due time it waited for
+        elif isinstance(definition, CycleTimerEventDefinition) and isinstance(value, dict) and (
+                task.internal_data.get("event_value") != value):
+            fired[task_id] = (task, value)  # a cycle fires and keeps waiting
+    for task, value in fired.values():
+        due = value.get("next") if isinstance(value, dict) else value
+        run.note("timer_fired", {"bpmn_id": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name,
+                                 "due": due, "kind": type(task.task_spec.event_definition).__name__})
 
 
 def _note_journal(run: Run) -> None:

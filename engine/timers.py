@@ -15,7 +15,8 @@ from .runtime import ACTIVE, advance, lock, restore, save
 def due_instance_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
     """Return ids of active instances with a timer due at now, earliest first."""
     return list(session.execute(
-        select(Instance.id).where(Instance.status.in_(ACTIVE), Instance.next_timer_at <= now)
+        # Strictly earlier: SpiffWorkflow fires a timer only once its time has passed.
+        select(Instance.id).where(Instance.status.in_(ACTIVE), Instance.next_timer_at < now)
         .order_by(Instance.next_timer_at).limit(limit)).scalars())
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine.config import load_config
 from engine.assignment import set_resolver
+from engine.config import load_config
 from engine.sandbox import set_time_budget
 from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings

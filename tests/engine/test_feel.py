@@ -41,7 +41,7 @@ def decide(data: dict[str, Any]) -> Any:
     for entries, output in EXAMPLE_RULES:
         task = fake_task(data)
         tests = [(feel_expression_to_python(expression), feel_unary_to_python(entry))
-                 for expression, entry in zip(EXAMPLE_INPUTS, entries)]
+                 for expression, entry in zip(EXAMPLE_INPUTS, entries, strict=True)]
         if all(DMNEngine(None).evaluate(expression, test, task) for expression, test in tests):
             return SCRIPT_ENGINE.evaluate(task, feel_literal_to_python(output))
     return None

@@ -71,3 +71,21 @@ def test_suspended_instances_are_not_picked(deploy, start, session):
     instances.suspend(session, instance.id, "op", "hold")
     session.commit()
     assert _pass(session, T0 + timedelta(days=30)) == []
+
+
+def test_a_deadline_already_past_fires_at_once_and_is_audited(deploy, start, open_tasks, events):
+    clock.set(datetime(2027, 2, 5, tzinfo=UTC))
+    deploy("processes/deadlines.bpmn")
+    instance = start("deadlines", {"employee": "ani", "manager": "budi", "deadline": DEADLINE})
+    [escalated] = open_tasks(instance.id)
+    assert escalated.bpmn_id == "escalated"
+    fired = [d for e, d in events(instance.id) if e == "timer_fired"]
+    assert [f["bpmn_id"] for f in fired] == ["expire"]
+
+
+def test_a_pass_at_exactly_the_due_time_leaves_it_for_the_next(deploy, start, session):
+    clock.set(T0)
+    deploy("processes/deadlines.bpmn")
+    instance = start("deadlines", {"employee": "ani", "manager": "budi", "deadline": DEADLINE})
+    assert _pass(session, T0 + timedelta(days=7)) == []
+    assert _pass(session, T0 + timedelta(days=7, microseconds=1)) == [instance.id]

@@ -1,0 +1,199 @@
+"""Support for the lifecycle scenario tests: a dict lane resolver, start data and stage drivers.
+
+The fixtures (`lifecycle`, `lane_resolver`) live in tests/workflows/lifecycle_fixtures.py, which each
+lifecycle test module loads with `pytest_plugins` (tests/workflows/conftest.py holds the organisation
+fixtures of the lane-resolver tests). Everything goes through the real engine and database: deploy,
+start, complete (which routes messages) and worker passes that move `engine.clock`, as tests/engine does.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import instances, specs, tasks, timers
+from engine.assignment import Assignment, AttributeResolver
+from engine.clock import clock
+from engine.models import AuditEvent, HumanTask, Instance
+from engine.validation import read_paths
+from tests.conftest import ROOT
+
+BPMN_DIR = ROOT / "bpmn"
+
+#: 31 January, the SKP deadline of the 2027 cycle, and the reminder 7 days before (WITA).
+BATAS_SKP = "2027-01-31T23:59:59+08:00"
+PENGINGAT_SKP = "2027-01-24T23:59:59+08:00"
+#: Cycle opened on Monday 4 January 2027, 08:00 WITA.
+T0 = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)
+
+#: Who holds each position code (the real resolver reads the organisation chart).
+POSITION_HOLDERS = {
+    "KASI-A": "kasi_a", "KABID-A": "kabid_a", "KADIS": "kadis", "STAF-A": "staf_a",
+}
+#: The leader above each unit (lane Pimpinan Unit).
+UNIT_LEADERS = {"SEKSI-A": "kabid_a", "BIDANG-A": "kadis"}
+PENGELOLA_GROUP = "pengelola_kinerja"
+
+NIP_ANI = "198503152010012001"
+NIP_BUDI = "199001012015031002"
+NIP_CITRA = "197806202005012003"
+
+
+class DictLaneResolver:
+    """Lanes to users from the start variables, through the dicts above; attributes win."""
+
+    def __init__(self) -> None:
+        self.attributes = AttributeResolver()
+
+    def resolve(self, task: Any) -> Assignment:
+        extensions = task.task_spec.extensions or {}
+        if any(str(extensions.get(name) or "").strip()
+               for name in ("assignee", "candidateUsers", "candidateGroups")):
+            return self.attributes.resolve(task)
+        lane, data = task.task_spec.lane, task.data
+        if lane == "Pegawai":
+            return Assignment(assignee=data["nip"])
+        if lane == "Pejabat Penilai":
+            return Assignment(assignee=POSITION_HOLDERS[data["jabatan_penilai_kode"]])
+        if lane == "Atasan Pejabat Penilai":
+            return Assignment(assignee=POSITION_HOLDERS[data["jabatan_atasan_penilai_kode"]])
+        if lane == "Pengelola Kinerja":
+            return Assignment(candidate_groups=[PENGELOLA_GROUP])
+        if lane == "Pimpinan Unit":
+            return Assignment(assignee=UNIT_LEADERS[data["unit_kode"]])
+        raise LookupError(f"no test rule for lane {lane!r}")
+
+
+def bpmn_files() -> dict[str, bytes]:
+    """Return the lifecycle BPMN/DMN files (bpmn/*, not bpmn/examples)."""
+    return {name: data for name, data in read_paths([str(BPMN_DIR)]).items() if "/" not in name}
+
+
+def siklus_data(nip: str, **overrides: Any) -> dict[str, Any]:
+    """Return the start variables of siklus_kinerja as `cycle open` gives them (defaults of the docs)."""
+    data: dict[str, Any] = {
+        "nip": nip, "nama": f"Pegawai {nip[-4:]}", "tahun": 2027, "unit_kode": "SEKSI-A",
+        "jabatan_kode": "STAF-A", "jabatan_penilai_kode": "KASI-A", "jabatan_atasan_penilai_kode": "KABID-A",
+        "is_kepala_unit": False, "pakai_umpan_balik_rekan": False,
+        "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP,
+        "periode_pemantauan": "P3M", "jumlah_periode": 4, "batas_umpan_balik": "P14D",
+        "jendela_keberatan": "P14D", "masa_perbaikan": "P6M", "predikat_tahun_lalu": None,
+    }
+    data.update(overrides)
+    return data
+
+
+class Lifecycle:
+    """Drives the deployed lifecycle processes through the engine, one committed step at a time."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # ---- engine operations
+    def start(self, process_id: str, data: dict[str, Any], key: str) -> int:
+        instance = instances.start(self.session, specs.require_latest(self.session, process_id), data, key,
+                                   "cycle-open")
+        self.session.commit()
+        return instance.id
+
+    def open_tasks(self, instance_id: int, bpmn_id: str | None = None) -> list[HumanTask]:
+        self.session.expire_all()
+        query = select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == "open")
+        if bpmn_id:
+            query = query.where(HumanTask.bpmn_id == bpmn_id)
+        return list(self.session.execute(query.order_by(HumanTask.id)).scalars())
+
+    def task(self, instance_id: int, bpmn_id: str) -> HumanTask:
+        found = self.open_tasks(instance_id, bpmn_id)
+        assert len(found) == 1, (bpmn_id, [t.bpmn_id for t in self.open_tasks(instance_id)])
+        return found[0]
+
+    def do(self, instance_id: int, bpmn_id: str, data: dict[str, Any] | None = None,
+           actor: str | None = None) -> HumanTask:
+        """Complete the one open task with this BPMN id as its assignee (claiming a group task first)."""
+        row = self.task(instance_id, bpmn_id)
+        return self.complete(row, data, actor)
+
+    def complete(self, row: HumanTask, data: dict[str, Any] | None = None, actor: str | None = None) -> HumanTask:
+        groups = tuple(c.value for c in row.candidates if c.kind == "group")
+        user = actor or row.assignee
+        if user is None:
+            user = "pengelola1"
+            tasks.claim(self.session, row.id, user, groups)
+            self.session.commit()
+        try:
+            done = tasks.complete(self.session, row.id, user, data or {}, groups)
+            self.session.commit()
+        except Exception:
+            self.session.rollback()
+            raise
+        return done
+
+    def worker(self, now: datetime) -> list[int]:
+        """One worker pass as of now (one transaction per instance, as `kinerja worker`)."""
+        clock.set(now)
+        fired = []
+        for instance_id in timers.due_instance_ids(self.session, now):
+            if timers.fire_due(self.session, instance_id, now):
+                fired.append(instance_id)
+            self.session.commit()
+        return fired
+
+    # ---- reading
+    def instance(self, instance_id: int) -> Instance:
+        self.session.expire_all()
+        instance = self.session.get(Instance, instance_id)
+        assert instance is not None
+        return instance
+
+    def status(self, instance_id: int) -> str:
+        instance = self.instance(instance_id)
+        assert instance.status != "error", instance.error
+        return instance.status
+
+    def variables(self, instance_id: int) -> dict[str, Any]:
+        return instances.variables(instances.load(self.session, instance_id))
+
+    def events(self, instance_id: int, event_type: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.session.execute(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                    .order_by(AuditEvent.chain, AuditEvent.seq)).scalars()
+        found = [(e.event_type, json.loads(e.data)) for e in rows]
+        return [e for e in found if event_type is None or e[0] == event_type]
+
+    # ---- stage drivers (the happy path of each stage)
+    def agree_skp(self, instance_id: int) -> None:
+        self.do(instance_id, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
+        self.do(instance_id, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
+
+    def monitor_period(self, instance_id: int, coaching: bool = False) -> None:
+        self.do(instance_id, "Task_catat_realisasi", {"realisasi": [{"iki": 1, "nilai": 25}]})
+        self.do(instance_id, "Task_beri_umpan_balik", {"umpan_balik": "Sesuai rencana.",
+                                                         "perlu_bimbingan": coaching})
+        if coaching:
+            self.coach(instance_id)
+        if self.open_tasks(instance_id, "Task_evaluasi_semester"):
+            self.do(instance_id, "Task_evaluasi_semester", {"hasil_kerja_semester_1": "sesuai",
+                                                             "perilaku_semester_1": "sesuai"})
+
+    def coach(self, instance_id: int) -> None:
+        self.do(instance_id, "Task_catat_bimbingan", {
+            "tanggal_bimbingan": "2027-03-20", "jenis_bimbingan": "bimbingan",
+            "topik_bimbingan": "Ketepatan waktu layanan"})
+        self.do(instance_id, "Task_umpan_balik_bimbingan", {
+            "b18_manfaat_sesi": 4, "b18_kejelasan_pembimbing": 5, "b18_kesesuaian_kebutuhan": 4})
+        self.do(instance_id, "Task_evaluasi_kompetensi", {
+            "kompetensi_teknis": 3, "kompetensi_manajerial": 3, "kompetensi_sosial_kultural": 4,
+            "alasan_evaluasi_kompetensi": "Perlu pelatihan teknis layanan."})
+
+    def rate(self, instance_id: int, hasil_kerja: str, perilaku: str) -> None:
+        self.do(instance_id, "Task_nilai", {"hasil_kerja": hasil_kerja, "perilaku": perilaku,
+                                            "catatan_penilaian": "Sesuai bukti dukung."})
+
+    def approve_documents(self, instance_id: int) -> None:
+        self.do(instance_id, "Task_tandatangani", {"setuju_penilai": True})
+        self.do(instance_id, "Task_terima_dokumen", {"setuju_pegawai": True})
+        self.do(instance_id, "Task_setujui", {"setuju_atasan": True})

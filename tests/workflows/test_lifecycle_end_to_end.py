@@ -1,0 +1,110 @@
+"""One unit end to end: kalibrasi_unit and three siklus_kinerja instances exchanging messages.
+
+Ani (staff, Sangat Baik last year too), Budi (staff, with peer feedback, appeals) and Citra (head of the
+unit, appraised by the leader above) go through planning, monitoring, appraisal; the unit's calibration
+collects their proposals (penilaian_selesai), checks the distribution and sends each a predikat_final;
+then appeal window, evaluation document and follow-up run to the end.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.workflows.lifecycle import (
+    NIP_ANI,
+    NIP_BUDI,
+    NIP_CITRA,
+    T0,
+    Lifecycle,
+    siklus_data,
+)
+
+pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+RATERS = ["199201012019031001", "199302022019032002", "199403032019031003"]
+
+
+def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
+    kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
+                                                   "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
+                                key="kalibrasi-SEKSI-A-2027")
+    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1,
+                                                        predikat_tahun_lalu="sangat_baik"), key=f"{NIP_ANI}-2027")
+    budi = lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1, pakai_umpan_balik_rekan=True),
+                           key=f"{NIP_BUDI}-2027")
+    citra = lifecycle.start("siklus_kinerja", siklus_data(
+        NIP_CITRA, jumlah_periode=1, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
+        jabatan_atasan_penilai_kode="KADIS"), key=f"{NIP_CITRA}-2027")
+    cycles = {NIP_ANI: ani, NIP_BUDI: budi, NIP_CITRA: citra}
+
+    for iid in cycles.values():
+        lifecycle.agree_skp(iid)
+        lifecycle.monitor_period(iid)
+
+    # Budi's appraiser asks three colleagues; their aggregate reaches the appraisal form.
+    lifecycle.do(budi, "Task_pilih_rekan", {"daftar_rekan": RATERS})
+    for row, score in zip(lifecycle.open_tasks(budi, "Task_beri_umpan_balik_berakhlak"), (3, 4, 2), strict=True):
+        lifecycle.complete(row, {v: score for v in ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis",
+                                                    "loyal", "adaptif", "kolaboratif")})
+    form = {f["id"]: f["value"] for f in lifecycle.task(budi, "Task_nilai").form["fields"]}
+    assert form["ringkasan_umpan_balik_rekan"].startswith("Rata-rata dari 3 rekan (skala 1-5): "
+                                                          "berorientasi_pelayanan 3.0")
+    assert form["nama"] == f"Pegawai {NIP_BUDI[-4:]}"
+
+    lifecycle.rate(ani, "di_atas", "di_atas")
+    lifecycle.rate(budi, "di_bawah", "sesuai")
+    head = lifecycle.task(citra, "Task_nilai_kepala_unit")
+    assert head.assignee == "kabid_a"
+    lifecycle.complete(head, {"capaian_unit": "baik", "perilaku": "sesuai"})
+    for iid in cycles.values():
+        assert lifecycle.status(iid) == "waiting"  # each waits for its final predikat
+    received = [d["payload"]["nip"] for _, d in lifecycle.events(kalibrasi, "message_delivered")]
+    assert received == [NIP_ANI, NIP_BUDI, NIP_CITRA]
+    assert [t.bpmn_id for t in lifecycle.open_tasks(kalibrasi)] == ["Task_tetapkan_capaian"]
+    assert lifecycle.instance(kalibrasi).status == "running"
+
+    # The leader above the unit sets the unit rating; the distribution complies, the messages go out.
+    lifecycle.do(kalibrasi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "Capaian PK 2027"})
+    assert lifecycle.status(kalibrasi) == "completed"
+    agregat = lifecycle.variables(kalibrasi)["agregat_unit"]
+    assert agregat["sesuai_pola"] is True and agregat["jumlah_pegawai"] == 3
+    assert agregat["jumlah_per_predikat"] == {"sangat_baik": 1, "baik": 1, "butuh_perbaikan": 1,
+                                              "kurang_misconduct": 0, "sangat_kurang": 0}
+    expected = {NIP_ANI: "sangat_baik", NIP_BUDI: "butuh_perbaikan", NIP_CITRA: "baik"}
+    for nip, iid in cycles.items():
+        [(_, delivered)] = lifecycle.events(iid, "message_delivered")
+        assert delivered["message"] == "predikat_final" and delivered["from_instance_id"] == kalibrasi
+        data = lifecycle.variables(iid)
+        assert data["hasil_kalibrasi"] == {"nip": nip, "predikat": expected[nip]}
+        assert data["predikat"] == expected[nip] and data["predikat_diubah_kalibrasi"] is False
+        notice = lifecycle.task(iid, "Task_beritahu_predikat")
+        assert notice.assignee == nip
+        assert {f["id"]: f["value"] for f in notice.form["fields"]}["predikat"] == expected[nip]
+
+    # Appeal window: Ani lets it pass, Budi appeals (upheld), Citra declines.
+    for iid in cycles.values():
+        lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
+    lifecycle.do(budi, "Task_ajukan_keberatan", {"ajukan_keberatan": "ajukan", "alasan_keberatan": "Cek bukti"})
+    lifecycle.do(budi, "Task_penjelasan_penilai", {"penjelasan_penilai": "Target utama di bawah ekspektasi"})
+    lifecycle.do(budi, "Task_penjelasan_pegawai", {"penjelasan_pegawai": "Ada kendala aplikasi"})
+    assert lifecycle.task(budi, "Task_putuskan").assignee == "kabid_a"
+    lifecycle.do(budi, "Task_putuskan", {"keputusan_keberatan": "tetap", "alasan_keputusan": "Sesuai bukti"})
+    lifecycle.do(citra, "Task_ajukan_keberatan", {"ajukan_keberatan": "tidak"})
+    assert lifecycle.open_tasks(ani, "Task_tandatangani") == []
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [ani]
+    assert lifecycle.task(citra, "Task_tandatangani").assignee == "kabid_a"
+
+    for iid in cycles.values():
+        lifecycle.approve_documents(iid)
+    lifecycle.do(budi, "Task_rencana_pengembangan", {"rekomendasi_pelatihan": "Pelatihan teknis",
+                                                      "target_kompetensi": "Target utama tercapai"})
+    for nip, iid in cycles.items():
+        assert lifecycle.status(iid) == "completed", nip
+    final = {nip: lifecycle.variables(iid) for nip, iid in cycles.items()}
+    assert final[NIP_ANI]["talent_pool"] is True and final[NIP_ANI]["keberatan_hasil"] == "tidak_diajukan"
+    assert final[NIP_BUDI]["keberatan_hasil"] == "tetap" and final[NIP_BUDI]["talent_pool"] is False
+    assert final[NIP_BUDI]["agregat_rekan_tampil"] is True
+    assert final[NIP_CITRA]["hasil_kerja"] == "sesuai" and final[NIP_CITRA]["keberatan_hasil"] == "tidak_diajukan"
+    assert all(data["skp_status"] == "ditetapkan" and data["dokumen_evaluasi"]["disetujui_atasan"]
+               for data in final.values())
+    assert all(data["cek_kurva_ulang"] is False for data in final.values())

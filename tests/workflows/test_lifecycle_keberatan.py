@@ -1,0 +1,113 @@
+"""keberatan (PP 30/2019 Ps 59): the 14-day window, explanations, final decision; persetujuan."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from tests.workflows.lifecycle import (
+    NIP_ANI,
+    T0,
+    Lifecycle,
+    siklus_data,
+)
+
+pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn"]
+
+
+def notified(lifecycle: Lifecycle, predikat: str = "butuh_perbaikan") -> int:
+    iid = lifecycle.start("keberatan", siklus_data(NIP_ANI, predikat=predikat), key="k")
+    notice = lifecycle.task(iid, "Task_beritahu_predikat")
+    assert notice.assignee == NIP_ANI
+    assert {f["id"]: f["value"] for f in notice.form["fields"]}["predikat"] == predikat
+    lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
+    return iid
+
+
+def file_appeal(lifecycle: Lifecycle, iid: int) -> None:
+    lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "ajukan",
+                                                 "alasan_keberatan": "Bukti dukung triwulan IV belum dinilai."})
+    explain = {t.bpmn_id: t for t in lifecycle.open_tasks(iid)}
+    assert sorted(explain) == ["Task_penjelasan_pegawai", "Task_penjelasan_penilai"]
+    assert explain["Task_penjelasan_penilai"].assignee == "kasi_a"
+    assert explain["Task_penjelasan_pegawai"].assignee == NIP_ANI
+    lifecycle.do(iid, "Task_penjelasan_penilai", {"penjelasan_penilai": "Target utama tidak tercapai."})
+    lifecycle.do(iid, "Task_penjelasan_pegawai", {"penjelasan_pegawai": "Lihat laporan Desember."})
+
+
+def test_appeal_filed_in_time_and_upheld(lifecycle: Lifecycle):
+    iid = notified(lifecycle)
+    file_appeal(lifecycle, iid)
+    decide = lifecycle.task(iid, "Task_putuskan")
+    assert decide.assignee == "kabid_a" and decide.lane == "Atasan Pejabat Penilai"
+    values = {f["id"]: f["value"] for f in decide.form["fields"]}
+    assert values["penjelasan_penilai"] == "Target utama tidak tercapai."
+    assert values["alasan_keberatan"] == "Bukti dukung triwulan IV belum dinilai."
+    lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "tetap", "alasan_keputusan": "Penilaian sesuai."})
+    assert lifecycle.status(iid) == "completed"
+    data = lifecycle.variables(iid)
+    assert (data["predikat"], data["keberatan_diajukan"], data["keberatan_hasil"]) == (
+        "butuh_perbaikan", True, "tetap")
+    assert data["cek_kurva_ulang"] is False
+
+
+def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
+    iid = notified(lifecycle)
+    file_appeal(lifecycle, iid)
+    # "Change" without a new predikat is incomplete: the decision comes back.
+    lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "alasan_keputusan": "Bukti baru."})
+    lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "predikat_baru": "baik",
+                                         "alasan_keputusan": "Bukti baru."})
+    assert lifecycle.status(iid) == "completed"
+    data = lifecycle.variables(iid)
+    assert (data["predikat"], data["predikat_sebelum_keberatan"]) == ("baik", "butuh_perbaikan")
+    assert data["keberatan_hasil"] == "diubah" and data["cek_kurva_ulang"] is True
+
+
+def test_no_appeal_the_window_closes_after_14_days(lifecycle: Lifecycle):
+    iid = lifecycle.start("keberatan", siklus_data(NIP_ANI, predikat="baik"), key="k")
+    # The window runs from the notification, acknowledged or not.
+    assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == T0 + timedelta(days=14)
+    lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
+    lifecycle.task(iid, "Task_ajukan_keberatan")
+    assert lifecycle.worker(T0 + timedelta(days=13, hours=23)) == []
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.status(iid) == "completed"
+    assert [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")] == ["Task_ajukan_keberatan"]
+    data = lifecycle.variables(iid)
+    assert (data["keberatan_diajukan"], data["keberatan_hasil"], data["predikat"]) == (
+        False, "tidak_diajukan", "baik")
+
+
+def test_declining_to_appeal_ends_the_window_early(lifecycle: Lifecycle):
+    iid = notified(lifecycle, "baik")
+    lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "tidak"})
+    assert lifecycle.status(iid) == "completed"
+    assert lifecycle.instance(iid).next_timer_at is None
+
+
+def test_an_appeal_needs_a_reason_and_the_window_does_not_restart(lifecycle: Lifecycle):
+    iid = notified(lifecycle)
+    due = lifecycle.instance(iid).next_timer_at
+    lifecycle.worker(T0 + timedelta(days=3))
+    lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "ajukan", "alasan_keberatan": " "})
+    lifecycle.task(iid, "Task_ajukan_keberatan")
+    assert lifecycle.instance(iid).next_timer_at == due
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.variables(iid)["keberatan_hasil"] == "tidak_diajukan"
+
+
+def test_evaluation_document_is_signed_received_and_approved(lifecycle: Lifecycle):
+    iid = lifecycle.start("persetujuan", siklus_data(NIP_ANI, predikat="baik"), key="k")
+    assert lifecycle.task(iid, "Task_tandatangani").assignee == "kasi_a"
+    lifecycle.do(iid, "Task_tandatangani", {"setuju_penilai": True})
+    assert lifecycle.task(iid, "Task_terima_dokumen").assignee == NIP_ANI
+    lifecycle.do(iid, "Task_terima_dokumen", {"setuju_pegawai": True, "catatan_pegawai": "Terima kasih"})
+    assert lifecycle.task(iid, "Task_setujui").assignee == "kabid_a"
+    lifecycle.do(iid, "Task_setujui", {"setuju_atasan": True})
+    assert lifecycle.status(iid) == "completed"
+    dokumen = lifecycle.variables(iid)["dokumen_evaluasi"]
+    assert dokumen["ditandatangani_penilai"] and dokumen["diterima_pegawai"] and dokumen["disetujui_atasan"]
+    completed = [(d["bpmn_id"]) for _, d in lifecycle.events(iid, "task_completed")]
+    assert completed == ["Task_tandatangani", "Task_terima_dokumen", "Task_setujui"]

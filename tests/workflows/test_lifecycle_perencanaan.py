@@ -1,0 +1,91 @@
+"""Stage 1, perencanaan_skp inside siklus_kinerja: agreement, returns, the 31 January deadline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from SpiffWorkflow.util.task import TaskState
+
+from engine import instances
+from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
+
+pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+
+def test_skp_agreed_first_time(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key=f"{NIP_ANI}-2027")
+    susun = lifecycle.task(iid, "Task_susun_skp")
+    assert (susun.assignee, susun.lane, susun.process_id) == (NIP_ANI, "Pegawai", "perencanaan_skp")
+    assert susun.form["key"] == "skp_editor" and susun.form["fields"] == []
+    assert susun.due_at.astimezone(UTC) == datetime(2027, 1, 31, 15, 59, 59, tzinfo=UTC)
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {"rhk": ["Layanan KTP-el"]}})
+    tinjau = lifecycle.task(iid, "Task_tinjau_skp")
+    assert tinjau.assignee == "kasi_a"
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
+    realisasi = lifecycle.task(iid, "Task_catat_realisasi")  # stage 2 has begun
+    assert realisasi.process_id == "pemantauan_kinerja"
+    variables = lifecycle.variables(iid)
+    assert variables["skp_status"] == "ditetapkan"
+    assert variables["skp"] == {"rhk": ["Layanan KTP-el"]}
+
+
+def test_skp_returned_twice_then_agreed(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 1}})
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": "Target IKI 2 terlalu rendah"})
+    assert lifecycle.variables(iid)["catatan_skp"] == "Target IKI 2 terlalu rendah"
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 2}})
+    # Returning without a comment is not a return: the review comes back to the appraiser.
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": ""})
+    assert lifecycle.open_tasks(iid, "Task_susun_skp") == []
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": "Lengkapi lampiran"})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 3}})
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "catatan_skp": ""})
+    lifecycle.task(iid, "Task_catat_realisasi")
+    variables = lifecycle.variables(iid)
+    assert variables["skp"] == {"versi": 3} and variables["skp_status"] == "ditetapkan"
+    created = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_created")]
+    assert created.count("Task_susun_skp") == 3 and created.count("Task_tinjau_skp") == 4
+
+
+def test_deadline_missed_escalates_to_pengelola_kinerja(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == datetime(2027, 1, 24, 15, 59, 59,
+                                                                                  tzinfo=UTC)
+    # 7 days before: the reminder fires beside the open task, which stays open.
+    assert lifecycle.worker(datetime(2027, 1, 25, tzinfo=UTC)) == [iid]
+    assert [t.bpmn_id for t in lifecycle.open_tasks(iid)] == ["Task_susun_skp"]
+    fired = [d["bpmn_id"] for _, d in lifecycle.events(iid, "timer_fired")]
+    assert fired == ["Event_pengingat_susun"]
+    assert lifecycle.worker(datetime(2027, 1, 31, 15, tzinfo=UTC)) == []  # 23:00 WITA, not yet
+    # 1 February 00:00 WITA: the deadline cancels the draft and escalates.
+    assert lifecycle.worker(datetime(2027, 1, 31, 16, tzinfo=UTC)) == [iid]
+    escalation = lifecycle.task(iid, "Task_tetapkan_eskalasi")
+    assert escalation.assignee is None and [c.value for c in escalation.candidates] == ["pengelola_kinerja"]
+    assert escalation.lane == "Pengelola Kinerja" and escalation.form["key"] == "skp_editor"
+    assert [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")] == ["Task_susun_skp"]
+    lifecycle.complete(escalation, {"skp": {"ditetapkan_oleh": "pengelola"}})
+    lifecycle.task(iid, "Task_catat_realisasi")
+    assert lifecycle.variables(iid)["skp_status"] == "ditetapkan_eskalasi"
+
+
+def test_deadline_during_review_escalates_too(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {}})
+    assert lifecycle.worker(datetime(2027, 2, 1, tzinfo=UTC)) == [iid]
+    lifecycle.task(iid, "Task_tetapkan_eskalasi")
+    fired = sorted(d["bpmn_id"] for _, d in lifecycle.events(iid, "timer_fired"))
+    assert fired == ["Event_batas_tinjau", "Event_pengingat_tinjau"]
+
+
+def test_a_task_reached_after_the_reminder_date_is_reminded_at_once(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    lifecycle.worker(datetime(2027, 1, 26, tzinfo=UTC))
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {}})
+    lifecycle.task(iid, "Task_tinjau_skp")
+    run = instances.load(lifecycle.session, iid)
+    done = [t.task_spec.bpmn_id for t in run.workflow.get_tasks(state=TaskState.COMPLETED)]
+    assert done.count("Event_pengingat_tinjau") == 1 and done.count("Task_catat_pengingat") == 2
+    # Only the deadline is still pending.
+    assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == datetime(2027, 1, 31, 15, 59, 59,
+                                                                                  tzinfo=UTC)

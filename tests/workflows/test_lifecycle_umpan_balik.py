@@ -1,0 +1,93 @@
+"""Stage 2b, umpan_balik_rekan: multi-rater BerAKHLAK feedback, aggregate shown only from 3 answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.workflows.lifecycle import (
+    NIP_ANI,
+    T0,
+    Lifecycle,
+    siklus_data,
+)
+
+pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+LIFECYCLE_FILES = ["umpan_balik_rekan.bpmn"]
+
+VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
+RATERS = ["199201012019031001", "199302022019032002", "199403032019031003", "199504042019032004"]
+
+
+def answer(score: int, komentar: str = "") -> dict:
+    return {**{value: score for value in VALUES}, "komentar": komentar}
+
+
+def start_feedback(lifecycle: Lifecycle, raters: list[str]) -> int:
+    iid = lifecycle.start("umpan_balik_rekan", siklus_data(NIP_ANI, pakai_umpan_balik_rekan=True), key="k")
+    pilih = lifecycle.task(iid, "Task_pilih_rekan")
+    assert pilih.assignee == "kasi_a" and pilih.form["key"] == "pilih_rekan"
+    lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": raters})
+    return iid
+
+
+def test_four_raters_answer_and_the_aggregate_is_shown(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS)
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    assert sorted(r.assignee for r in rows) == sorted(RATERS)
+    assert all(r.lane == "Rekan Kerja" for r in rows)
+    assert [f["id"] for f in rows[0].form["fields"]] == [*VALUES, "komentar"]
+    scores = {RATERS[0]: 5, RATERS[1]: 4, RATERS[2]: 4, RATERS[3]: 2}
+    # Complete out of input order: each answer is kept under its rater's index.
+    for nip in (RATERS[2], RATERS[0], RATERS[3], RATERS[1]):
+        [row] = [r for r in rows if r.assignee == nip]
+        lifecycle.complete(row, answer(scores[nip], komentar=f"Catatan {scores[nip]}"))
+    assert lifecycle.status(iid) == "completed"
+    data = lifecycle.variables(iid)
+    assert data["agregat_rekan_tampil"] is True
+    assert data["jumlah_rekan_menjawab"] == 4 and data["jumlah_rekan_diminta"] == 4
+    assert data["agregat_rekan"] == {value: 3.75 for value in VALUES}
+    assert data["komentar_rekan"] == ["Catatan 2", "Catatan 4", "Catatan 4", "Catatan 5"]
+    assert data["ringkasan_umpan_balik_rekan"].startswith("Rata-rata dari 4 rekan")
+    # No rater id in the aggregate, and the individual answers are not kept as variables.
+    shown = repr([data[k] for k in ("agregat_rekan", "komentar_rekan", "ringkasan_umpan_balik_rekan")])
+    assert not any(nip in shown for nip in RATERS)
+    assert data["jawaban_rekan"] is None and "dijawab" not in data and "rekan" not in data
+
+
+def test_two_answers_before_the_deadline_keep_the_aggregate_hidden(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:3])
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    lifecycle.complete(rows[0], answer(5))
+    lifecycle.complete(rows[2], answer(3, "Kurang responsif"))
+    # While one rater is still open the instance's variables can be read (answers are keyed by index,
+    # so merging the open child's data with the multi-instance's never clashes list items).
+    assert lifecycle.variables(iid)["daftar_rekan"] == RATERS[:3]
+    assert lifecycle.worker(T0 + timedelta(days=13)) == []
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]  # batas_umpan_balik P14D
+    assert lifecycle.status(iid) == "completed"
+    cancelled = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")]
+    assert cancelled == ["Task_beri_umpan_balik_berakhlak"]
+    data = lifecycle.variables(iid)
+    assert data["agregat_rekan_tampil"] is False
+    assert data["jumlah_rekan_menjawab"] == 2 and data["jumlah_rekan_diminta"] == 3
+    assert data["agregat_rekan"] == {} and data["komentar_rekan"] == []
+    assert "Tidak ditampilkan: 2 dari 3" in data["ringkasan_umpan_balik_rekan"]
+
+
+def test_two_raters_both_answering_is_still_too_few(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:2])
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
+        lifecycle.complete(row, answer(4))
+    data = lifecycle.variables(iid)
+    assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 2)
+
+
+def test_three_answers_are_enough(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS)
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    for row, score in zip(rows[:3], (1, 2, 4), strict=True):
+        lifecycle.complete(row, answer(score))
+    lifecycle.worker(T0 + timedelta(days=15))
+    data = lifecycle.variables(iid)
+    assert data["agregat_rekan_tampil"] is True and data["agregat_rekan"]["loyal"] == 2.33
