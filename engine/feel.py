@@ -21,7 +21,7 @@ from .pycode import (
     P_UNARY,
     ExpressionError,
     Py,
-    Token,
+    TokenCursor,
     python_name,
     python_number,
     python_string,
@@ -52,7 +52,7 @@ class _Test(NamedTuple):
     value: Py | None
 
 
-class _FeelParser:
+class _FeelParser(TokenCursor):
     """Recursive-descent parser over FEEL tokens that returns Python code."""
 
     def __init__(self, source: str, role: str) -> None:
@@ -60,16 +60,6 @@ class _FeelParser:
         self.role = role
         self.tokens = feel_tokens(source)
         self.index = 0
-
-    def peek(self, offset: int = 0) -> Token:
-        """Return the token offset places ahead without consuming it."""
-        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        """Consume and return the next token."""
-        token = self.peek()
-        self.index = min(self.index + 1, len(self.tokens) - 1)
-        return token
 
     def error(self, problem: str) -> ExpressionError:
         """Return an error naming the problem and the DMN entry."""

@@ -20,6 +20,7 @@ from .pycode import (
     ExpressionError,
     Py,
     Token,
+    TokenCursor,
     checked,
     python_name,
     python_number,
@@ -90,23 +91,13 @@ def _juel_tokens(source: str, start: int) -> tuple[list[Token], int]:
     raise ExpressionError(f"'{source[start - 2:start]}' is not closed with '}}' in {source!r}")
 
 
-class _JuelParser:
+class _JuelParser(TokenCursor):
     """Recursive-descent parser over JUEL tokens that returns Python code, with JUEL precedence."""
 
     def __init__(self, tokens: list[Token], source: str) -> None:
         self.tokens = tokens
         self.index = 0
         self.source = source
-
-    def peek(self, offset: int = 0) -> Token:
-        """Return the token offset places ahead without consuming it."""
-        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        """Consume and return the next token."""
-        token = self.peek()
-        self.index = min(self.index + 1, len(self.tokens) - 1)
-        return token
 
     def error(self, problem: str) -> ExpressionError:
         """Return an error naming the problem and the whole expression."""

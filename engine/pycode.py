@@ -35,6 +35,23 @@ class Token(NamedTuple):
 P_OR, P_AND, P_NOT, P_CMP, P_ADD, P_MUL, P_UNARY, P_POSTFIX, P_ATOM = 1, 2, 3, 4, 9, 10, 11, 13, 14
 
 
+class TokenCursor:
+    """A position in a token list, shared by the JUEL and FEEL parsers (the last token is the end)."""
+
+    tokens: list[Token]
+    index: int
+
+    def peek(self, offset: int = 0) -> Token:
+        """Return the token offset places ahead without consuming it."""
+        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+
+    def advance(self) -> Token:
+        """Consume and return the next token."""
+        token = self.peek()
+        self.index = min(self.index + 1, len(self.tokens) - 1)
+        return token
+
+
 class Py(NamedTuple):
     """A piece of generated Python with the precedence of its outermost operator."""
 

@@ -90,6 +90,19 @@ def read_fixture(*names: str) -> dict[str, bytes]:
 
 
 @pytest.fixture
+def cli(database_url: str, sessions: Any) -> Callable[..., str]:
+    """Run `kinerja` commands on the test database; assert the exit code and return the output."""
+    from webui import create_app
+    app = create_app({"DATABASE_URL": database_url})
+
+    def invoke(*args: str, code: int = 0) -> str:
+        result = app.test_cli_runner().invoke(args=list(args))
+        assert result.exit_code == code, result.output
+        return result.output
+    return invoke
+
+
+@pytest.fixture
 def deploy(session: Session) -> Callable[..., Any]:
     """Deploy fixture files (paths under tests/fixtures/) and commit; return {process_id: SpecVersion}."""
     from engine import specs

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.conftest import EXAMPLES, FIXTURES
-
-
-@pytest.fixture
-def cli(database_url, sessions):
-    from webui import create_app
-    app = create_app({"DATABASE_URL": database_url})
-
-    def invoke(*args: str, code: int = 0) -> str:
-        result = app.test_cli_runner().invoke(args=list(args))
-        assert result.exit_code == code, result.output
-        return result.output
-    return invoke
 
 
 def test_validate_reports_file_and_line(cli, tmp_path):

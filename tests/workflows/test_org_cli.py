@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import FIXTURES
 from workflows.models import Employee
 
 CSV = FIXTURES / "workflows" / "org.csv"
-
-
-@pytest.fixture
-def cli(database_url, sessions):
-    from webui import create_app
-    app = create_app({"DATABASE_URL": database_url})
-
-    def invoke(*args: str, code: int = 0) -> str:
-        result = app.test_cli_runner().invoke(args=list(args))
-        assert result.exit_code == code, result.output
-        return result.output
-    return invoke
 
 
 def employees(sessions) -> int:
