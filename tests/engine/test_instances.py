@@ -192,3 +192,36 @@ def test_start_many_in_one_batch(deploy, start, session, open_tasks, events):
         assert draft.assignee == f"a{instance.business_key[1:]}"
         assert [e for e, _ in events(instance.id)] == ["instance_started", "task_created"]
     assert audit.verify(session) == []
+
+
+HOSTILE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="hostile" isExecutable="true">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="steal" scriptFormat="python"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:script>secret = open(path).read()</bpmn:script></bpmn:scriptTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="steal" />
+    <bpmn:sequenceFlow id="f2" sourceRef="steal" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_hostile_script_is_an_incident_and_reads_nothing(deploy, start, reload, session, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cr3t")
+    deploy(files={"hostile.bpmn": HOSTILE.encode()})
+    instance = start("hostile", {"path": str(secret)})
+    failed = reload(instance.id)
+    assert failed.status == "error" and failed.error["bpmn_id"] == "steal"
+    assert "open" in failed.error["message"]
+    assert "s3cr3t" not in failed.state and "s3cr3t" not in str(failed.error)
+
+
+def test_script_refused_at_deploy_never_runs(session):
+    from engine import specs
+    from engine.errors import ValidationFailed
+    text = HOSTILE.replace("secret = open(path).read()", "import os\nos.remove(path)")
+    with pytest.raises(ValidationFailed) as refused:
+        specs.deploy(session, {"hostile.bpmn": text.encode()}, "tester")
+    assert any("import" in p.message for p in refused.value.problems)
