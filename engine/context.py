@@ -10,20 +10,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 
+class Noter(Protocol):
+    """Queues an audit event of the running instance, saved with the step (same chain, same order)."""
+
+    def __call__(self, event_type: str, data: dict[str, Any] | None = None, human_task_id: int | None = None,
+                 actor: str | None = None) -> None: ...
+
+
+def _no_note(event_type: str, data: dict[str, Any] | None = None, human_task_id: int | None = None,
+             actor: str | None = None) -> None:
+    raise RuntimeError("this run does not record audit events")
+
+
 @dataclass(frozen=True)
 class RunContext:
-    """The session, instance and actor of the engine step in progress."""
+    """The session, instance and actor of the engine step in progress, and how to audit within it."""
 
     session: Session
     instance_id: int
     process_id: str
     business_key: str
     actor: str
+    #: Record an event of this instance: the step holds its chain head, so events must go through it.
+    note: Noter = field(default=_no_note)
 
 
 _current: ContextVar[RunContext | None] = ContextVar("kinerja_run", default=None)

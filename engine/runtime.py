@@ -54,7 +54,7 @@ class Run:
             return nullcontext()
         instance = self.instance
         return running(RunContext(self.session, instance.id, instance.process_id, instance.business_key,
-                                  self.actor))
+                                  self.actor, self.note))
 
     def note(self, event_type: str, data: dict[str, Any] | None = None, human_task_id: int | None = None,
              actor: str | None = None) -> None:

@@ -11,6 +11,7 @@ from engine.config import load_config
 from engine.sandbox import set_time_budget
 from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
+from workflows.script_functions import register_all
 
 from .extensions import db, init_db
 
@@ -26,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
+    register_all()  # the appraisal-record functions BPMN scripts call (docs/script-functions.md)
     from .views import bp
     app.register_blueprint(bp)
     from .commands import register

@@ -19,11 +19,12 @@ from ..extensions import db
 
 def register(app: Flask) -> None:
     """Add every command group to the app's CLI."""
-    from . import audit, bpmn, database, demo, instance, task, worker
+    from . import audit, bpmn, cycle, database, demo, instance, task, worker
     for group in (database.group, bpmn.group, instance.group, task.group, audit.group):
         app.cli.add_command(group)
     app.cli.add_command(worker.worker)
     app.cli.add_command(demo.demo)
+    app.cli.add_command(cycle.group)
     from . import org
     app.cli.add_command(org.group)
 

@@ -1,39 +1,49 @@
-"""`kinerja demo`: deploy bpmn/ and start a few instances so a fresh machine has something to show."""
+"""`kinerja demo`: a Samarinda-like organisation, its accounts, bpmn/ deployed and the cycle opened (idempotent)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from engine import specs
 from engine.clock import clock
 from engine.validation import read_paths
+from workflows.cycles import CycleSettings
+from workflows.demo_org import build_demo_org
+from workflows.org import OrgSettings
 
 from . import transaction
+from .cycle import open_with_progress, print_summary
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 
 @click.command("demo")
+@click.option("--year", type=int,
+              help="Cycle year to open (default: this year in January, while SKPs are being drafted; "
+                   "else next year, so the demo starts at planning instead of at overdue escalations).")
 @with_appcontext
-def demo() -> None:
-    """Deploy the process definitions in bpmn/ and start example instances (idempotent)."""
-    from engine import instances
+def demo(year: int | None) -> None:
+    """Build the demo organisation and accounts, deploy bpmn/ and open the year's cycle (idempotent)."""
+    today = clock.now().astimezone(clock.local_tz)
+    year = year or (today.year if today.month == 1 else today.year + 1)
     files = read_paths([str(BPMN_DIR)])
     with transaction() as session:
-        results = specs.deploy(session, files, "demo")
-        for result in results:
-            click.echo(f"{result.spec_version.process_id}: version {result.spec_version.version}"
-                       f"{' (new)' if result.created else ''}")
-        training = {r.spec_version.process_id: r.spec_version for r in results}.get("izin_pelatihan")
-        if training is not None:
-            due = (clock.now() + timedelta(days=10)).isoformat()
-            for nip, reviewer in (("198503152010011001", "197001011995031002"),
-                                  ("199001012015032004", "197001011995031002")):
-                instance = instances.start(session, training, {"pegawai": nip, "penilai": reviewer,
-                                                               "batas_tinjau": due},
-                                           f"demo-pelatihan-{nip}", "demo")
-                click.echo(f"izin_pelatihan instance {instance.id} for {nip} ({instance.status})")
+        built = build_demo_org(session, year)
+        results = specs.deploy(session, files, "demo", max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+    click.echo("organisation: " + ", ".join(f"{n} {kind}(s) created" for kind, n in built.created.items()))
+    for result in results:
+        state = "deployed" if result.created else "unchanged"
+        click.echo(f"{result.spec_version.process_id}: {state} version {result.spec_version.version}")
+    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]))
+    with transaction() as session:
+        summary = open_with_progress(session, year, None, "demo", settings)
+    print_summary(summary)
+    click.echo("\nDemo accounts (demo passwords; change them outside a demo):")
+    width = max(len(username) for username, *_ in built.accounts)
+    click.echo(f"  {'username':<{width}}  {'password':<28}  who")
+    for username, password, who, created in built.accounts:
+        click.echo(f"  {username:<{width}}  {password:<28}  {who}{'' if created else '  (existing)'}")

@@ -1,5 +1,31 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
+from .records import (
+    Appeal,
+    Consent,
+    DevelopmentPlan,
+    PredikatRecord,
+    Publication,
+    Rating,
+    Signature,
+    UnitRating,
+)
+from .skp import (
+    BehaviourExpectation,
+    CoachingSession,
+    Feedback,
+    Iki,
+    RaterResponse,
+    Realisation,
+    Rhk,
+    Skp,
+    SkpAnnex,
+)
 
-__all__ = ["ActingAssignment", "Employee", "Position", "PositionAssignment", "Unit", "UserAccount"]
+__all__ = [
+    "ActingAssignment", "Appeal", "BehaviourExpectation", "CoachingSession", "Consent", "DevelopmentPlan",
+    "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
+    "RaterResponse", "Rating", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex", "Unit", "UnitRating",
+    "UserAccount",
+]

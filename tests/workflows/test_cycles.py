@@ -1,0 +1,135 @@
+"""Opening a cycle: calibrations first, start variables from the chart, skips, idempotence, scope, CLI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import specs
+from engine.clock import clock
+from engine.errors import NotFound
+from engine.models import AuditEvent, Instance
+from tests.workflows.conftest import Chart
+from tests.workflows.lifecycle import BATAS_SKP, BPMN_DIR, PENGINGAT_SKP, T0, bpmn_files
+from workflows import cycles
+from workflows.cycles import CycleSettings, open_cycle
+from workflows.org import OrgSettings
+
+
+@pytest.fixture
+def deployed(session: Session, chart: Chart) -> Chart:
+    """Deploy bpmn/ with the clock at T0 and add an employee on unpaid leave (cltn) to the chart."""
+    clock.set(T0)
+    specs.deploy(session, bpmn_files(), "process-owner")
+    chart.person("cuti", "STAF", status="cltn")
+    session.commit()
+    return chart
+
+
+def _open(session: Session, unit: str | None = None, **kwargs: Any) -> cycles.CycleSummary:
+    return open_cycle(session, 2027, unit, actor="tester", commit=session.commit, **kwargs)
+
+
+def _started(session: Session, process_id: str) -> dict[str, dict[str, Any]]:
+    """Return {business key: start variables} of the instances of a process, in start order."""
+    rows = session.execute(select(Instance.business_key, AuditEvent.data).join(
+        AuditEvent, AuditEvent.instance_id == Instance.id).where(
+        Instance.process_id == process_id, AuditEvent.event_type == "instance_started").order_by(Instance.id))
+    return {key: json.loads(data)["data"] for key, data in rows}
+
+
+def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(session, deployed):
+    people = {name: e.nip for name, e in deployed.people.items()}
+    summary = _open(session)
+    calibration, cycle = summary.kinds["kalibrasi_unit"], summary.kinds["siklus_kinerja"]
+    assert sorted(calibration.started) == ["BIDANG", "DISDUK", "SEKSI", "SETDA"]
+    assert sorted(cycle.started) == sorted(people[n] for n in ("sekda", "kadis", "kabid", "kasi", "staf",
+                                                               "fungsional", "koordinator", "staf2"))
+    assert cycle.skipped == [(people["cuti"], "status cltn")]
+    assert cycle.problems == [(people["cadangan"], "has no position")]
+    assert calibration.problems == [] and calibration.existing == [] and cycle.existing == []
+
+    units = _started(session, "kalibrasi_unit")
+    assert units["kalibrasi:2027:SEKSI"] == {"unit_kode": "SEKSI", "tahun": 2027, "pegawai": sorted(
+        people[n] for n in ("kasi", "staf", "koordinator", "staf2"))}
+    first_cycle = session.execute(select(Instance.id).where(Instance.process_id == "siklus_kinerja")
+                                  .order_by(Instance.id)).scalars().first()
+    assert all(i < first_cycle for i in session.execute(select(Instance.id).where(
+        Instance.process_id == "kalibrasi_unit")).scalars())  # no proposal can be sent before its calibration
+    assert session.execute(select(AuditEvent.id).where(AuditEvent.event_type == "message_undelivered")).first() is None
+
+    started = _started(session, "siklus_kinerja")
+    staf2 = started[f"skp:2027:{people['staf2']}"]
+    assert staf2 == {
+        "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI", "jabatan_kode": "STAF2",
+        "jabatan_penilai_kode": "KASI", "jabatan_atasan_penilai_kode": "KABID", "is_kepala_unit": False,
+        "pakai_umpan_balik_rekan": False, "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP,
+        "periode_pemantauan": "P3M", "jumlah_periode": 4, "batas_umpan_balik": "P14D",
+        "jendela_keberatan": "P14D", "masa_perbaikan": "P6M", "predikat_tahun_lalu": None}
+    chain = {nip: (d["jabatan_penilai_kode"], d["jabatan_atasan_penilai_kode"], d["is_kepala_unit"])
+             for nip, d in ((d["nip"], d) for d in started.values())}
+    assert chain[people["kasi"]] == ("KABID", "KADIS", True)
+    assert chain[people["kabid"]] == ("KADIS", "WALIKOTA", True)
+    assert chain[people["kadis"]] == ("WALIKOTA", "WALIKOTA", True)  # the Wali Kota has no superior
+    assert chain[people["sekda"]] == ("WALIKOTA", "WALIKOTA", True)
+    assert chain[people["fungsional"]] == ("KABID", "KADIS", False)
+
+
+def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, deployed, monkeypatch):
+    monkeypatch.setattr(cycles, "BATCH_SIZE", 3)
+    commits = []
+
+    def interrupted() -> None:
+        session.commit()
+        commits.append(1)
+        if len(commits) == 3:  # the calibrations (two batches) and one batch of cycles are in
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        open_cycle(session, 2027, actor="tester", commit=interrupted)
+    session.rollback()
+    assert len(_started(session, "siklus_kinerja")) == 3
+    resumed = _open(session)
+    assert len(resumed.kinds["kalibrasi_unit"].existing) == 4 and resumed.kinds["kalibrasi_unit"].started == []
+    assert (len(resumed.kinds["siklus_kinerja"].existing), len(resumed.kinds["siklus_kinerja"].started)) == (3, 5)
+    again = _open(session)
+    assert again.kinds["siklus_kinerja"].started == [] and len(again.kinds["siklus_kinerja"].existing) == 8
+    assert session.execute(select(Instance.id)).all().__len__() == 12
+
+
+def test_unit_scope_and_settings(session, deployed):
+    people = {name: e.nip for name, e in deployed.people.items()}
+    settings = CycleSettings(batas_skp="2027-02-15T23:59:59+08:00", periode_pemantauan="P1M", jumlah_periode=12,
+                             org_settings=OrgSettings(jpt_appraiser="sekda"))
+    summary = _open(session, "BIDANG", settings=settings)
+    assert sorted(summary.kinds["kalibrasi_unit"].started) == ["BIDANG", "SEKSI"]
+    assert len(summary.kinds["siklus_kinerja"].started) == 6 and summary.kinds["siklus_kinerja"].problems == []
+    kabid = _started(session, "siklus_kinerja")[f"skp:2027:{people['kabid']}"]
+    assert (kabid["pengingat_skp"], kabid["jumlah_periode"]) == ("2027-02-08T23:59:59+08:00", 12)
+    assert (kabid["jabatan_penilai_kode"], kabid["jabatan_atasan_penilai_kode"]) == ("KADIS", "SEKDA")
+    summary = _open(session, "DISDUK", settings=settings)
+    assert summary.kinds["siklus_kinerja"].started == [people["kadis"]]
+    assert _started(session, "siklus_kinerja")[f"skp:2027:{people['kadis']}"]["jabatan_penilai_kode"] == "SEKDA"
+    with pytest.raises(NotFound):
+        _open(session, "NOWHERE")
+
+
+def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session, chart):
+    clock.set(T0)
+    chart.person("cuti", "STAF", status="cltn")
+    session.commit()
+    assert "'kalibrasi_unit' is not deployed" in cli("cycle", "open", "2027", code=1)
+    cli("bpmn", "deploy", str(BPMN_DIR))
+    out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm")
+    assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out
+    assert "siklus_kinerja: 4 started, 0 already started, 1 skipped, 0 problem(s)" in out
+    assert f"skipped siklus_kinerja {chart.people['cuti'].nip}: status cltn" in out
+    out = cli("cycle", "open", "2027")
+    assert "siklus_kinerja: 4 started, 4 already started, 1 skipped, 1 problem(s)" in out
+    assert f"problem siklus_kinerja {chart.people['cadangan'].nip}: has no position" in out
+    session.expire_all()
+    assert {i.started_by for i in session.execute(select(Instance)).scalars()} == {"bkpsdm", "operator"}

@@ -1,0 +1,184 @@
+"""The demo organisation and `kinerja demo`, and one full year of a demo bidang with the real lane resolver."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from engine import audit, instances, specs, tasks, timers
+from engine.assignment import set_resolver
+from engine.clock import clock
+from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
+from tests.workflows.lifecycle import T0, bpmn_files
+from workflows import org
+from workflows.cycles import open_cycle
+from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
+from workflows.lanes import LaneResolver
+from workflows.models.org import ActingAssignment, Employee, UserAccount
+from workflows.nip import parse_identity
+
+MAYA, IRFAN, AGUS = "199201252017082002", "199411192019031006", "198107192006041005"
+KADIS, KABID_DAFDUK, CUTI = "197101201996031002", "197606182002121004", "198909302014031003"
+RINA_PLT = PLT[1]
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash demo passwords cheaply: scrypt for ~70 accounts costs seconds per test."""
+    monkeypatch.setattr("workflows.models.org.generate_password_hash",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+
+
+def test_demo_org_has_valid_numbers_a_plt_an_ineligible_employee_and_accounts(session: Session):
+    clock.set(T0)
+    built = build_demo_org(session, 2027)
+    session.commit()
+    employees = list(session.execute(select(Employee)).scalars())
+    assert 55 <= len(employees) == len(EMPLOYEES) <= 65
+    for e in employees:
+        assert parse_identity(e.nip, e.kind).gender == e.gender
+    assert {e.kind for e in employees} == {"pns", "pppk"}
+    assert [e.status for e in employees if not org.eligible(e)] == ["cltn"]
+    kabid_capil = org.position_by_code(session, PLT[0])
+    [acting] = session.execute(select(ActingAssignment)).scalars()
+    assert acting.kind == "plt" and acting.position is kabid_capil
+    assert org.holder_of(session, kabid_capil, date(2027, 6, 1)).nip == RINA_PLT
+    accounts = {a.username: a for a in session.execute(select(UserAccount)).scalars()}
+    assert all(accounts[e.nip].employee is e for e in employees)
+    assert accounts["pengelola.disdukcapil"].groups() == ["pengelola_kinerja:DISDUKCAPIL"]
+    assert accounts["bkpsdm"].groups() == ["pengelola_kinerja"] and accounts["inspektorat"].roles == ["inspektorat"]
+    assert accounts["admin"].check_password("kinerja-admin") and accounts[MAYA].check_password("kinerja-2002")
+    assert built.created["account"] == len(accounts) == len(built.accounts)
+    again = build_demo_org(session, 2027)
+    assert set(again.created.values()) == {0} and not any(created for *_, created in again.accounts)
+
+
+def _snapshot(session: Session) -> dict[str, Any]:
+    session.expire_all()
+    counts = {m.__name__: session.execute(select(func.count()).select_from(m)).scalar()
+              for m in (Instance, HumanTask, AuditEvent, SpecVersion, Employee, ActingAssignment)}
+    hashes = dict(session.execute(select(UserAccount.username, UserAccount.password_hash)).all())
+    versions = sorted(session.execute(select(Instance.id, Instance.version)).all())
+    session.rollback()  # SQLite transactions begin IMMEDIATE: let the CLI write
+    return {"counts": counts, "hashes": hashes, "versions": versions}
+
+
+def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Session):
+    clock.set(T0)
+    out = cli("demo")
+    assert "siklus_kinerja: 59 started, 0 already started, 1 skipped, 0 problem(s)" in out
+    assert "pengelola.bkpsdm" in out and "kinerja-admin" in out
+    before = _snapshot(session)
+    assert before["counts"]["Instance"] == 59 + 22
+    out = cli("demo")
+    assert "siklus_kinerja: 0 started, 59 already started" in out and "0 employee(s) created" in out
+    assert _snapshot(session) == before
+    assert audit.verify(session) == []
+
+
+# ---- one year of Disdukcapil (15 employees, 6 calibrations); the Sekretaris Dinas is Plt of a vacant Kabid.
+# Running the whole demo the same way also completes, in about 30 s: too slow for every test run.
+
+ANSWERS: dict[str, dict[str, Any]] = {
+    "Task_susun_skp": {"skp": {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "target": 100}]}},
+    "Task_tinjau_skp": {"keputusan_skp": "setuju"},
+    "Task_catat_realisasi": {"realisasi": [{"iki": 1, "nilai": 25}]},
+    "Task_beri_umpan_balik": {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False},
+    "Task_evaluasi_semester": {"hasil_kerja_semester_1": "sesuai", "perilaku_semester_1": "sesuai"},
+    "Task_nilai_kepala_unit": {"capaian_unit": "baik", "perilaku": "sesuai"},
+    "Task_tetapkan_capaian": {"capaian_unit": "baik", "dasar_capaian": "Capaian perjanjian kinerja 2027"},
+    "Task_tinjau_pelanggaran": {"tindakan_distribusi": "justifikasi",
+                                "justifikasi_distribusi": "Unit kecil: pola distribusi tidak dapat dipenuhi."},
+    "Task_beritahu_predikat": {"predikat_diketahui": True},
+    "Task_tandatangani": {"setuju_penilai": True},
+    "Task_terima_dokumen": {"setuju_pegawai": True},
+    "Task_setujui": {"setuju_atasan": True},
+    "Task_rencana_pengembangan": {"rekomendasi_pelatihan": "Pelatihan SIAK", "target_kompetensi": "Akta tepat waktu"},
+}
+#: Appraisals of the staff: Sesuai Ekspektasi unless listed.
+RATINGS = {MAYA: ("di_atas", "di_atas"), IRFAN: ("di_bawah", "sesuai")}
+#: Nobody objects: the 14-day window runs out on its timer.
+LEFT_OPEN = {"Task_ajukan_keberatan"}
+
+
+def _pass(session: Session, now: datetime) -> list[int]:
+    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
+    clock.set(now)
+    fired = []
+    for instance_id in timers.due_instance_ids(session, now):
+        if timers.fire_due(session, instance_id, now):
+            fired.append(instance_id)
+        session.commit()
+    return fired
+
+
+def _actor(task: HumanTask, accounts: dict[str, UserAccount]) -> tuple[str, tuple[str, ...]]:
+    """Return the demo account that may act on the task (its assignee, else a candidate by user or group)."""
+    if task.assignee:
+        assert task.assignee in accounts, (task.bpmn_id, task.assignee, task.properties)
+        return task.assignee, ()
+    users = {c.value for c in task.candidates if c.kind == "user"}
+    groups = {c.value for c in task.candidates if c.kind == "group"}
+    for account in accounts.values():
+        if account.username in users or groups & set(account.groups()):
+            return account.username, tuple(account.groups())
+    raise AssertionError(f"no demo account may act on {task.bpmn_id}: {users} {groups} {task.properties}")
+
+
+def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
+    if task.bpmn_id == "Task_nilai":
+        nip = session.get(Instance, task.instance_id).business_key.rsplit(":", 1)[1]
+        hasil_kerja, perilaku = RATINGS.get(nip, ("sesuai", "sesuai"))
+        return {"hasil_kerja": hasil_kerja, "perilaku": perilaku, "catatan_penilaian": "Sesuai bukti dukung."}
+    return ANSWERS[task.bpmn_id]
+
+
+def test_a_demo_opd_goes_through_the_whole_year(session: Session):
+    clock.set(T0)
+    build_demo_org(session, 2027)
+    specs.deploy(session, bpmn_files(), "process-owner")
+    session.commit()
+    set_resolver(LaneResolver())
+    summary = open_cycle(session, 2027, "DISDUKCAPIL", actor="bkpsdm", commit=session.commit)
+    assert len(summary.kinds["kalibrasi_unit"].started) == 6 and len(summary.kinds["siklus_kinerja"].started) == 15
+    assert summary.kinds["siklus_kinerja"].skipped == [(CUTI, "status cltn")]
+    accounts = {a.username: a for a in session.execute(select(UserAccount)).scalars()}
+    done_by: dict[str, set[str]] = {}
+    for _ in range(1500):
+        session.expire_all()
+        open_tasks = list(session.execute(select(HumanTask).where(
+            HumanTask.state == "open", HumanTask.bpmn_id.not_in(LEFT_OPEN)).order_by(HumanTask.id)).scalars())
+        if open_tasks:
+            task = open_tasks[0]
+            user, groups = _actor(task, accounts)
+            if task.assignee is None:
+                tasks.claim(session, task.id, user, groups)
+            tasks.complete(session, task.id, user, _answer(session, task), groups)
+            session.commit()
+            done_by.setdefault(task.bpmn_id, set()).add(user)
+            continue
+        active = list(session.execute(select(Instance).where(Instance.status != "completed")).scalars())
+        if not active:
+            break
+        assert all(i.status != "error" for i in active), [i.error for i in active]
+        due = min(i.next_timer_at for i in active if i.next_timer_at is not None)
+        assert _pass(session, due + timedelta(seconds=1))
+    else:
+        raise AssertionError("the year did not finish")
+    final = {i.business_key: i for i in session.execute(select(Instance)).scalars()}
+    assert len(final) == 21 and {i.status for i in final.values()} == {"completed"}
+    # The Plt rates the seksi below the vacant post and its head; the Wali Kota (no ASN record) rates the
+    # OPD and its head through the `walikota` account's group.
+    assert done_by["Task_tetapkan_capaian"] == {RINA_PLT, "walikota", KADIS, KABID_DAFDUK}
+    assert done_by["Task_nilai_kepala_unit"] == {RINA_PLT, "walikota", KADIS, KABID_DAFDUK}
+    assert AGUS in done_by["Task_nilai"] and "Task_tinjau_pelanggaran" in done_by
+    irfan = instances.variables(instances.load(session, final[f"skp:2027:{IRFAN}"].id))
+    assert (irfan["predikat"], irfan["keberatan_hasil"]) == ("butuh_perbaikan", "tidak_diajukan")
+    assert "Task_tetapkan_eskalasi" not in done_by
+    timers = session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.event_type == "timer_fired")).scalar()
+    assert timers and audit.verify(session) == []

@@ -1,0 +1,196 @@
+"""Opening a yearly cycle: one `kalibrasi_unit` per unit, then one `siklus_kinerja` per eligible employee.
+
+When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
+as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import instances, specs
+from engine.models import Instance, SpecVersion
+
+from . import org
+from .models.org import Employee, Position, Unit
+
+BATCH_SIZE = 100
+KINDS = ("kalibrasi_unit", "siklus_kinerja")
+
+
+@dataclass(frozen=True)
+class CycleSettings:
+    """The agency's choices for a cycle; None deadlines default from the year (docs/processes/README.md)."""
+
+    batas_skp: str | None = None
+    pengingat_skp: str | None = None
+    periode_pemantauan: str = "P3M"
+    jumlah_periode: int = 4
+    batas_umpan_balik: str = "P14D"
+    jendela_keberatan: str = "P14D"
+    masa_perbaikan: str = "P6M"
+    pakai_umpan_balik_rekan: bool = False
+    org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
+
+    def deadlines(self, year: int) -> dict[str, str]:
+        """Return `batas_skp` and `pengingat_skp` for a year: 31 January WITA and 7 days before."""
+        batas = self.batas_skp or f"{year}-01-31T23:59:59+08:00"
+        pengingat = self.pengingat_skp or (datetime.fromisoformat(batas) - timedelta(days=7)).isoformat()
+        return {"batas_skp": batas, "pengingat_skp": pengingat}
+
+
+@dataclass
+class KindSummary:
+    """What opening did for one process: started, already started, skipped (with reason), problems."""
+
+    started: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class CycleSummary:
+    """The outcome of `open_cycle`, per process id (KINDS)."""
+
+    year: int
+    kinds: dict[str, KindSummary] = field(default_factory=lambda: {k: KindSummary() for k in KINDS})
+
+
+def calibration_key(year: int, unit_code: str) -> str:
+    """Return the business key of a unit's calibration."""
+    return f"kalibrasi:{year}:{unit_code}"
+
+
+def cycle_key(year: int, nip: str) -> str:
+    """Return the business key of an employee's cycle."""
+    return f"skp:{year}:{nip}"
+
+
+def units_in_scope(session: Session, unit_code: str | None) -> list[Unit]:
+    """Return the units below the city government, or a unit and its descendants."""
+    units = list(session.execute(select(Unit).order_by(Unit.code)).scalars())
+    if unit_code is None:
+        return [u for u in units if u.kind != "pemkot"]
+    root = org.unit_by_code(session, unit_code)
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    found, todo = [], [root]
+    while todo:
+        unit = todo.pop()
+        if unit.kind != "pemkot" and unit not in found:
+            found.append(unit)
+        todo.extend(u for u in children.get(unit.id, []) if u not in found)
+    return sorted(found, key=lambda u: u.code)
+
+
+def open_cycle(session: Session, year: int, unit_code: str | None = None, *, actor: str,
+               settings: CycleSettings | None = None, commit: Callable[[], None],
+               on_progress: Callable[[int, int], None] | None = None) -> CycleSummary:
+    """Start the calibrations, then the employees' cycles, in batches committed through `commit`."""
+    settings = settings or CycleSettings()
+    calibration_spec = specs.require_latest(session, "kalibrasi_unit")
+    cycle_spec = specs.require_latest(session, "siklus_kinerja")
+    summary = CycleSummary(year)
+    units = units_in_scope(session, unit_code)
+    planner = _Planner(session, year, settings, summary.kinds["siklus_kinerja"])
+    employees: list[Employee] = list(session.execute(select(Employee).join(Employee.position).where(
+        Position.unit_id.in_([u.id for u in units])).order_by(Employee.nip)).scalars()) if units else []
+    per_unit: dict[str, list[str]] = {}
+    cycle_items: list[tuple[str, dict[str, Any]]] = []
+    for employee in employees:
+        data = planner.plan(employee)
+        if data is not None:
+            per_unit.setdefault(data["unit_kode"], []).append(employee.nip)
+            cycle_items.append((cycle_key(year, employee.nip), data))
+    if unit_code is None:  # an employee without a position belongs to no unit: say so
+        for nip in session.execute(select(Employee.nip).where(Employee.position_id.is_(None))).scalars():
+            summary.kinds["siklus_kinerja"].problems.append((nip, "has no position"))
+    calibration_items = []
+    for unit in units:
+        if unit.code in per_unit:
+            calibration_items.append((calibration_key(year, unit.code),
+                                      {"unit_kode": unit.code, "tahun": year, "pegawai": per_unit[unit.code]}))
+        else:
+            summary.kinds["kalibrasi_unit"].skipped.append((unit.code, "no eligible employee"))
+    total = len(calibration_items) + len(cycle_items)
+    progress = on_progress or (lambda done, total: None)
+    progress(0, total)
+    done = _start(session, calibration_spec, calibration_items, actor, commit, summary.kinds["kalibrasi_unit"],
+                  lambda n: progress(n, total), 0)
+    _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
+           lambda n: progress(n, total), done)
+    return summary
+
+
+def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[str, Any]]], actor: str,
+           commit: Callable[[], None], kind: KindSummary, progress: Callable[[int], None], done: int) -> int:
+    """Start items in batches, committing after each, so a rerun resumes where an interrupted one stopped."""
+    for i in range(0, len(items), BATCH_SIZE):
+        batch = items[i:i + BATCH_SIZE]
+        keys = [key for key, _ in batch]
+        before = set(session.execute(select(Instance.business_key).where(
+            Instance.process_id == spec.process_id, Instance.business_key.in_(keys))).scalars())
+        rows = instances.start_many(session, spec, batch, actor)
+        commit()
+        for (key, data), row in zip(batch, rows, strict=True):
+            label = data.get("nip") or data["unit_kode"]
+            if key in before:
+                kind.existing.append(label)
+            elif row.status == "error":
+                kind.problems.append((label, f"instance {row.id} failed: {(row.error or {}).get('message')}"))
+            else:
+                kind.started.append(label)
+        done += len(batch)
+        progress(done)
+    return done
+
+
+class _Planner:
+    """Build the start variables of an employee's cycle, caching the chain per position."""
+
+    def __init__(self, session: Session, year: int, settings: CycleSettings, kind: KindSummary) -> None:
+        self.session, self.year, self.settings, self.kind = session, year, settings, kind
+        self.chains: dict[int, tuple[Position | None, Position | None]] = {}
+
+    def chain(self, position: Position) -> tuple[Position | None, Position | None]:
+        """Return the appraiser's position and the appraiser's superior's position."""
+        if position.id not in self.chains:
+            rules = self.settings.org_settings
+            penilai = org.pejabat_penilai_position(self.session, position, rules)
+            atasan = org.pejabat_penilai_position(self.session, penilai, rules) if penilai else None
+            if penilai is not None and atasan is None and penilai.kind == "wali_kota":
+                atasan = penilai  # the Wali Kota has no superior; as PPK the decision stays with him
+            self.chains[position.id] = (penilai, atasan)
+        return self.chains[position.id]
+
+    def plan(self, employee: Employee) -> dict[str, Any] | None:
+        """Return the start variables, or None after recording why the employee gets no cycle."""
+        if not org.eligible(employee):
+            self.kind.skipped.append((employee.nip, f"status {employee.status}"))
+            return None
+        position = employee.position
+        assert position is not None
+        penilai, atasan = self.chain(position)
+        if penilai is None or atasan is None:
+            missing = "appraiser" if penilai is None else "appraiser's superior"
+            self.kind.problems.append((employee.nip, f"no {missing} for position {position.code}"))
+            return None
+        s = self.settings
+        return {
+            "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
+            "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
+            "jabatan_atasan_penilai_kode": atasan.code,
+            "is_kepala_unit": position.unit.head_position_id == position.id,
+            "pakai_umpan_balik_rekan": s.pakai_umpan_balik_rekan, **s.deadlines(self.year),
+            "periode_pemantauan": s.periode_pemantauan, "jumlah_periode": s.jumlah_periode,
+            "batas_umpan_balik": s.batas_umpan_balik, "jendela_keberatan": s.jendela_keberatan,
+            "masa_perbaikan": s.masa_perbaikan, "predikat_tahun_lalu": None,
+        }

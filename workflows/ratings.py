@@ -1,0 +1,171 @@
+"""Ratings, the predikat and its history, unit ratings and distributions, development plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import clock
+
+from .models.org import Employee, Unit
+from .models.records import DevelopmentPlan, PredikatRecord, Rating, UnitRating
+from .models.skp import (
+    BERAKHLAK,
+    CAPAIAN,
+    EXPECTATIONS,
+    PREDIKAT_SOURCES,
+    PREDIKATS,
+    RATER_RELATIONS,
+    RaterResponse,
+    Skp,
+)
+from .records import RecordInvalid, note, one_of, text, year
+
+#: Predikat after which a development plan is drawn up (tindak_lanjut.bpmn).
+POOR_PREDIKATS = ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")
+
+
+def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat_usulan: str,
+                  actor: str, period: str = "akhir") -> Rating:
+    """Record the appraiser's ratings and proposed predikat; the proposal opens the predikat history."""
+    if skp.status == "ditutup":
+        raise RecordInvalid(f"SKP {skp.id} is closed", skp_id=skp.id)
+    rating = Rating(skp_id=skp.id, period=text("periode", period, max_length=20),
+                    hasil_kerja=one_of("hasil_kerja", hasil_kerja, EXPECTATIONS),
+                    perilaku=one_of("perilaku", perilaku, EXPECTATIONS),
+                    predikat_usulan=one_of("predikat_usulan", predikat_usulan, PREDIKATS),
+                    rated_by=actor, rated_at=clock.now())
+    session.add(rating)
+    session.flush()
+    note(session, "rating_recorded", actor, skp.instance_id, {
+        "skp_id": skp.id, "rating_id": rating.id, "period": rating.period, "hasil_kerja": hasil_kerja,
+        "perilaku": perilaku, "predikat_usulan": predikat_usulan})
+    if rating.period == "akhir":
+        change_predikat(session, skp, predikat_usulan, "rating", actor)
+    return rating
+
+
+def current_predikat(session: Session, skp: Skp) -> PredikatRecord | None:
+    """Return the latest predikat record of the SKP (the current predikat), if any."""
+    return session.execute(select(PredikatRecord).where(PredikatRecord.skp_id == skp.id)
+                           .order_by(PredikatRecord.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def predikat_history(session: Session, skp: Skp) -> list[PredikatRecord]:
+    """Return every predikat the SKP was given, oldest first."""
+    return list(session.execute(select(PredikatRecord).where(PredikatRecord.skp_id == skp.id)
+                                .order_by(PredikatRecord.id)).scalars())
+
+
+def change_predikat(session: Session, skp: Skp, predikat: str, source: str, actor: str,
+                    reason: str | None = None) -> PredikatRecord:
+    """Give the SKP a predikat (from a rating, the unit's calibration or an appeal): a new history row."""
+    one_of("predikat", predikat, PREDIKATS)
+    one_of("sumber", source, PREDIKAT_SOURCES)
+    before = current_predikat(session, skp)
+    record = PredikatRecord(skp_id=skp.id, predikat=predikat, source=source, changed_by=actor,
+                            changed_at=clock.now(), reason=text("alasan", reason, required=False))
+    session.add(record)
+    session.flush()
+    note(session, "predikat_changed", actor, skp.instance_id, {
+        "skp_id": skp.id, "predikat": predikat, "previous": before.predikat if before else None,
+        "source": source, "reason": record.reason})
+    return record
+
+
+def set_unit_rating(session: Session, unit: Unit, tahun: int, capaian: str, actor: str,
+                    period: str = "akhir", instance_id: int | None = None) -> UnitRating:
+    """Set (or change) a unit's performance rating for a period; it fixes the distribution pattern."""
+    one_of("capaian", capaian, CAPAIAN)
+    tahun = year(tahun)
+    row = session.execute(select(UnitRating).where(UnitRating.unit_id == unit.id, UnitRating.year == tahun,
+                                                   UnitRating.period == period)).scalar_one_or_none()
+    previous = row.capaian if row else None
+    if row is None:
+        row = UnitRating(unit_id=unit.id, year=tahun, period=text("periode", period, max_length=20))
+        session.add(row)
+    row.capaian, row.set_by, row.set_at = capaian, actor, clock.now()
+    session.flush()
+    note(session, "unit_rating_set", actor, instance_id, {
+        "unit": unit.code, "tahun": tahun, "period": period, "capaian": capaian, "previous": previous})
+    return row
+
+
+def unit_rating(session: Session, unit_id: int, tahun: int, period: str = "akhir") -> UnitRating | None:
+    """Return a unit's rating for a period, if set."""
+    return session.execute(select(UnitRating).where(UnitRating.unit_id == unit_id, UnitRating.year == tahun,
+                                                    UnitRating.period == period)).scalar_one_or_none()
+
+
+def final_predikats(session: Session, unit: Unit, tahun: int) -> dict[int, str]:
+    """Return {skp id: current predikat} of the unit's SKPs of a year (closed SKPs left out)."""
+    latest = (select(PredikatRecord.skp_id, func.max(PredikatRecord.id).label("last_id"))
+              .group_by(PredikatRecord.skp_id).subquery())
+    rows = session.execute(
+        select(Skp.id, PredikatRecord.predikat).join(latest, latest.c.skp_id == Skp.id)
+        .join(PredikatRecord, PredikatRecord.id == latest.c.last_id)
+        .where(Skp.unit_id == unit.id, Skp.year == tahun, Skp.status != "ditutup"))
+    return {skp_id: predikat for skp_id, predikat in rows}
+
+
+def distribution(session: Session, unit: Unit, tahun: int) -> dict[str, int]:
+    """Return the count of current predikat per value (every value present, zeros included)."""
+    counts = dict.fromkeys(PREDIKATS, 0)
+    for predikat in final_predikats(session, unit, tahun).values():
+        counts[predikat] += 1
+    return counts
+
+
+def record_rater_response(session: Session, skp: Skp, rater_nip: str, relation: str, scores: dict[str, Any],
+                          actor: str, comment: str | None = None) -> RaterResponse:
+    """Record one multi-rater answer (1–5 per BerAKHLAK value); advisory only."""
+    one_of("relasi", relation, RATER_RELATIONS)
+    for value_code, score in scores.items():
+        one_of("nilai_perilaku", value_code, BERAKHLAK)
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+            raise RecordInvalid(f"score of {value_code} must be 1–5, not {score!r}")
+    row = RaterResponse(skp_id=skp.id, rater_nip=text("nip_rekan", rater_nip, max_length=18), relation=relation,
+                        scores=scores, comment=comment, submitted_at=clock.now())
+    session.add(row)
+    session.flush()
+    note(session, "rater_response_recorded", actor, skp.instance_id, {"skp_id": skp.id, "relation": relation})
+    return row
+
+
+def create_development_plan(session: Session, skp: Skp, training: str, competency_targets: str, actor: str,
+                            improvement_until: date | None = None) -> DevelopmentPlan:
+    """Draw up the development plan that follows a poor current predikat."""
+    current = current_predikat(session, skp)
+    if current is None or current.predikat not in POOR_PREDIKATS:
+        raise RecordInvalid(f"SKP {skp.id} has predikat {current.predikat if current else None!r}: a "
+                            f"development plan follows {', '.join(POOR_PREDIKATS)}", skp_id=skp.id)
+    plan = DevelopmentPlan(skp_id=skp.id, reason_predikat=current.predikat,
+                           training_recommendation=text("rekomendasi_pelatihan", training),
+                           competency_targets=text("target_kompetensi", competency_targets),
+                           improvement_until=improvement_until, created_at=clock.now())
+    session.add(plan)
+    session.flush()
+    note(session, "development_plan_created", actor, skp.instance_id, {
+        "skp_id": skp.id, "plan_id": plan.id, "predikat": current.predikat,
+        "improvement_until": improvement_until.isoformat() if improvement_until else None})
+    return plan
+
+
+def evaluate_development_plan(session: Session, plan: DevelopmentPlan, outcome: str, actor: str,
+                              instance_id: int | None = None) -> DevelopmentPlan:
+    """Record how the improvement period ended: membaik or tidak_membaik."""
+    plan.outcome = one_of("hasil", outcome, ("membaik", "tidak_membaik"))
+    plan.evaluated_at = clock.now()
+    session.flush()
+    note(session, "development_plan_evaluated", actor, instance_id, {"plan_id": plan.id, "outcome": outcome})
+    return plan
+
+
+def employee_of(session: Session, skp: Skp) -> Employee:
+    """Return the employee an SKP belongs to."""
+    employee = session.get(Employee, skp.employee_id)
+    assert employee is not None  # the foreign key guarantees it
+    return employee

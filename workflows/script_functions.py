@@ -1,0 +1,135 @@
+"""The functions BPMN scripts call to write appraisal records: the only way scripts touch the database.
+
+Each works on the engine step in progress (`engine.context.current_run()`: its session, instance and
+actor), takes and returns plain JSON data, and refuses a bad argument with `RecordInvalid` (code
+`record_invalid`), which stops the instance as an incident. Documented in docs/script-functions.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from engine.context import current_run
+from engine.sandbox import register_function
+
+from . import appeals, documents, org, ratings, skp
+from .models.skp import Skp
+from .records import RecordInvalid, text
+
+
+def _skp() -> tuple[Any, Skp]:
+    run = current_run()
+    return run, skp.require_skp(run.session, run.instance_id)
+
+
+def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[str, Any]:
+    """Open (or find) the SKP of this instance for the employee and year; return its id and status."""
+    run = current_run()
+    employee = org.employee_by_nip(run.session, text("nip", nip) or "")
+    found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
+                         approach=pendekatan)
+    return {"skp_id": found.id, "status": found.status}
+
+
+def simpan_skp(rencana: dict[str, Any]) -> dict[str, Any]:
+    """Store the plan drafted in the skp_editor form (RHK, IKI, behaviour expectations, lampiran)."""
+    run, found = _skp()
+    skp.save_plan(run.session, found, rencana, run.actor)
+    return {"skp_id": found.id, "jumlah_rhk": len(found.rhk)}
+
+
+def setujui_skp() -> str:
+    """Mark this instance's SKP agreed (disetujui); return the status."""
+    run, found = _skp()
+    return skp.set_status(run.session, found, "disetujui", run.actor).status
+
+
+def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, periode: str = "akhir"
+                    ) -> dict[str, Any]:
+    """Record the appraiser's ratings and proposed predikat; return the rating id and the predikat."""
+    run, found = _skp()
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, predikat_usulan, run.actor, periode)
+    return {"rating_id": rating.id, "predikat": rating.predikat_usulan}
+
+
+def tetapkan_predikat(predikat: str, sumber: str, alasan: str | None = None) -> dict[str, Any]:
+    """Give this instance's SKP a predikat (sumber: rating | kalibrasi | keberatan); return old and new."""
+    run, found = _skp()
+    before = ratings.current_predikat(run.session, found)
+    ratings.change_predikat(run.session, found, predikat, sumber, run.actor, alasan)
+    return {"predikat": predikat, "sebelumnya": before.predikat if before else None}
+
+
+def catat_capaian_unit(unit_kode: str, tahun: int, capaian: str, periode: str = "akhir") -> dict[str, Any]:
+    """Set a unit's performance rating for a year and period; return what was set."""
+    run = current_run()
+    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    ratings.set_unit_rating(run.session, unit, tahun, capaian, run.actor, periode, run.instance_id)
+    return {"unit_kode": unit.code, "tahun": tahun, "periode": periode, "capaian": capaian}
+
+
+def hitung_distribusi(unit_kode: str, tahun: int) -> dict[str, int]:
+    """Return the count of current predikat per value in the unit and year (zeros included)."""
+    run = current_run()
+    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    return ratings.distribution(run.session, unit, tahun)
+
+
+def catat_keberatan(alasan: str) -> dict[str, Any]:
+    """File an objection against this instance's current predikat; return the appeal id."""
+    run, found = _skp()
+    return {"keberatan_id": appeals.file_appeal(run.session, found, alasan, run.actor).id}
+
+
+def putuskan_keberatan(keputusan: str, predikat_baru: str | None = None, alasan: str | None = None
+                       ) -> dict[str, Any]:
+    """Decide the open objection (tetap | ubah); return the decision and the predikat now in force."""
+    run, found = _skp()
+    appeal = appeals.decide_appeal(run.session, found, keputusan, run.actor, predikat_baru, alasan)
+    current = ratings.current_predikat(run.session, found)
+    return {"keputusan": appeal.decision, "predikat": current.predikat if current else None,
+            "cek_kurva_ulang": appeal.curve_flag}
+
+
+def tandatangani(dokumen: str, peran: str) -> str:
+    """Sign this instance's document (skp | dokumen_evaluasi) in a role as the step's actor; return the sha256."""
+    run, found = _skp()
+    return documents.sign(run.session, found, dokumen, peran, run.actor).content_sha256
+
+
+def publikasikan_unit(unit_kode: str, tahun: int) -> dict[str, Any]:
+    """Publish the unit's aggregate for the year and return it (names only of consenting employees)."""
+    run = current_run()
+    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    return dict(documents.publish_unit(run.session, unit, tahun, run.actor, run.instance_id).aggregate)
+
+
+def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str,
+                              perbaikan_sampai: str | None = None) -> dict[str, Any]:
+    """Draw up the development plan after a poor predikat; perbaikan_sampai is an ISO date or None."""
+    run, found = _skp()
+    until = None
+    if perbaikan_sampai is not None:
+        try:
+            until = date.fromisoformat(str(perbaikan_sampai)[:10])
+        except ValueError:
+            raise RecordInvalid(f"perbaikan_sampai must be an ISO date, not {perbaikan_sampai!r}")
+    plan = ratings.create_development_plan(run.session, found, rekomendasi_pelatihan, target_kompetensi,
+                                           run.actor, until)
+    return {"rencana_id": plan.id, "predikat": plan.reason_predikat,
+            "perbaikan_sampai": until.isoformat() if until else None}
+
+
+#: The documented set, by the name scripts use.
+FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
+    siapkan_skp, simpan_skp, setujui_skp, catat_penilaian, tetapkan_predikat, catat_capaian_unit,
+    hitung_distribusi, catat_keberatan, putuskan_keberatan, tandatangani, publikasikan_unit,
+    buat_rencana_pengembangan)}
+
+
+def register_all() -> None:
+    """Register the set with the script sandbox (idempotent: registering again replaces the same functions)."""
+    for name, fn in FUNCTIONS.items():
+        register_function(name, fn)

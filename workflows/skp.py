@@ -1,0 +1,183 @@
+"""The SKP: open it with header snapshots, store the plan, agree or close it, record monitoring."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine.clock import clock
+
+from . import org
+from .models.org import Employee
+from .models.skp import (
+    ANNEX_KINDS,
+    APPROACHES,
+    ASPECTS,
+    BERAKHLAK,
+    RHK_KINDS,
+    BehaviourExpectation,
+    CoachingSession,
+    Feedback,
+    Iki,
+    Realisation,
+    Rhk,
+    Skp,
+    SkpAnnex,
+)
+from .records import RecordInvalid, note, one_of, text, year
+
+
+def skp_of_instance(session: Session, instance_id: int) -> Skp | None:
+    """Return the SKP an engine instance works on, if one was opened."""
+    return session.execute(select(Skp).where(Skp.instance_id == instance_id)
+                           .order_by(Skp.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def require_skp(session: Session, instance_id: int) -> Skp:
+    """Return the SKP of an instance or refuse (open it first with `open_skp` / `siapkan_skp`)."""
+    skp = skp_of_instance(session, instance_id)
+    if skp is None:
+        raise RecordInvalid(f"instance {instance_id} has no SKP yet: open it first (siapkan_skp)",
+                            instance_id=instance_id)
+    return skp
+
+
+def open_skp(session: Session, employee: Employee, tahun: int, actor: str, *, instance_id: int | None = None,
+             period_start: date | None = None, period_end: date | None = None,
+             approach: str = "kuantitatif") -> Skp:
+    """Return the employee's SKP starting period_start (1 January by default), opening it if needed."""
+    tahun = year(tahun)
+    one_of("pendekatan", approach, APPROACHES)
+    start, end = period_start or date(tahun, 1, 1), period_end or date(tahun, 12, 31)
+    if end < start or start.year != tahun:
+        raise RecordInvalid(f"SKP period {start}..{end} does not lie in {tahun}")
+    existing = session.execute(select(Skp).where(Skp.employee_id == employee.id, Skp.year == tahun,
+                                                 Skp.period_start == start)).scalar_one_or_none()
+    if existing is not None:
+        if instance_id is not None and existing.instance_id not in (None, instance_id):
+            raise RecordInvalid(f"the SKP of {employee.nip} for {tahun} from {start} belongs to instance "
+                                f"{existing.instance_id}", skp_id=existing.id)
+        existing.instance_id = existing.instance_id or instance_id
+        return existing
+    position = employee.position
+    if position is None:
+        raise RecordInvalid(f"{employee.nip} holds no position: an SKP needs one", nip=employee.nip)
+    # Snapshots: a later transfer or reorganisation must not rewrite who appraised whom.
+    penilai = org.pejabat_penilai_position(session, position)
+    atasan = org.pejabat_penilai_position(session, penilai) if penilai is not None else None
+    skp = Skp(employee_id=employee.id, year=tahun, position_id=position.id, unit_id=position.unit_id,
+              appraiser_position_id=penilai.id if penilai else None,
+              appraiser_superior_position_id=atasan.id if atasan else None, period_start=start,
+              period_end=end, status="draft", approach=approach, instance_id=instance_id,
+              created_at=clock.now())
+    session.add(skp)
+    session.flush()
+    note(session, "skp_opened", actor, instance_id, {"skp_id": skp.id, "nip": employee.nip, "tahun": tahun,
+                                                    "jabatan": position.code})
+    return skp
+
+
+def save_plan(session: Session, skp: Skp, plan: dict[str, Any], actor: str) -> Skp:
+    """Replace the SKP's RHK/IKI, behaviour expectations and lampiran with the skp_editor's `skp` value."""
+    if skp.status in ("disetujui", "ditutup"):
+        raise RecordInvalid(f"SKP {skp.id} is {skp.status}: its plan can no longer change", skp_id=skp.id)
+    if not isinstance(plan, dict) or not isinstance(plan.get("rhk"), list) or not plan["rhk"]:
+        raise RecordInvalid("the SKP plan needs a non-empty list 'rhk'")
+    if "pendekatan" in plan:
+        skp.approach = one_of("pendekatan", plan["pendekatan"], APPROACHES)
+    for model in (BehaviourExpectation, SkpAnnex):
+        session.execute(delete(model).where(model.skp_id == skp.id))
+    old_rhk = select(Rhk.id).where(Rhk.skp_id == skp.id)
+    session.execute(delete(Iki).where(Iki.rhk_id.in_(old_rhk)))
+    session.execute(delete(Rhk).where(Rhk.skp_id == skp.id))
+    for i, item in enumerate(plan["rhk"], start=1):
+        if not isinstance(item, dict):
+            raise RecordInvalid(f"rhk {i} must be an object")
+        parent = item.get("rhk_atasan_id")
+        if parent is not None and (not isinstance(parent, int) or session.get(Rhk, parent) is None):
+            raise RecordInvalid(f"rhk {i} rhk_atasan_id {parent!r} is not an RHK of the superior's SKP")
+        rhk = Rhk(skp_id=skp.id, kind=one_of(f"rhk {i} jenis", item.get("jenis", "utama"), RHK_KINDS),
+                  text=text(f"rhk {i} uraian", item.get("uraian")), parent_rhk_id=parent,
+                  perspective=text(f"rhk {i} perspektif", item.get("perspektif"), required=False))
+        session.add(rhk)
+        session.flush()
+        indicators = item.get("iki") or ([{"uraian": rhk.text, "target": item["target"]}] if "target" in item else [])
+        for j, iki in enumerate(indicators, start=1):
+            session.add(Iki(rhk_id=rhk.id, text=text(f"iki {i}.{j} uraian", iki.get("uraian")),
+                            target=text(f"iki {i}.{j} target", str(iki.get("target") or "")),
+                            unit=text(f"iki {i}.{j} satuan", iki.get("satuan"), required=False),
+                            aspect=one_of(f"iki {i}.{j} aspek", iki.get("aspek", "kuantitas"), ASPECTS)))
+    for value_code, expectation in (plan.get("perilaku") or {}).items():
+        session.add(BehaviourExpectation(skp_id=skp.id, value_code=one_of("perilaku", value_code, BERAKHLAK),
+                                         expectation=text(f"ekspektasi {value_code}", expectation)))
+    for kind, content in (plan.get("lampiran") or {}).items():
+        session.add(SkpAnnex(skp_id=skp.id, kind=one_of("lampiran", kind, ANNEX_KINDS),
+                             text=text(f"lampiran {kind}", content)))
+    session.flush()
+    session.expire(skp, ["rhk"])  # the rows were replaced by statements, not through the collection
+    note(session, "skp_drafted", actor, skp.instance_id, {"skp_id": skp.id, "rhk": len(plan["rhk"])})
+    return skp
+
+
+def set_status(session: Session, skp: Skp, status: str, actor: str, reason: str | None = None) -> Skp:
+    """Move the SKP to diajukan, dikembalikan, disetujui (agreed) or ditutup (closed, with a reason)."""
+    one_of("status", status, ("diajukan", "dikembalikan", "disetujui", "ditutup"))
+    if skp.status == "ditutup":
+        raise RecordInvalid(f"SKP {skp.id} is closed", skp_id=skp.id)
+    if status == "ditutup":
+        skp.closed_reason = text("alasan", reason)
+    if status == "disetujui":
+        skp.agreed_at = clock.now()
+    skp.status = status
+    session.flush()
+    event_type = {"diajukan": "skp_submitted", "dikembalikan": "skp_returned", "disetujui": "skp_agreed",
+                  "ditutup": "skp_closed"}[status]
+    note(session, event_type, actor, skp.instance_id, {"skp_id": skp.id, "reason": reason})
+    return skp
+
+
+def record_realisation(session: Session, skp: Skp, iki_id: int, period: str, value: str, actor: str,
+                       evidence_url: str | None = None, remark: str | None = None) -> Realisation:
+    """Record what was achieved on one IKI of the SKP in a period, with its evidence link."""
+    iki = session.get(Iki, iki_id)
+    if iki is None or session.get(Rhk, iki.rhk_id).skp_id != skp.id:  # type: ignore[union-attr]
+        raise RecordInvalid(f"IKI {iki_id} is not part of SKP {skp.id}", skp_id=skp.id)
+    row = Realisation(iki_id=iki_id, period=text("periode", period, max_length=20),
+                      value=text("nilai", str(value), max_length=200),
+                      evidence_url=text("bukti_dukung", evidence_url, required=False, max_length=1000),
+                      note=text("catatan", remark, required=False), recorded_by=actor, recorded_at=clock.now())
+    session.add(row)
+    session.flush()
+    note(session, "realisation_recorded", actor, skp.instance_id,
+         {"skp_id": skp.id, "iki_id": iki_id, "period": row.period, "realisation_id": row.id})
+    return row
+
+
+def record_feedback(session: Session, skp: Skp, period: str, content: str, actor: str, *,
+                    rhk_id: int | None = None, value_code: str | None = None,
+                    author: Employee | None = None) -> Feedback:
+    """Record continuous feedback on the SKP, one of its RHK or one BerAKHLAK value."""
+    if value_code is not None:
+        one_of("nilai_perilaku", value_code, BERAKHLAK)
+    row = Feedback(skp_id=skp.id, rhk_id=rhk_id, value_code=value_code, period=text("periode", period),
+                   text=text("umpan_balik", content), author_employee_id=author.id if author else None,
+                   created_at=clock.now())
+    session.add(row)
+    session.flush()
+    note(session, "feedback_given", actor, skp.instance_id, {"skp_id": skp.id, "feedback_id": row.id})
+    return row
+
+
+def record_coaching(session: Session, skp: Skp, held_on: date, coach: str, actor: str, *,
+                    notes: str | None = None, b18: dict[str, Any] | None = None,
+                    b19: dict[str, Any] | None = None) -> CoachingSession:
+    """Record a coaching session with its B.1.8 and B.1.9 forms."""
+    row = CoachingSession(skp_id=skp.id, held_on=held_on, coach=text("pembimbing", coach), notes=notes,
+                          b18=b18, b19=b19)
+    session.add(row)
+    session.flush()
+    note(session, "coaching_recorded", actor, skp.instance_id, {"skp_id": skp.id, "coaching_id": row.id})
+    return row
