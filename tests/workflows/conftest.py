@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
+from engine.sandbox import functions
 from workflows import org
 from workflows.models import Employee, Position, Unit
+from workflows.script_functions import register_all
 
 START = date(2026, 1, 2)
 
@@ -85,3 +87,13 @@ def chart(session: Session) -> Chart:
         c.person(name, position)
     session.commit()
     return c
+
+
+@pytest.fixture
+def script_functions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register the appraisal-record functions (docs/script-functions.md) as create_app does in production.
+
+    They go on a copy of the sandbox registry, so tests elsewhere see the engine's own.
+    """
+    monkeypatch.setattr(functions, "_registry", dict(functions._registry))
+    register_all()

@@ -9,7 +9,7 @@ start, complete (which routes messages) and worker passes that move `engine.cloc
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +21,9 @@ from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance
 from engine.validation import read_paths
 from tests.conftest import ROOT
+from workflows import org, ratings
+from workflows import skp as skp_records
+from workflows.models import Employee, Position, Unit
 
 BPMN_DIR = ROOT / "bpmn"
 
@@ -41,6 +44,41 @@ PENGELOLA_GROUP = "pengelola_kinerja"
 NIP_ANI = "198503152010012001"
 NIP_BUDI = "199001012015031002"
 NIP_CITRA = "197806202005012003"
+
+
+def build_org(session: Session) -> dict[str, Employee]:
+    """Build the organisation the lifecycle tests run in, and commit; return the employees by NIP.
+
+    PEMKOT > DINAS-A > BIDANG-A > SEKSI-A with the positions of POSITION_HOLDERS: Ani and Budi are staff
+    (STAF-A) of the seksi, Citra heads it (KASI-A). The BPMN scripts find them by NIP (`siapkan_skp`).
+    """
+    units: dict[str, Unit] = {}
+    for code, kind, parent in (("PEMKOT", "pemkot", None), ("DINAS-A", "dinas", "PEMKOT"),
+                               ("BIDANG-A", "bidang", "DINAS-A"), ("SEKSI-A", "seksi", "BIDANG-A")):
+        units[code] = Unit(code=code, name=f"Unit {code}", kind=kind, public_service=False,
+                           parent=units[parent] if parent else None)
+        session.add(units[code])
+    positions: dict[str, Position] = {}
+    for code, kind, unit, reports_to in (("WALIKOTA", "wali_kota", "PEMKOT", None),
+                                         ("KADIS", "jpt_pratama", "DINAS-A", "WALIKOTA"),
+                                         ("KABID-A", "administrator", "BIDANG-A", "KADIS"),
+                                         ("KASI-A", "pengawas", "SEKSI-A", "KABID-A"),
+                                         ("STAF-A", "pelaksana", "SEKSI-A", "KASI-A")):
+        positions[code] = Position(code=code, name=f"Jabatan {code}", kind=kind, unit=units[unit],
+                                   reports_to=positions[reports_to] if reports_to else None)
+        session.add(positions[code])
+        if code != "STAF-A":
+            units[unit].head_position = positions[code]
+    employees = {}
+    for nip, name, position in ((NIP_ANI, "Ani", "STAF-A"), (NIP_BUDI, "Budi", "STAF-A"),
+                                (NIP_CITRA, "Citra", "KASI-A")):
+        employee = Employee(nip=nip, name=name, kind="pns", status="aktif", gender="P" if nip[14] == "2" else "L",
+                            updated_at=clock.now())
+        session.add(employee)
+        org.transfer(session, employee, positions[position], date(2026, 1, 2))
+        employees[nip] = employee
+    session.commit()
+    return employees
 
 
 class DictLaneResolver:
@@ -142,6 +180,12 @@ class Lifecycle:
                 fired.append(instance_id)
             self.session.commit()
         return fired
+
+    def give_predikat(self, nip: str, predikat: str, tahun: int = 2027) -> None:
+        """Open the employee's SKP and give it a predikat, as the earlier stages would (a stage started alone)."""
+        found = skp_records.open_skp(self.session, org.employee_by_nip(self.session, nip), tahun, "tester")
+        ratings.change_predikat(self.session, found, predikat, "kalibrasi", "tester")
+        self.session.commit()
 
     # ---- reading
     def instance(self, instance_id: int) -> Instance:

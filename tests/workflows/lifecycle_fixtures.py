@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine import specs
 from engine.assignment import AttributeResolver, set_resolver
 from engine.clock import clock
-from tests.workflows.lifecycle import T0, DictLaneResolver, Lifecycle, bpmn_files
+from tests.workflows.lifecycle import T0, DictLaneResolver, Lifecycle, bpmn_files, build_org
 
 
 @pytest.fixture
@@ -23,12 +23,14 @@ def lane_resolver() -> Iterator[DictLaneResolver]:
 
 
 @pytest.fixture
-def lifecycle(request: pytest.FixtureRequest, session: Session, lane_resolver: DictLaneResolver) -> Lifecycle:
-    """Deploy bpmn/ with the clock at T0 and return the driver.
+def lifecycle(request: pytest.FixtureRequest, session: Session, lane_resolver: DictLaneResolver,
+              script_functions: None) -> Lifecycle:
+    """Build the test organisation, register the script functions, deploy bpmn/ at T0; return the driver.
 
     A test module may set `LIFECYCLE_FILES = [...]` to deploy only the files it drives (faster).
     """
     clock.set(T0)
+    build_org(session)
     files = bpmn_files()
     wanted = getattr(request.module, "LIFECYCLE_FILES", None)
     if wanted:

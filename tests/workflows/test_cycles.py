@@ -21,8 +21,11 @@ from workflows.org import OrgSettings
 
 
 @pytest.fixture
-def deployed(session: Session, chart: Chart) -> Chart:
-    """Deploy bpmn/ with the clock at T0 and add an employee on unpaid leave (cltn) to the chart."""
+def deployed(session: Session, chart: Chart, script_functions: None) -> Chart:
+    """Deploy bpmn/ with the clock at T0 and add an employee on unpaid leave (cltn) to the chart.
+
+    Each cycle opens its SKP at the start (`siapkan_skp`), so the script functions are registered.
+    """
     clock.set(T0)
     specs.deploy(session, bpmn_files(), "process-owner")
     chart.person("cuti", "STAF", status="cltn")

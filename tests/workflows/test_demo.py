@@ -19,6 +19,7 @@ from workflows import org
 from workflows.cycles import open_cycle
 from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
 from workflows.lanes import LaneResolver
+from workflows.models import DevelopmentPlan, Publication, Rating, Signature, Skp, UnitRating
 from workflows.models.org import ActingAssignment, Employee, UserAccount
 from workflows.nip import parse_identity
 
@@ -138,7 +139,7 @@ def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
     return ANSWERS[task.bpmn_id]
 
 
-def test_a_demo_opd_goes_through_the_whole_year(session: Session):
+def test_a_demo_opd_goes_through_the_whole_year(session: Session, script_functions: None):
     clock.set(T0)
     build_demo_org(session, 2027)
     specs.deploy(session, bpmn_files(), "process-owner")
@@ -182,3 +183,20 @@ def test_a_demo_opd_goes_through_the_whole_year(session: Session):
     assert "Task_tetapkan_eskalasi" not in done_by
     timers = session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.event_type == "timer_fired")).scalar()
     assert timers and audit.verify(session) == []
+
+    # The year is in the domain records: 15 agreed SKPs, each rated and signed three times over one hash.
+    def count(model: Any) -> int:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+    cycles = {key: instances.variables(instances.load(session, i.id)) for key, i in final.items()
+              if key.startswith("skp:")}
+    assert len(cycles) == 15
+    skps = list(session.execute(select(Skp)).scalars())
+    assert len(skps) == 15 and {s.status for s in skps} == {"disetujui"}
+    assert count(Rating) == 15 and count(UnitRating) == 6 and count(Publication) == 6
+    assert count(Signature) == 45
+    hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
+        Skp.instance_id == final[key].id)).scalars()} for key in cycles}
+    assert all(hashes[key] == {data["hash_dokumen"]} for key, data in cycles.items())
+    poor = [key for key, data in cycles.items()
+            if data["predikat"] in ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")]
+    assert f"skp:2027:{IRFAN}" in poor and count(DevelopmentPlan) == len(poor)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from engine import audit
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_BUDI,
@@ -17,6 +20,16 @@ from tests.workflows.lifecycle import (
     T0,
     Lifecycle,
     siklus_data,
+)
+from workflows.models import (
+    Appeal,
+    DevelopmentPlan,
+    PredikatRecord,
+    Publication,
+    Rating,
+    Signature,
+    Skp,
+    UnitRating,
 )
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
@@ -108,3 +121,42 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     assert all(data["skp_status"] == "ditetapkan" and data["dokumen_evaluasi"]["disetujui_atasan"]
                for data in final.values())
     assert all(data["cek_kurva_ulang"] is False for data in final.values())
+
+    # ---- the same year in the domain records, readable without loading a workflow.
+    session = lifecycle.session
+    session.expire_all()
+    skps = {s.instance_id: s for s in session.execute(select(Skp)).scalars()}
+    assert sorted(skps) == sorted(cycles.values())
+    by_nip = {nip: skps[iid] for nip, iid in cycles.items()}
+    assert all(s.status == "disetujui" and s.agreed_at is not None and [r.text for r in s.rhk] == ["Layanan KTP-el"]
+               for s in by_nip.values())
+    ratings = {r.skp_id: r for r in session.execute(select(Rating)).scalars()}
+    assert {nip: (ratings[s.id].hasil_kerja, ratings[s.id].perilaku, ratings[s.id].predikat_usulan)
+            for nip, s in by_nip.items()} == {NIP_ANI: ("di_atas", "di_atas", "sangat_baik"),
+                                              NIP_BUDI: ("di_bawah", "sesuai", "butuh_perbaikan"),
+                                              NIP_CITRA: ("sesuai", "sesuai", "baik")}
+    for nip, s in by_nip.items():
+        history = session.execute(select(PredikatRecord.predikat, PredikatRecord.source).where(
+            PredikatRecord.skp_id == s.id).order_by(PredikatRecord.id)).all()
+        assert [tuple(h) for h in history] == [(expected[nip], "rating"), (expected[nip], "kalibrasi")], nip
+    [appeal] = session.execute(select(Appeal)).scalars()
+    assert (appeal.skp_id, appeal.reasons, appeal.decision, appeal.new_predikat, appeal.decided_by) == (
+        by_nip[NIP_BUDI].id, "Cek bukti", "tetap", None, "kabid_a")
+    for nip, s in by_nip.items():
+        signatures = list(session.execute(select(Signature).where(Signature.skp_id == s.id)
+                                          .order_by(Signature.id)).scalars())
+        assert [x.role for x in signatures] == ["pejabat_penilai", "pegawai", "atasan_pejabat_penilai"], nip
+        assert {x.content_sha256 for x in signatures} == {final[nip]["hash_dokumen"]}, nip
+        assert final[nip]["dokumen_evaluasi"]["hash_dokumen"] == final[nip]["hash_dokumen"]
+    assert len({final[nip]["hash_dokumen"] for nip in cycles}) == 3  # one document per employee
+    [unit_rating] = session.execute(select(UnitRating)).scalars()
+    assert (unit_rating.capaian, unit_rating.year, unit_rating.set_by) == ("baik", 2027, "kabid_a")
+    [publication] = session.execute(select(Publication)).scalars()
+    assert publication.aggregate["capaian_unit"] == "baik"
+    assert (publication.aggregate["jumlah_pegawai"], publication.aggregate["jumlah_dinilai"]) == (3, 3)
+    assert publication.aggregate["distribusi"] == agregat["jumlah_per_predikat"]
+    assert publication.aggregate["individu"] == []  # nobody consented to have their name published
+    [plan] = session.execute(select(DevelopmentPlan)).scalars()
+    assert (plan.skp_id, plan.reason_predikat, plan.training_recommendation) == (
+        by_nip[NIP_BUDI].id, "butuh_perbaikan", "Pelatihan teknis")
+    assert audit.verify(session) == []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.workflows.lifecycle import (
     NIP_CITRA,
     Lifecycle,
     siklus_data,
 )
+from workflows.models import Publication, UnitRating
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -35,6 +37,9 @@ def calibrate(lifecycle: Lifecycle, capaian: str, penilaian: dict[str, str], uni
     capaian_task = lifecycle.task(iid, "Task_tetapkan_capaian")
     assert capaian_task.assignee == "kabid_a" and capaian_task.lane == "Pimpinan Unit"
     lifecycle.do(iid, "Task_tetapkan_capaian", {"capaian_unit": capaian, "dasar_capaian": "Capaian PK 2027"})
+    unit_rating = lifecycle.session.execute(select(UnitRating)).scalar_one()
+    assert (unit_rating.capaian, unit_rating.year, unit_rating.period, unit_rating.set_by) == (
+        capaian, 2027, "akhir", "kabid_a")
     return iid
 
 
@@ -75,6 +80,10 @@ def test_distribution_rule(lifecycle: Lifecycle, capaian, penilaian, violation):
         assert sorted(d["payload"]["nip"] for d in sent) == sorted(penilaian)
         assert all(d["message"] == "predikat_final" and d["payload"]["predikat"] == penilaian[d["payload"]["nip"]]
                    for d in sent)
+        # The publication is on record; these employees have no SKP in this test (no cycle ran).
+        publication = lifecycle.session.execute(select(Publication)).scalar_one()
+        assert publication.aggregate["capaian_unit"] == capaian and publication.aggregate["jumlah_pegawai"] == 0
+        assert data["agregat_publik"] == publication.aggregate
     else:
         review = lifecycle.task(iid, "Task_tinjau_pelanggaran")
         assert review.assignee == "kabid_a"
@@ -83,6 +92,7 @@ def test_distribution_rule(lifecycle: Lifecycle, capaian, penilaian, violation):
         assert fields["ringkasan_pelanggaran"]["readonly"] is True
         assert violation in " ".join(lifecycle.variables(iid)["pelanggaran"])
         assert lifecycle.events(iid, "message_undelivered") == []  # nothing sent before the review
+        assert lifecycle.session.execute(select(Publication)).first() is None
 
 
 def test_justification_is_required_to_keep_a_violating_distribution(lifecycle: Lifecycle):

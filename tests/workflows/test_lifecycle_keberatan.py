@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
+from sqlalchemy import select
+
+from engine import audit
 from tests.workflows.lifecycle import (
     NIP_ANI,
     T0,
     Lifecycle,
     siklus_data,
 )
+from workflows.models import Appeal, PredikatRecord, Signature
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -17,6 +21,7 @@ LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn"]
 
 
 def notified(lifecycle: Lifecycle, predikat: str = "butuh_perbaikan") -> int:
+    lifecycle.give_predikat(NIP_ANI, predikat)  # as penilaian_kinerja records it
     iid = lifecycle.start("keberatan", siklus_data(NIP_ANI, predikat=predikat), key="k")
     notice = lifecycle.task(iid, "Task_beritahu_predikat")
     assert notice.assignee == NIP_ANI
@@ -50,6 +55,13 @@ def test_appeal_filed_in_time_and_upheld(lifecycle: Lifecycle):
     assert (data["predikat"], data["keberatan_diajukan"], data["keberatan_hasil"]) == (
         "butuh_perbaikan", True, "tetap")
     assert data["cek_kurva_ulang"] is False
+    appeal = lifecycle.session.execute(select(Appeal)).scalar_one()
+    assert appeal.reasons == "Bukti dukung triwulan IV belum dinilai."
+    assert (appeal.decision, appeal.new_predikat, appeal.curve_flag, appeal.decided_by) == (
+        "tetap", None, False, "kabid_a")
+    assert data["putusan_keberatan"] == {"keputusan": "tetap", "predikat": "butuh_perbaikan",
+                                         "cek_kurva_ulang": False}
+    assert audit.verify(lifecycle.session) == []
 
 
 def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
@@ -63,6 +75,11 @@ def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
     data = lifecycle.variables(iid)
     assert (data["predikat"], data["predikat_sebelum_keberatan"]) == ("baik", "butuh_perbaikan")
     assert data["keberatan_hasil"] == "diubah" and data["cek_kurva_ulang"] is True
+    appeal = lifecycle.session.execute(select(Appeal)).scalar_one()
+    assert (appeal.decision, appeal.new_predikat, appeal.curve_flag) == ("ubah", "baik", True)
+    history = lifecycle.session.execute(select(PredikatRecord.predikat, PredikatRecord.source)
+                                        .order_by(PredikatRecord.id)).all()
+    assert [tuple(h) for h in history] == [("butuh_perbaikan", "kalibrasi"), ("baik", "keberatan")]
 
 
 def test_no_appeal_the_window_closes_after_14_days(lifecycle: Lifecycle):
@@ -99,6 +116,7 @@ def test_an_appeal_needs_a_reason_and_the_window_does_not_restart(lifecycle: Lif
 
 
 def test_evaluation_document_is_signed_received_and_approved(lifecycle: Lifecycle):
+    lifecycle.give_predikat(NIP_ANI, "baik")
     iid = lifecycle.start("persetujuan", siklus_data(NIP_ANI, predikat="baik"), key="k")
     assert lifecycle.task(iid, "Task_tandatangani").assignee == "kasi_a"
     lifecycle.do(iid, "Task_tandatangani", {"setuju_penilai": True})
@@ -111,3 +129,9 @@ def test_evaluation_document_is_signed_received_and_approved(lifecycle: Lifecycl
     assert dokumen["ditandatangani_penilai"] and dokumen["diterima_pegawai"] and dokumen["disetujui_atasan"]
     completed = [(d["bpmn_id"]) for _, d in lifecycle.events(iid, "task_completed")]
     assert completed == ["Task_tandatangani", "Task_terima_dokumen", "Task_setujui"]
+    # Three signatures over the same content: the same hash, the one the process keeps.
+    signatures = list(lifecycle.session.execute(select(Signature).order_by(Signature.id)).scalars())
+    assert [(s.role, s.signer) for s in signatures] == [
+        ("pejabat_penilai", "kasi_a"), ("pegawai", NIP_ANI), ("atasan_pejabat_penilai", "kabid_a")]
+    assert {s.content_sha256 for s in signatures} == {dokumen["hash_dokumen"]}
+    assert audit.verify(lifecycle.session) == []

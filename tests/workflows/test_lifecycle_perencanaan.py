@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
-from engine import instances
+from engine import audit, instances
 from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
+from workflows.models import Position, Skp
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+
+def plan(text: str = "Layanan KTP-el") -> dict:
+    """Return an skp_editor value with one RHK and its target."""
+    return {"rhk": [{"uraian": text, "target": 100}]}
+
+
+def the_skp(lifecycle: Lifecycle, iid: int) -> Skp:
+    lifecycle.session.expire_all()
+    return lifecycle.session.execute(select(Skp).where(Skp.instance_id == iid)).scalar_one()
 
 
 def test_skp_agreed_first_time(lifecycle: Lifecycle):
@@ -18,7 +30,13 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
     assert (susun.assignee, susun.lane, susun.process_id) == (NIP_ANI, "Pegawai", "perencanaan_skp")
     assert susun.form["key"] == "skp_editor" and susun.form["fields"] == []
     assert susun.due_at.astimezone(UTC) == datetime(2027, 1, 31, 15, 59, 59, tzinfo=UTC)
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {"rhk": ["Layanan KTP-el"]}})
+    found = the_skp(lifecycle, iid)  # opened at the start, with the snapshots of the org chart
+    assert (found.status, found.year) == ("draft", 2027)
+    assert [lifecycle.session.get(Position, i).code for i in (found.position_id, found.appraiser_position_id,
+                                                               found.appraiser_superior_position_id)] == [
+        "STAF-A", "KASI-A", "KABID-A"]
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan()})
+    assert [r.text for r in the_skp(lifecycle, iid).rhk] == ["Layanan KTP-el"]
     tinjau = lifecycle.task(iid, "Task_tinjau_skp")
     assert tinjau.assignee == "kasi_a"
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
@@ -26,24 +44,31 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
     assert realisasi.process_id == "pemantauan_kinerja"
     variables = lifecycle.variables(iid)
     assert variables["skp_status"] == "ditetapkan"
-    assert variables["skp"] == {"rhk": ["Layanan KTP-el"]}
+    assert variables["skp"] == plan()
+    found = the_skp(lifecycle, iid)
+    assert found.status == "disetujui" and found.agreed_at is not None
+    assert [e.event_type for e in audit.events_of(lifecycle.session, iid)
+            if e.event_type.startswith("skp_")] == ["skp_opened", "skp_drafted", "skp_agreed"]
+    assert audit.verify(lifecycle.session) == []
 
 
 def test_skp_returned_twice_then_agreed(lifecycle: Lifecycle):
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 1}})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan("Layanan KTP-el versi 1")})
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": "Target IKI 2 terlalu rendah"})
     assert lifecycle.variables(iid)["catatan_skp"] == "Target IKI 2 terlalu rendah"
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 2}})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan("Layanan KTP-el versi 2")})
     # Returning without a comment is not a return: the review comes back to the appraiser.
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": ""})
     assert lifecycle.open_tasks(iid, "Task_susun_skp") == []
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": "Lengkapi lampiran"})
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {"versi": 3}})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan("Layanan KTP-el versi 3")})
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "catatan_skp": ""})
     lifecycle.task(iid, "Task_catat_realisasi")
     variables = lifecycle.variables(iid)
-    assert variables["skp"] == {"versi": 3} and variables["skp_status"] == "ditetapkan"
+    assert variables["skp"] == plan("Layanan KTP-el versi 3") and variables["skp_status"] == "ditetapkan"
+    found = the_skp(lifecycle, iid)
+    assert found.status == "disetujui" and [r.text for r in found.rhk] == ["Layanan KTP-el versi 3"]
     created = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_created")]
     assert created.count("Task_susun_skp") == 3 and created.count("Task_tinjau_skp") == 4
 
@@ -64,9 +89,11 @@ def test_deadline_missed_escalates_to_pengelola_kinerja(lifecycle: Lifecycle):
     assert escalation.assignee is None and [c.value for c in escalation.candidates] == ["pengelola_kinerja"]
     assert escalation.lane == "Pengelola Kinerja" and escalation.form["key"] == "skp_editor"
     assert [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")] == ["Task_susun_skp"]
-    lifecycle.complete(escalation, {"skp": {"ditetapkan_oleh": "pengelola"}})
+    lifecycle.complete(escalation, {"skp": plan("Ditetapkan pengelola")})
     lifecycle.task(iid, "Task_catat_realisasi")
     assert lifecycle.variables(iid)["skp_status"] == "ditetapkan_eskalasi"
+    found = the_skp(lifecycle, iid)
+    assert found.status == "disetujui" and [r.text for r in found.rhk] == ["Ditetapkan pengelola"]
 
 
 def test_deadline_during_review_escalates_too(lifecycle: Lifecycle):
@@ -89,3 +116,15 @@ def test_a_task_reached_after_the_reminder_date_is_reminded_at_once(lifecycle: L
     # Only the deadline is still pending.
     assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == datetime(2027, 1, 31, 15, 59, 59,
                                                                                   tzinfo=UTC)
+
+
+def test_a_plan_the_domain_refuses_is_an_incident_fixed_by_retry(lifecycle: Lifecycle):
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    lifecycle.do(iid, "Task_susun_skp", {"skp": {"rhk": []}})
+    instance = lifecycle.instance(iid)
+    assert instance.status == "error" and instance.error["bpmn_id"] == "Task_simpan_skp"
+    assert "the SKP plan needs a non-empty list 'rhk'" in instance.error["message"]
+    instances.retry(lifecycle.session, iid, "operator", {"skp": plan()})
+    lifecycle.session.commit()
+    assert lifecycle.task(iid, "Task_tinjau_skp").assignee == "kasi_a"
+    assert [r.text for r in the_skp(lifecycle, iid).rhk] == ["Layanan KTP-el"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.workflows.lifecycle import (
     NIP_ANI,
@@ -10,6 +11,7 @@ from tests.workflows.lifecycle import (
     Lifecycle,
     siklus_data,
 )
+from workflows.models import PredikatRecord, Rating
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -48,6 +50,12 @@ def test_predikat_matrix(lifecycle: Lifecycle, hasil_kerja, perilaku, predikat):
     [(_, sent)] = lifecycle.events(iid, "message_undelivered")  # no calibration instance in this test
     assert sent["message"] == "penilaian_selesai"
     assert sent["correlations"] == {"unit_tahun": {"Correlation_unit_kode": "SEKSI-A", "Correlation_tahun": 2027}}
+    # The rating and the proposal are on record, the proposal as the first predikat (source rating).
+    rating = lifecycle.session.execute(select(Rating)).scalar_one()
+    assert (rating.hasil_kerja, rating.perilaku, rating.predikat_usulan, rating.rated_by) == (
+        hasil_kerja, perilaku, predikat, "kasi_a")
+    record = lifecycle.session.execute(select(PredikatRecord)).scalar_one()
+    assert (record.predikat, record.source) == (predikat, "rating")
 
 
 @pytest.mark.parametrize("capaian, perilaku, hasil_kerja, predikat", [
@@ -72,3 +80,5 @@ def test_unit_head_results_rating_comes_from_the_unit_rating(lifecycle: Lifecycl
     assert variables["penilaian_selesai"]["capaian_unit"] == capaian
     decisions = [d["decision_id"] for _, d in lifecycle.events(iid, "decision_evaluated")]
     assert decisions == ["hasil_kerja_kepala_unit", "predikat_kinerja"]
+    rating = lifecycle.session.execute(select(Rating)).scalar_one()
+    assert (rating.hasil_kerja, rating.predikat_usulan) == (hasil_kerja, predikat)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
 from tests.workflows.lifecycle import (
     NIP_ANI,
@@ -13,6 +14,7 @@ from tests.workflows.lifecycle import (
     Lifecycle,
     siklus_data,
 )
+from workflows.models import DevelopmentPlan
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -20,6 +22,7 @@ LIFECYCLE_FILES = ["tindak_lanjut.bpmn"]
 
 
 def start(lifecycle: Lifecycle, predikat: str, tahun_lalu: str | None = None) -> int:
+    lifecycle.give_predikat(NIP_ANI, predikat)  # the final predikat, as the earlier stages record it
     return lifecycle.start("tindak_lanjut", siklus_data(NIP_ANI, predikat=predikat,
                                                          predikat_tahun_lalu=tahun_lalu), key="k")
 
@@ -33,6 +36,8 @@ def test_development_plan_below_baik(lifecycle: Lifecycle, predikat):
                                                      "target_kompetensi": "Kompetensi teknis level 3"})
     assert lifecycle.status(iid) == "completed"
     assert lifecycle.variables(iid)["talent_pool"] is False
+    plan = lifecycle.session.execute(select(DevelopmentPlan)).scalar_one()
+    assert (plan.reason_predikat, plan.training_recommendation) == (predikat, "Pelatihan pelayanan prima")
 
 
 def test_sangat_kurang_gets_six_months_to_improve(lifecycle: Lifecycle):
@@ -40,6 +45,7 @@ def test_sangat_kurang_gets_six_months_to_improve(lifecycle: Lifecycle):
     lifecycle.do(iid, "Task_rencana_pengembangan", {"rekomendasi_pelatihan": "Bimbingan intensif",
                                                      "target_kompetensi": "Target utama tercapai"})
     assert lifecycle.status(iid) == "waiting"
+    assert lifecycle.session.execute(select(DevelopmentPlan.reason_predikat)).scalar_one() == "sangat_kurang"
     due = lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC)
     assert due == T0 + relativedelta(months=6)  # masa_perbaikan P6M (PP 30/2019 Ps 57)
     assert lifecycle.worker(datetime(2027, 7, 1, tzinfo=UTC)) == []
@@ -60,3 +66,4 @@ def test_talent_pool_after_two_years_sangat_baik(lifecycle: Lifecycle, predikat,
     iid = start(lifecycle, predikat, tahun_lalu)
     assert lifecycle.status(iid) == "completed" and lifecycle.open_tasks(iid) == []
     assert lifecycle.variables(iid)["talent_pool"] is talent_pool
+    assert lifecycle.session.execute(select(DevelopmentPlan)).first() is None
