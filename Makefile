@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+NPM_STAMP = node_modules/.installed
 
 .PHONY: install run test bench lint clean
 
@@ -12,7 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The bpmn-js import check (tests/workflows/test_bpmn_import.py) needs bpmn-moddle from package.json.
+$(NPM_STAMP): package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $(NPM_STAMP)
+
+install: $(STAMP) $(NPM_STAMP)
 
 ## Run the system on an embedded SQLite database with demo data.
 run: install
@@ -32,4 +38,4 @@ bench: install
 	$(BIN)/python -m bench.engine
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import instances, specs
+from engine.errors import InvalidInput
 from engine.models import Instance, SpecVersion
 
 from . import org
+from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 
 BATCH_SIZE = 100
@@ -151,6 +153,40 @@ def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[
         done += len(batch)
         progress(done)
     return done
+
+
+def restart_after_transfer(session: Session, employee: Employee, year: int, actor: str,
+                           settings: CycleSettings | None = None) -> Instance:
+    """After `org.transfer`, end the employee's running cycle of the year and start one for the new position.
+
+    The running `siklus_kinerja` instance is terminated with a reason and its SKP closed (ditutup), both
+    kept with their records (ratings, realisations, audit). The new cycle gets the business key
+    `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year) and its SKP starts on
+    the first day of the new position (`skp.transfer_period_start`). The calibration of the old unit still
+    lists the employee: see docs/processes/kalibrasi_unit.md, known limits.
+    """
+    base = cycle_key(year, employee.nip)
+    earlier = list(session.execute(select(Instance).where(
+        Instance.process_id == "siklus_kinerja",
+        (Instance.business_key == base) | Instance.business_key.like(f"{base}:%")).order_by(Instance.id)).scalars())
+    position = employee.position
+    if position is None:
+        raise InvalidInput(f"{employee.nip} holds no position: transfer them first")
+    summary = KindSummary()
+    data = _Planner(session, year, settings or CycleSettings(), summary).plan(employee)
+    if data is None:
+        reason = "; ".join(text for _, text in summary.problems + summary.skipped)
+        raise InvalidInput(f"no new cycle for {employee.nip}: {reason}")
+    reason = f"Mutasi ke {position.code} ({position.name})"
+    for instance in earlier:
+        if instance.status in ("completed", "terminated"):
+            continue
+        old = skp_records.skp_of_instance(session, instance.id)
+        instances.terminate(session, instance.id, actor, reason)
+        if old is not None and old.status != "ditutup":
+            skp_records.set_status(session, old, "ditutup", actor, reason)
+    spec = specs.require_latest(session, "siklus_kinerja")
+    return instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
 
 
 class _Planner:

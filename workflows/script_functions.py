@@ -28,7 +28,12 @@ def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[s
     """Open (or find) the SKP of this instance for the employee and year; return its id and status."""
     run = current_run()
     employee = org.employee_by_nip(run.session, text("nip", nip) or "")
+    own = skp.skp_of_instance(run.session, run.instance_id) if run.instance_id is not None else None
+    if own is not None and own.employee_id == employee.id and own.year == tahun:
+        return {"skp_id": own.id, "status": own.status}
+    # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new position.
     found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
+                         period_start=skp.transfer_period_start(run.session, employee, tahun),
                          approach=pendekatan)
     return {"skp_id": found.id, "status": found.status}
 
@@ -99,11 +104,17 @@ def tandatangani(dokumen: str, peran: str) -> str:
     return documents.sign(run.session, found, dokumen, peran, run.actor).content_sha256
 
 
-def publikasikan_unit(unit_kode: str, tahun: int) -> dict[str, Any]:
-    """Publish the unit's aggregate for the year and return it (names only of consenting employees)."""
+def publikasikan_unit(unit_kode: str, tahun: int, predikat_final: dict[str, str] | None = None) -> dict[str, Any]:
+    """Publish the unit's aggregate for the year and return it (names only of consenting employees).
+
+    predikat_final (NIP → predikat, the calibration's final mapping) overrides the predikat on record.
+    """
     run = current_run()
     unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
-    return dict(documents.publish_unit(run.session, unit, tahun, run.actor, run.instance_id).aggregate)
+    if predikat_final is not None and not isinstance(predikat_final, dict):
+        raise RecordInvalid(f"predikat_final must be a map NIP → predikat, not {predikat_final!r}")
+    return dict(documents.publish_unit(run.session, unit, tahun, run.actor, run.instance_id,
+                                       final=predikat_final).aggregate)
 
 
 def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str,

@@ -45,6 +45,23 @@ def require_skp(session: Session, instance_id: int) -> Skp:
     return skp
 
 
+def transfer_period_start(session: Session, employee: Employee, tahun: int) -> date | None:
+    """Return where a second SKP of the year starts after a mid-year transfer, or None.
+
+    When the year's SKP from 1 January is closed (ditutup, e.g. by `cycles.restart_after_transfer`) and the
+    employee's current position started later that year, the new SKP starts with that position.
+    """
+    tahun = year(tahun)
+    first = session.execute(select(Skp).where(Skp.employee_id == employee.id, Skp.year == tahun,
+                                              Skp.period_start == date(tahun, 1, 1))).scalar_one_or_none()
+    if first is None or first.status != "ditutup":
+        return None
+    current = org.current_assignment(session, employee)
+    if current is not None and date(tahun, 1, 1) < current.started_on <= date(tahun, 12, 31):
+        return current.started_on
+    return None
+
+
 def open_skp(session: Session, employee: Employee, tahun: int, actor: str, *, instance_id: int | None = None,
              period_start: date | None = None, period_end: date | None = None,
              approach: str = "kuantitatif") -> Skp:

@@ -162,6 +162,22 @@ def test_publication_lists_only_consenting_employees(session, chart):
         documents.revoke_consent(session, staf, 2027, staf.nip)
 
 
+def test_publication_with_the_final_mapping_overrides_the_records(session, chart):
+    staf = chart.people["staf"]
+    rated(session, chart, "staf", "baik")
+    rated(session, chart, "staf2", "butuh_perbaikan", hasil="di_bawah")
+    open_for(session, chart, "koordinator")  # not rated yet, outside the mapping
+    documents.give_consent(session, staf, 2027, staf.nip)
+    aggregate = documents.publish_unit(session, chart.units["SEKSI"], 2027, "kabid", final={
+        staf.nip: "sangat_baik", "199999999999999999": "baik"}).aggregate  # an unknown NIP is ignored
+    assert aggregate["individu"] == [{"nip": staf.nip, "nama": "staf", "predikat": "sangat_baik"}]
+    assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 2, 1)
+    assert aggregate["distribusi"] == {"sangat_baik": 1, "baik": 0, "butuh_perbaikan": 1,
+                                       "kurang_misconduct": 0, "sangat_kurang": 0}
+    with pytest.raises(RecordInvalid):
+        documents.publish_unit(session, chart.units["SEKSI"], 2027, "kabid", final={staf.nip: "luar_biasa"})
+
+
 def test_document_hash_follows_the_content(session, chart):
     found = open_for(session, chart, "staf")
     skp.save_plan(session, found, PLAN, "staf")

@@ -1,0 +1,183 @@
+"""Lifecycle scenarios across processes: publication after calibration, consent, an acting appraiser,
+a mid-year transfer.
+
+Ani (staff), Budi (staff) and Citra (head of SEKSI-A) run their cycles; the calibration of SEKSI-A
+collects their proposals, the leader adjusts one and publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine import assignment, audit, instances
+from engine.clock import clock
+from engine.errors import InvalidState
+from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, siklus_data
+from workflows import cycles, documents, lanes, org
+from workflows.models import Employee, Position, Publication, Skp
+
+pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
+
+NIP_DEDI = "197001012000011004"
+
+
+@pytest.fixture(autouse=True)
+def _restore_resolver() -> Iterator[None]:
+    """Put back whatever lane resolver was installed before the test (a test may install the real one)."""
+    before = assignment.get_resolver()
+    yield
+    assignment.set_resolver(before)
+
+
+def use_real_lanes() -> None:
+    """Resolve lanes from the organisation chart, as production does (after the lifecycle fixture's dict)."""
+    assignment.set_resolver(lanes.LaneResolver())
+
+
+def hire(lifecycle: Lifecycle, nip: str, name: str, position_code: str) -> Employee:
+    session = lifecycle.session
+    employee = Employee(nip=nip, name=name, kind="pns", status="aktif", gender="L", updated_at=clock.now())
+    session.add(employee)
+    org.transfer(session, employee, org.position_by_code(session, position_code), date(2026, 1, 2))
+    session.commit()
+    return employee
+
+
+def _unit_until_calibration(lifecycle: Lifecycle) -> tuple[int, dict[str, int]]:
+    """Start the calibration and three cycles and appraise them: Ani Sangat Baik, Budi Butuh Perbaikan, Citra Baik."""
+    kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
+                                                   "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
+                                key="kalibrasi-SEKSI-A-2027")
+    cycles = {
+        NIP_ANI: lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1), key=f"{NIP_ANI}-2027"),
+        NIP_BUDI: lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1), key=f"{NIP_BUDI}-2027"),
+        NIP_CITRA: lifecycle.start("siklus_kinerja", siklus_data(
+            NIP_CITRA, jumlah_periode=1, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
+            jabatan_atasan_penilai_kode="KADIS"), key=f"{NIP_CITRA}-2027"),
+    }
+    for iid in cycles.values():
+        lifecycle.agree_skp(iid)
+        lifecycle.monitor_period(iid)
+    lifecycle.rate(cycles[NIP_ANI], "di_atas", "di_atas")
+    lifecycle.rate(cycles[NIP_BUDI], "di_bawah", "sesuai")
+    lifecycle.do(cycles[NIP_CITRA], "Task_nilai_kepala_unit", {"capaian_unit": "istimewa", "perilaku": "sesuai"})
+    return kalibrasi, cycles
+
+
+def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_consenting(lifecycle: Lifecycle):
+    session = lifecycle.session
+    kalibrasi, cycles = _unit_until_calibration(lifecycle)
+    # Consent: Ani gives it, Budi gives it and revokes it, Citra never gives it.
+    ani, budi = org.employee_by_nip(session, NIP_ANI), org.employee_by_nip(session, NIP_BUDI)
+    documents.give_consent(session, ani, 2027, NIP_ANI)
+    documents.give_consent(session, budi, 2027, NIP_BUDI)
+    documents.revoke_consent(session, budi, 2027, NIP_BUDI)
+    session.commit()
+
+    # Unit rated Baik while Citra, its head, was appraised with Istimewa: a violation, so a review. The leader
+    # lowers Ani to Baik (the adjustment), the head's mismatch remains, and the leader justifies it.
+    lifecycle.do(kalibrasi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
+    lifecycle.do(kalibrasi, "Task_tinjau_pelanggaran", {"tindakan_distribusi": "sesuaikan"})
+    lifecycle.do(kalibrasi, "Task_sesuaikan_predikat", {"penyesuaian": {NIP_ANI: "baik"}})
+    lifecycle.do(kalibrasi, "Task_tinjau_pelanggaran", {
+        "tindakan_distribusi": "justifikasi", "justifikasi_distribusi": "Kepala unit dinilai dengan capaian OPD."})
+    assert lifecycle.status(kalibrasi) == "completed"
+
+    [publication] = session.execute(select(Publication)).scalars()
+    aggregate = publication.aggregate
+    # Ani's predikat is the one the leader set, not the appraiser's proposal.
+    assert aggregate["distribusi"] == {"sangat_baik": 0, "baik": 2, "butuh_perbaikan": 1,
+                                       "kurang_misconduct": 0, "sangat_kurang": 0}
+    assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 3, 0)
+    # Only Ani consented (Budi revoked, Citra never gave it); the counts include everyone.
+    assert aggregate["individu"] == [{"nip": NIP_ANI, "nama": "Ani", "predikat": "baik"}]
+    assert lifecycle.variables(kalibrasi)["agregat_publik"] == aggregate
+    assert lifecycle.variables(kalibrasi)["agregat_unit"]["jumlah_per_predikat"] == aggregate["distribusi"]
+    # The cycles record the same final predikat right after.
+    assert lifecycle.variables(cycles[NIP_ANI])["predikat"] == "baik"
+    assert audit.verify(session) == []
+
+
+def test_a_plt_appraiser_gets_the_tasks_during_the_plt_period_and_the_holder_after(lifecycle: Lifecycle):
+    use_real_lanes()
+    session = lifecycle.session
+    dedi = hire(lifecycle, NIP_DEDI, "Dedi", "KABID-A")  # head of the bidang above SEKSI-A
+    # Citra (KASI-A, Ani's appraiser) is away: Dedi is Plt of KASI-A in January, appointed before any task.
+    org.appoint_acting(session, org.position_by_code(session, "KASI-A"), dedi, "plt",
+                       date(2027, 1, 4), date(2027, 1, 31), "Sprint Plt Kasi A")
+    session.commit()
+    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1), key=f"{NIP_ANI}-2027")
+
+    lifecycle.do(ani, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
+    review = lifecycle.task(ani, "Task_tinjau_skp")
+    assert review.assignee == NIP_DEDI  # the Plt, not the definitive holder
+    lifecycle.complete(review, {"keputusan_skp": "setuju"})
+    assert lifecycle.task(ani, "Task_catat_realisasi").assignee == NIP_ANI
+
+    # The Plt period ends; the next appraiser's task goes to Citra, the holder.
+    clock.set(datetime(2027, 2, 15, 0, 0, tzinfo=UTC))
+    lifecycle.do(ani, "Task_catat_realisasi", {"realisasi": [{"iki": 1, "nilai": 25}]})
+    feedback = lifecycle.task(ani, "Task_beri_umpan_balik")
+    assert feedback.assignee == NIP_CITRA
+    lifecycle.complete(feedback, {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False})
+    assert lifecycle.status(ani) in ("running", "waiting")
+    assert audit.verify(session) == []
+
+
+def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(lifecycle: Lifecycle):
+    session = lifecycle.session
+    first = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key=cycles.cycle_key(2027, NIP_ANI))
+    lifecycle.agree_skp(first)
+    [old_skp] = session.execute(select(Skp)).scalars()
+    assert old_skp.instance_id == first and old_skp.status == "disetujui"
+
+    # 1 July: Ani moves from the seksi to a staff position of the bidang, appraised by its head.
+    clock.set(datetime(2027, 7, 1, 0, 0, tzinfo=UTC))
+    bidang = org.unit_by_code(session, "BIDANG-A")
+    staf_bidang = Position(code="STAF-B", name="Jabatan STAF-B", kind="pelaksana", unit=bidang,
+                           reports_to=org.position_by_code(session, "KABID-A"))
+    session.add(staf_bidang)
+    ani = org.employee_by_nip(session, NIP_ANI)
+    org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
+    # The new SKP is due a month after the transfer (the agency's choice for this cycle).
+    settings = cycles.CycleSettings(batas_skp="2027-07-31T23:59:59+08:00", jumlah_periode=1)
+    second = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", settings)
+    session.commit()
+
+    old = lifecycle.instance(first)
+    assert (old.status, old.status_reason) == ("terminated", "Mutasi ke STAF-B (Jabatan STAF-B)")
+    assert lifecycle.open_tasks(first) == []
+    assert second.business_key == f"skp:2027:{NIP_ANI}:2" and lifecycle.status(second.id) != "terminated"
+    data = lifecycle.variables(second.id)
+    assert (data["unit_kode"], data["jabatan_kode"], data["jabatan_penilai_kode"]) == ("BIDANG-A", "STAF-B", "KABID-A")
+    assert lifecycle.task(second.id, "Task_susun_skp").assignee == NIP_ANI
+
+    # The earlier SKP is kept, closed, with its plan; the new one starts with the new position.
+    skps = list(session.execute(select(Skp).order_by(Skp.id)).scalars())
+    assert [(s.instance_id, s.status, s.period_start) for s in skps] == [
+        (first, "ditutup", date(2027, 1, 1)), (second.id, skps[1].status, date(2027, 7, 1))]
+    assert skps[1].status != "ditutup"
+    assert skps[0].closed_reason == "Mutasi ke STAF-B (Jabatan STAF-B)" and len(skps[0].rhk) == 1
+    assert skps[1].unit_id == bidang.id and skps[1].employee_id == ani.id
+    lifecycle.agree_skp(second.id)
+    assert skps[1].status == "disetujui"
+
+    # A second transfer in the year: the third cycle gets the suffix :3, the second SKP is closed too.
+    clock.set(datetime(2027, 9, 1, 0, 0, tzinfo=UTC))
+    org.transfer(session, ani, org.position_by_code(session, "STAF-A"), date(2027, 9, 1))
+    third = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(
+        batas_skp="2027-09-30T23:59:59+08:00", jumlah_periode=1))
+    session.commit()
+    assert third.business_key == f"skp:2027:{NIP_ANI}:3" and lifecycle.status(second.id) == "terminated"
+    assert [(s.status, s.period_start) for s in session.execute(select(Skp).order_by(Skp.id)).scalars()] == [
+        ("ditutup", date(2027, 1, 1)), ("ditutup", date(2027, 7, 1)), ("draft", date(2027, 9, 1))]
+
+    # A terminated instance stays terminated.
+    with pytest.raises(InvalidState, match="already terminated"):
+        instances.terminate(session, first, "pengelola1", "lagi")
+    session.rollback()
+    assert audit.verify(session) == []
