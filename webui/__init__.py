@@ -9,6 +9,7 @@ from flask import Flask
 from engine.assignment import set_resolver
 from engine.config import load_config
 from engine.sandbox import set_time_budget
+from workflows import forms as appraisal_forms
 from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
 from workflows.script_functions import register_all
@@ -28,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     register_all()  # the appraisal-record functions BPMN scripts call (docs/script-functions.md)
+    appraisal_forms.register_all()  # skp_editor, realisasi_editor, pilih_rekan (docs/process-owners.md)
     from .views import bp
     app.register_blueprint(bp)
     from .commands import register

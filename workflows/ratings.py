@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 
-from .models.org import Employee, Unit
+from . import org
+from .models.org import Employee, Position, Unit
 from .models.records import DevelopmentPlan, PredikatRecord, Rating, UnitRating
 from .models.skp import (
     BERAKHLAK,
@@ -28,22 +29,27 @@ from .records import RecordInvalid, note, one_of, text, year
 POOR_PREDIKATS = ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")
 
 
-def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat_usulan: str,
+def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat_usulan: str | None,
                   actor: str, period: str = "akhir") -> Rating:
-    """Record the appraiser's ratings and proposed predikat; the proposal opens the predikat history."""
+    """Record the appraiser's ratings and proposed predikat; the annual proposal opens the predikat history.
+
+    An interim (periodic) review may leave the predikat out; the annual rating (period "akhir") may not.
+    """
     if skp.status == "ditutup":
         raise RecordInvalid(f"SKP {skp.id} is closed", skp_id=skp.id)
+    if predikat_usulan is not None or period == "akhir":
+        one_of("predikat_usulan", predikat_usulan, PREDIKATS)
     rating = Rating(skp_id=skp.id, period=text("periode", period, max_length=20),
                     hasil_kerja=one_of("hasil_kerja", hasil_kerja, EXPECTATIONS),
                     perilaku=one_of("perilaku", perilaku, EXPECTATIONS),
-                    predikat_usulan=one_of("predikat_usulan", predikat_usulan, PREDIKATS),
+                    predikat_usulan=predikat_usulan,
                     rated_by=actor, rated_at=clock.now())
     session.add(rating)
     session.flush()
     note(session, "rating_recorded", actor, skp.instance_id, {
         "skp_id": skp.id, "rating_id": rating.id, "period": rating.period, "hasil_kerja": hasil_kerja,
         "perilaku": perilaku, "predikat_usulan": predikat_usulan})
-    if rating.period == "akhir":
+    if rating.period == "akhir" and predikat_usulan is not None:
         change_predikat(session, skp, predikat_usulan, "rating", actor)
     return rating
 
@@ -133,6 +139,13 @@ def record_rater_response(session: Session, skp: Skp, rater_nip: str, relation: 
     session.flush()
     note(session, "rater_response_recorded", actor, skp.instance_id, {"skp_id": skp.id, "relation": relation})
     return row
+
+
+def rater_relation(session: Session, skp: Skp, rater: Employee) -> str:
+    """Return how a rater stands to the appraised: a direct subordinate (reports to the SKP's position) or a peer."""
+    assignment = org.current_assignment(session, rater)
+    position = session.get(Position, assignment.position_id) if assignment is not None else None
+    return "subordinate" if position is not None and position.reports_to_id == skp.position_id else "peer"
 
 
 def create_development_plan(session: Session, skp: Skp, training: str, competency_targets: str, actor: str,

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from engine.context import current_run
 from engine.sandbox import register_function
 
 from . import appeals, documents, org, ratings, skp
+from .models.org import Employee
 from .models.skp import Skp
 from .records import RecordInvalid, text
 
@@ -22,6 +25,11 @@ from .records import RecordInvalid, text
 def _skp() -> tuple[Any, Skp]:
     run = current_run()
     return run, skp.require_skp(run.session, run.instance_id)
+
+
+def _employee_of_actor(run: Any) -> Employee | None:
+    """Return the employee whose NIP is the step's actor (users sign in with their NIP), or None."""
+    return run.session.execute(select(Employee).where(Employee.nip == run.actor)).scalar_one_or_none()
 
 
 def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[str, Any]:
@@ -49,6 +57,59 @@ def setujui_skp() -> str:
     """Mark this instance's SKP agreed (disetujui); return the status."""
     run, found = _skp()
     return skp.set_status(run.session, found, "disetujui", run.actor).status
+
+
+def catat_realisasi(periode_ke: int, realisasi: list[dict[str, Any]]) -> dict[str, Any]:
+    """Record a monitoring period's realisations (the realisasi_editor answer) as the employee who gave them."""
+    run, found = _skp()
+    period = f"periode_{periode_ke}"
+    for item in realisasi or []:
+        skp.record_realisation(run.session, found, item["iki_id"], period, str(item["nilai"]), run.actor,
+                               evidence_url=item.get("bukti_dukung"), remark=item.get("catatan"))
+    return {"periode": period, "jumlah": len(realisasi or [])}
+
+
+def catat_umpan_balik(periode_ke: int, umpan_balik: str) -> str:
+    """Record the appraiser's continuous feedback for a monitoring period; return the period label."""
+    run, found = _skp()
+    period = f"periode_{periode_ke}"
+    skp.record_feedback(run.session, found, period, umpan_balik, run.actor, author=_employee_of_actor(run))
+    return period
+
+
+def catat_bimbingan(tanggal: str, jenis: str, topik: str, rencana_tindak_lanjut: str | None,
+                    b18: dict[str, Any], b19: dict[str, Any]) -> dict[str, Any]:
+    """Record a coaching session (the coach is the step's actor) with its B.1.8 and B.1.9 answers."""
+    run, found = _skp()
+    try:
+        held_on = date.fromisoformat(str(tanggal)[:10])
+    except ValueError:
+        raise RecordInvalid(f"tanggal must be an ISO date, not {tanggal!r}")
+    for form, scores in (("B.1.8", b18), ("B.1.9", b19)):
+        if not isinstance(scores, dict):
+            raise RecordInvalid(f"{form} must be a map of answers, not {scores!r}")
+    row = skp.record_coaching(run.session, found, held_on, run.actor, run.actor, kind=jenis, notes=topik,
+                              follow_up=rencana_tindak_lanjut, b18=b18, b19=b19)
+    return {"bimbingan_id": row.id, "tanggal": held_on.isoformat()}
+
+
+def catat_evaluasi_semester(hasil_kerja: str, perilaku: str, catatan: str | None = None) -> dict[str, Any]:
+    """Record the mandatory semester-I review as an interim rating (no predikat) and its note as feedback."""
+    run, found = _skp()
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, None, run.actor, "semester_1")
+    if catatan:
+        skp.record_feedback(run.session, found, "semester_1", catatan, run.actor, author=_employee_of_actor(run))
+    return {"rating_id": rating.id, "periode": rating.period}
+
+
+def catat_umpan_balik_rekan(nip_rekan: str, nilai: dict[str, Any], komentar: str | None = None) -> str:
+    """Record one rater's BerAKHLAK answer; the relation (peer, subordinate) comes from the chart."""
+    run, found = _skp()
+    rater = org.employee_by_nip(run.session, text("nip_rekan", nip_rekan) or "")
+    relation = ratings.rater_relation(run.session, found, rater)
+    ratings.record_rater_response(run.session, found, rater.nip, relation, dict(nilai or {}), run.actor,
+                                  text("komentar", komentar, required=False))
+    return relation
 
 
 def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, periode: str = "akhir"
@@ -86,6 +147,16 @@ def catat_keberatan(alasan: str) -> dict[str, Any]:
     """File an objection against this instance's current predikat; return the appeal id."""
     run, found = _skp()
     return {"keberatan_id": appeals.file_appeal(run.session, found, alasan, run.actor).id}
+
+
+def catat_penjelasan_keberatan(pihak: str, penjelasan: str) -> str:
+    """Record the appraiser's (penilai) or the employee's (pegawai) explanation of the open objection."""
+    run, found = _skp()
+    appeal = appeals.open_appeal(run.session, found)
+    if appeal is None:
+        raise RecordInvalid(f"SKP {found.id} has no open objection to explain")
+    appeals.add_explanation(run.session, appeal, pihak, penjelasan, run.actor, run.instance_id)
+    return pihak
 
 
 def putuskan_keberatan(keputusan: str, predikat_baru: str | None = None, alasan: str | None = None
@@ -135,8 +206,9 @@ def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str
 
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
-    siapkan_skp, simpan_skp, setujui_skp, catat_penilaian, tetapkan_predikat, catat_capaian_unit,
-    hitung_distribusi, catat_keberatan, putuskan_keberatan, tandatangani, publikasikan_unit,
+    siapkan_skp, simpan_skp, setujui_skp, catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester,
+    catat_umpan_balik_rekan, catat_penilaian, tetapkan_predikat, catat_capaian_unit,
+    hitung_distribusi, catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, tandatangani, publikasikan_unit,
     buat_rencana_pengembangan)}
 
 

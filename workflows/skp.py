@@ -29,6 +29,9 @@ from .models.skp import (
 )
 from .records import RecordInvalid, note, one_of, text, year
 
+#: Kinds of coaching session (pemantauan_kinerja.bpmn, Task_catat_bimbingan).
+COACHING_KINDS = ("bimbingan", "konseling", "mentoring")
+
 
 def skp_of_instance(session: Session, instance_id: int) -> Skp | None:
     """Return the SKP an engine instance works on, if one was opened."""
@@ -189,12 +192,16 @@ def record_feedback(session: Session, skp: Skp, period: str, content: str, actor
 
 
 def record_coaching(session: Session, skp: Skp, held_on: date, coach: str, actor: str, *,
-                    notes: str | None = None, b18: dict[str, Any] | None = None,
-                    b19: dict[str, Any] | None = None) -> CoachingSession:
+                    kind: str | None = None, notes: str | None = None, follow_up: str | None = None,
+                    b18: dict[str, Any] | None = None, b19: dict[str, Any] | None = None) -> CoachingSession:
     """Record a coaching session with its B.1.8 and B.1.9 forms."""
-    row = CoachingSession(skp_id=skp.id, held_on=held_on, coach=text("pembimbing", coach), notes=notes,
-                          b18=b18, b19=b19)
+    if kind is not None:
+        one_of("jenis_bimbingan", kind, COACHING_KINDS)
+    row = CoachingSession(skp_id=skp.id, held_on=held_on, coach=text("pembimbing", coach), kind=kind,
+                          notes=text("topik", notes, required=False),
+                          follow_up=text("rencana_tindak_lanjut", follow_up, required=False), b18=b18, b19=b19)
     session.add(row)
     session.flush()
-    note(session, "coaching_recorded", actor, skp.instance_id, {"skp_id": skp.id, "coaching_id": row.id})
+    note(session, "coaching_recorded", actor, skp.instance_id,
+         {"skp_id": skp.id, "coaching_id": row.id, "kind": kind, "held_on": held_on.isoformat()})
     return row

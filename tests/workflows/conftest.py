@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from engine import custom_forms
 from engine.clock import clock
 from engine.sandbox import functions
-from workflows import org
+from workflows import forms, org
 from workflows.models import Employee, Position, Unit
 from workflows.script_functions import register_all
 
@@ -91,9 +92,11 @@ def chart(session: Session) -> Chart:
 
 @pytest.fixture
 def script_functions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register the appraisal-record functions (docs/script-functions.md) as create_app does in production.
+    """Register the appraisal-record functions and custom forms as create_app does in production.
 
-    They go on a copy of the sandbox registry, so tests elsewhere see the engine's own.
+    They go on copies of the sandbox and custom-form registries, so tests elsewhere see the engine's own.
     """
     monkeypatch.setattr(functions, "_registry", dict(functions._registry))
+    monkeypatch.setattr(custom_forms, "_REGISTRY", dict(custom_forms._REGISTRY))
     register_all()
+    forms.register_all()

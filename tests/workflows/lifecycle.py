@@ -81,6 +81,26 @@ def build_org(session: Session) -> dict[str, Employee]:
     return employees
 
 
+def add_staff(session: Session, nips: list[str], position_code: str = "STAF-A") -> None:
+    """Add active employees in a position (raters of the multi-rater feedback), and commit."""
+    position = org.position_by_code(session, position_code)
+    for i, nip in enumerate(nips):
+        employee = Employee(nip=nip, name=f"Staf {i + 1}", kind="pns", status="aktif",
+                            gender="L" if nip[14] == "1" else "P", updated_at=clock.now())
+        session.add(employee)
+        org.transfer(session, employee, position, date(2026, 1, 2))
+    session.commit()
+
+
+def realisasi_for(session: Session, instance_id: int, nilai: Any = 25) -> dict[str, Any]:
+    """Return a realisasi_editor answer: one realisation with an evidence link per IKI of the instance's SKP."""
+    found = skp_records.skp_of_instance(session, instance_id)
+    items = [] if found is None else [
+        {"iki_id": iki.id, "nilai": nilai, "bukti_dukung": f"https://arsip.samarindakota.go.id/bukti/{iki.id}.pdf"}
+        for rhk in found.rhk for iki in rhk.iki]
+    return {"realisasi": items}
+
+
 class DictLaneResolver:
     """Lanes to users from the start variables, through the dicts above; attributes win."""
 
@@ -214,7 +234,7 @@ class Lifecycle:
         self.do(instance_id, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
 
     def monitor_period(self, instance_id: int, coaching: bool = False) -> None:
-        self.do(instance_id, "Task_catat_realisasi", {"realisasi": [{"iki": 1, "nilai": 25}]})
+        self.do(instance_id, "Task_catat_realisasi", realisasi_for(self.session, instance_id))
         self.do(instance_id, "Task_beri_umpan_balik", {"umpan_balik": "Sesuai rencana.",
                                                          "perlu_bimbingan": coaching})
         if coaching:

@@ -14,7 +14,7 @@ from engine import audit, instances, specs, tasks, timers
 from engine.assignment import set_resolver
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from tests.workflows.lifecycle import T0, bpmn_files
+from tests.workflows.lifecycle import T0, bpmn_files, realisasi_for
 from workflows import org
 from workflows.cycles import open_cycle
 from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
@@ -88,7 +88,6 @@ def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Sessio
 ANSWERS: dict[str, dict[str, Any]] = {
     "Task_susun_skp": {"skp": {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "target": 100}]}},
     "Task_tinjau_skp": {"keputusan_skp": "setuju"},
-    "Task_catat_realisasi": {"realisasi": [{"iki": 1, "nilai": 25}]},
     "Task_beri_umpan_balik": {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False},
     "Task_evaluasi_semester": {"hasil_kerja_semester_1": "sesuai", "perilaku_semester_1": "sesuai"},
     "Task_nilai_kepala_unit": {"capaian_unit": "baik", "perilaku": "sesuai"},
@@ -136,6 +135,8 @@ def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
         nip = session.get(Instance, task.instance_id).business_key.rsplit(":", 1)[1]
         hasil_kerja, perilaku = RATINGS.get(nip, ("sesuai", "sesuai"))
         return {"hasil_kerja": hasil_kerja, "perilaku": perilaku, "catatan_penilaian": "Sesuai bukti dukung."}
+    if task.bpmn_id == "Task_catat_realisasi":
+        return realisasi_for(session, task.instance_id)
     return ANSWERS[task.bpmn_id]
 
 
@@ -192,7 +193,7 @@ def test_a_demo_opd_goes_through_the_whole_year(session: Session, script_functio
     assert len(cycles) == 15
     skps = list(session.execute(select(Skp)).scalars())
     assert len(skps) == 15 and {s.status for s in skps} == {"disetujui"}
-    assert count(Rating) == 15 and count(UnitRating) == 6 and count(Publication) == 6
+    assert count(Rating) == 30 and count(UnitRating) == 6 and count(Publication) == 6
     assert count(Signature) == 45
     hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
         Skp.instance_id == final[key].id)).scalars()} for key in cycles}

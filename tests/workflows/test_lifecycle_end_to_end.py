@@ -19,6 +19,7 @@ from tests.workflows.lifecycle import (
     NIP_CITRA,
     T0,
     Lifecycle,
+    add_staff,
     siklus_data,
 )
 from workflows.models import (
@@ -38,6 +39,7 @@ RATERS = ["199201012019031001", "199302022019032002", "199403032019031003"]
 
 
 def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
+    add_staff(lifecycle.session, RATERS, "KABID-A")  # colleagues outside the unit appraised
     kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
                                                    "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
                                 key="kalibrasi-SEKSI-A-2027")

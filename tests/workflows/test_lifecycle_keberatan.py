@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from engine import audit
+from engine.errors import Conflict
+from engine.models import AuditEvent
 from tests.workflows.lifecycle import (
     NIP_ANI,
     T0,
@@ -18,6 +22,12 @@ from workflows.models import Appeal, PredikatRecord, Signature
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
 LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn"]
+
+
+def _events_with_actor(lifecycle: Lifecycle, iid: int, event_type: str) -> list[tuple[str, dict]]:
+    rows = lifecycle.session.execute(select(AuditEvent).where(
+        AuditEvent.instance_id == iid, AuditEvent.event_type == event_type).order_by(AuditEvent.seq)).scalars()
+    return [(e.actor, json.loads(e.data)) for e in rows]
 
 
 def notified(lifecycle: Lifecycle, predikat: str = "butuh_perbaikan") -> int:
@@ -59,6 +69,11 @@ def test_appeal_filed_in_time_and_upheld(lifecycle: Lifecycle):
     assert appeal.reasons == "Bukti dukung triwulan IV belum dinilai."
     assert (appeal.decision, appeal.new_predikat, appeal.curve_flag, appeal.decided_by) == (
         "tetap", None, False, "kabid_a")
+    # Both explanations are on the appeal record, each written by the one who gave it.
+    assert (appeal.explanation_appraiser, appeal.explanation_employee) == (
+        "Target utama tidak tercapai.", "Lihat laporan Desember.")
+    explained = {d["side"]: actor for actor, d in _events_with_actor(lifecycle, iid, "appeal_explained")}
+    assert explained == {"penilai": "kasi_a", "pegawai": NIP_ANI}
     assert data["putusan_keberatan"] == {"keputusan": "tetap", "predikat": "butuh_perbaikan",
                                          "cek_kurva_ulang": False}
     assert audit.verify(lifecycle.session) == []
@@ -95,6 +110,20 @@ def test_no_appeal_the_window_closes_after_14_days(lifecycle: Lifecycle):
     data = lifecycle.variables(iid)
     assert (data["keberatan_diajukan"], data["keberatan_hasil"], data["predikat"]) == (
         False, "tidak_diajukan", "baik")
+
+
+def test_an_appeal_filed_after_the_14_days_is_refused_and_changes_nothing(lifecycle: Lifecycle):
+    iid = notified(lifecycle)
+    late = lifecycle.task(iid, "Task_ajukan_keberatan")
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    before = (lifecycle.instance(iid).audit_seq, lifecycle.variables(iid))
+    with pytest.raises(Conflict) as refused:
+        lifecycle.complete(late, {"ajukan_keberatan": "ajukan", "alasan_keberatan": "Terlambat, tetapi keberatan."},
+                           actor=NIP_ANI)
+    assert refused.value.details["state"] == "cancelled"
+    assert (lifecycle.instance(iid).audit_seq, lifecycle.variables(iid)) == before
+    assert lifecycle.session.execute(select(Appeal)).scalars().all() == []
+    assert lifecycle.variables(iid)["keberatan_hasil"] == "tidak_diajukan"
 
 
 def test_declining_to_appeal_ends_the_window_early(lifecycle: Lifecycle):

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
-from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
+from engine.errors import FormInvalid
+from tests.workflows.lifecycle import NIP_ANI, Lifecycle, realisasi_for, siklus_data
+from workflows import skp as skp_records
+from workflows.models import CoachingSession, Feedback, PredikatRecord, Rating, Realisation
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -14,16 +19,33 @@ LIFECYCLE_FILES = ["pemantauan_kinerja.bpmn"]
 
 START = datetime(2027, 2, 1, 0, 0, tzinfo=UTC)
 
+PLAN = {"rhk": [{"uraian": "Layanan KTP-el", "iki": [
+    {"uraian": "KTP-el tercetak", "target": 1200, "satuan": "keping"},
+    {"uraian": "Waktu layanan", "target": "1 hari", "aspek": "waktu"}]}]}
+
+
+def start_with_plan(lifecycle: Lifecycle, **overrides) -> int:
+    """Start the stage; its first script opens the SKP, which gets the agreed plan of stage 1 here."""
+    iid = lifecycle.start("pemantauan_kinerja", siklus_data(NIP_ANI, **overrides), key="k")
+    skp_records.save_plan(lifecycle.session, skp_records.require_skp(lifecycle.session, iid), PLAN, "tester")
+    lifecycle.session.commit()
+    return iid
+
+
+def rows(lifecycle: Lifecycle, model) -> list:
+    lifecycle.session.expire_all()
+    return list(lifecycle.session.execute(select(model).order_by(model.id)).scalars())
+
 
 def test_four_quarters_with_a_coaching_session_and_the_semester_review(lifecycle: Lifecycle):
     lifecycle.worker(START)
-    iid = lifecycle.start("pemantauan_kinerja", siklus_data(NIP_ANI), key="k")
+    iid = start_with_plan(lifecycle)
     now = START
     semester_reviews = []
     for period in (1, 2, 3, 4):
         realisasi = lifecycle.task(iid, "Task_catat_realisasi")
         assert realisasi.assignee == NIP_ANI and realisasi.form["key"] == "realisasi_editor"
-        lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": {"periode": period}})
+        lifecycle.do(iid, "Task_catat_realisasi", realisasi_for(lifecycle.session, iid, nilai=300 * period))
         feedback = lifecycle.task(iid, "Task_beri_umpan_balik")
         assert feedback.assignee == "kasi_a"
         assert {f["id"]: f["value"] for f in feedback.form["fields"]}["periode_ke"] == period
@@ -39,7 +61,8 @@ def test_four_quarters_with_a_coaching_session_and_the_semester_review(lifecycle
         if review:
             semester_reviews.append(period)
             lifecycle.do(iid, "Task_evaluasi_semester", {"hasil_kerja_semester_1": "sesuai",
-                                                          "perilaku_semester_1": "di_atas"})
+                                                          "perilaku_semester_1": "di_atas",
+                                                          "catatan_semester_1": "Pertahankan."})
         if period < 4:
             # Between check-ins the instance waits for the next period (P3M) with no open task.
             assert lifecycle.status(iid) == "waiting" and lifecycle.open_tasks(iid) == []
@@ -56,11 +79,49 @@ def test_four_quarters_with_a_coaching_session_and_the_semester_review(lifecycle
     created = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_created")]
     assert created.count("Task_umpan_balik_bimbingan") == 1
     assert created.count("Task_catat_realisasi") == 4
+    # The year so far is in the records, readable without the workflow.
+    realisations = rows(lifecycle, Realisation)
+    assert len(realisations) == 8 and {r.period for r in realisations} == {f"periode_{p}" for p in (1, 2, 3, 4)}
+    assert [r.value for r in realisations if r.period == "periode_3"] == ["900", "900"]
+    assert all(r.evidence_url.startswith("https://") and r.recorded_by == NIP_ANI for r in realisations)
+    feedback = rows(lifecycle, Feedback)
+    assert [(f.period, f.text) for f in feedback] == [
+        ("periode_1", "Periode 1 baik."), ("periode_2", "Periode 2 baik."), ("semester_1", "Pertahankan."),
+        ("periode_3", "Periode 3 baik."), ("periode_4", "Periode 4 baik.")]
+    [coaching] = rows(lifecycle, CoachingSession)
+    assert (coaching.held_on.isoformat(), coaching.kind, coaching.coach) == ("2027-03-20", "bimbingan", "kasi_a")
+    assert coaching.b18 == {"manfaat_sesi": 4, "kejelasan_pembimbing": 5, "kesesuaian_kebutuhan": 4, "saran": None}
+    assert coaching.b19["teknis"] == 3 and coaching.b19["alasan"] == "Perlu pelatihan teknis layanan."
+    [interim] = rows(lifecycle, Rating)
+    assert (interim.period, interim.hasil_kerja, interim.perilaku, interim.predikat_usulan) == (
+        "semester_1", "sesuai", "di_atas", None)
+    assert rows(lifecycle, PredikatRecord) == []  # an interim review proposes no predikat
+    recorded = [t for t, _ in lifecycle.events(iid) if t in (
+        "realisation_recorded", "feedback_given", "coaching_recorded", "rating_recorded")]
+    assert recorded.count("realisation_recorded") == 8 and recorded.count("coaching_recorded") == 1
+
+
+def test_a_realisation_of_another_skp_or_without_a_value_is_refused_and_nothing_moves(lifecycle: Lifecycle):
+    iid = start_with_plan(lifecycle)
+    task = lifecycle.task(iid, "Task_catat_realisasi")
+    own = realisasi_for(lifecycle.session, iid)["realisasi"]
+    bad = [({"realisasi": [{**own[0], "iki_id": 99999}]}, "realisasi.0.iki_id", "unknown_record"),
+           ({"realisasi": [own[0], own[0]]}, "realisasi.1.iki_id", "duplicate"),
+           ({"realisasi": [{"iki_id": own[0]["iki_id"]}]}, "realisasi.0.nilai", "required"),
+           ({"realisasi": [{**own[0], "bukti_dukung": "javascript:alert(1)"}]}, "realisasi.0.bukti_dukung",
+            "pattern"),
+           ({}, "realisasi", "required")]
+    for data, path, code in bad:
+        with pytest.raises(FormInvalid) as refused:
+            lifecycle.do(iid, "Task_catat_realisasi", data)
+        assert [e["code"] for e in refused.value.errors[path]] == [code]
+    assert lifecycle.task(iid, "Task_catat_realisasi").id == task.id and rows(lifecycle, Realisation) == []
+    assert [t for t, _ in lifecycle.events(iid) if t == "task_completed"] == []
 
 
 def test_a_single_period_still_has_its_semester_review(lifecycle: Lifecycle):
     iid = lifecycle.start("pemantauan_kinerja", siklus_data(NIP_ANI, jumlah_periode=1), key="k")
-    lifecycle.do(iid, "Task_catat_realisasi", {})
+    lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": []})
     lifecycle.do(iid, "Task_beri_umpan_balik", {"umpan_balik": "ok"})  # perlu_bimbingan left out
     lifecycle.do(iid, "Task_evaluasi_semester", {"hasil_kerja_semester_1": "di_bawah",
                                                   "perilaku_semester_1": "sesuai"})
@@ -70,13 +131,13 @@ def test_a_single_period_still_has_its_semester_review(lifecycle: Lifecycle):
 def test_coaching_flag_does_not_carry_into_the_next_period(lifecycle: Lifecycle):
     lifecycle.worker(START)
     iid = lifecycle.start("pemantauan_kinerja", siklus_data(NIP_ANI, jumlah_periode=2), key="k")
-    lifecycle.do(iid, "Task_catat_realisasi", {})
+    lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": []})
     lifecycle.do(iid, "Task_beri_umpan_balik", {"umpan_balik": "ok", "perlu_bimbingan": True})
     lifecycle.coach(iid)
     lifecycle.do(iid, "Task_evaluasi_semester", {"hasil_kerja_semester_1": "sesuai",
                                                   "perilaku_semester_1": "sesuai"})
     lifecycle.worker(START + relativedelta(months=3, seconds=1))
-    lifecycle.do(iid, "Task_catat_realisasi", {})
+    lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": []})
     feedback = lifecycle.task(iid, "Task_beri_umpan_balik")
     assert {f["id"]: f["value"] for f in feedback.form["fields"]}["perlu_bimbingan"] is False
     lifecycle.do(iid, "Task_beri_umpan_balik", {"umpan_balik": "ok"})

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import audit, instances
+from engine.errors import FormInvalid
 from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
 from workflows.models import Position, Skp
 
@@ -98,7 +100,7 @@ def test_deadline_missed_escalates_to_pengelola_kinerja(lifecycle: Lifecycle):
 
 def test_deadline_during_review_escalates_too(lifecycle: Lifecycle):
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {}})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan()})
     assert lifecycle.worker(datetime(2027, 2, 1, tzinfo=UTC)) == [iid]
     lifecycle.task(iid, "Task_tetapkan_eskalasi")
     fired = sorted(d["bpmn_id"] for _, d in lifecycle.events(iid, "timer_fired"))
@@ -108,7 +110,7 @@ def test_deadline_during_review_escalates_too(lifecycle: Lifecycle):
 def test_a_task_reached_after_the_reminder_date_is_reminded_at_once(lifecycle: Lifecycle):
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
     lifecycle.worker(datetime(2027, 1, 26, tzinfo=UTC))
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {}})
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan()})
     lifecycle.task(iid, "Task_tinjau_skp")
     run = instances.load(lifecycle.session, iid)
     done = [t.task_spec.bpmn_id for t in run.workflow.get_tasks(state=TaskState.COMPLETED)]
@@ -118,13 +120,21 @@ def test_a_task_reached_after_the_reminder_date_is_reminded_at_once(lifecycle: L
                                                                                   tzinfo=UTC)
 
 
-def test_a_plan_the_domain_refuses_is_an_incident_fixed_by_retry(lifecycle: Lifecycle):
+def test_a_plan_the_form_refuses_changes_nothing(lifecycle: Lifecycle):
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
-    lifecycle.do(iid, "Task_susun_skp", {"skp": {"rhk": []}})
-    instance = lifecycle.instance(iid)
-    assert instance.status == "error" and instance.error["bpmn_id"] == "Task_simpan_skp"
-    assert "the SKP plan needs a non-empty list 'rhk'" in instance.error["message"]
-    instances.retry(lifecycle.session, iid, "operator", {"skp": plan()})
-    lifecycle.session.commit()
-    assert lifecycle.task(iid, "Task_tinjau_skp").assignee == "kasi_a"
+    before = (lifecycle.instance(iid).audit_seq, lifecycle.variables(iid))
+    bad = [({"skp": {"rhk": []}}, "skp.rhk", "minItems"),
+           ({"skp": {"rhk": [{"uraian": "Tanpa target"}]}}, "skp.rhk.0", "anyOf"),
+           ({"skp": {"rhk": [{"uraian": " ", "target": 1}]}}, "skp.rhk.0.uraian", "pattern"),
+           ({"skp": {"rhk": [{"uraian": "Turunan", "target": 1, "rhk_atasan_id": 424242}]}},
+            "skp.rhk.0.rhk_atasan_id", "unknown_record"),
+           ({"skp": {**plan(), "perilaku": {"jujur": "Selalu"}}}, "skp.perilaku", "enum"),
+           ({"rencana": plan()}, "skp", "required")]
+    for data, path, code in bad:
+        with pytest.raises(FormInvalid) as refused:
+            lifecycle.do(iid, "Task_susun_skp", data)
+        assert code in [e["code"] for e in refused.value.errors[path]], refused.value.errors
+    assert (lifecycle.instance(iid).audit_seq, lifecycle.variables(iid)) == before
+    assert the_skp(lifecycle, iid).rhk == [] and lifecycle.task(iid, "Task_susun_skp").state == "open"
+    lifecycle.do(iid, "Task_susun_skp", {"skp": plan()})
     assert [r.text for r in the_skp(lifecycle, iid).rhk] == ["Layanan KTP-el"]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine import assignment, audit, instances
 from engine.clock import clock
 from engine.errors import InvalidState
-from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, siklus_data
+from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
 from workflows import cycles, documents, lanes, org
 from workflows.models import Employee, Position, Publication, Skp
 
@@ -120,7 +120,7 @@ def test_a_plt_appraiser_gets_the_tasks_during_the_plt_period_and_the_holder_aft
 
     # The Plt period ends; the next appraiser's task goes to Citra, the holder.
     clock.set(datetime(2027, 2, 15, 0, 0, tzinfo=UTC))
-    lifecycle.do(ani, "Task_catat_realisasi", {"realisasi": [{"iki": 1, "nilai": 25}]})
+    lifecycle.do(ani, "Task_catat_realisasi", realisasi_for(lifecycle.session, ani))
     feedback = lifecycle.task(ani, "Task_beri_umpan_balik")
     assert feedback.assignee == NIP_CITRA
     lifecycle.complete(feedback, {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False})

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from engine.errors import FormInvalid
 from tests.workflows.lifecycle import (
     NIP_ANI,
+    NIP_BUDI,
+    NIP_CITRA,
     T0,
     Lifecycle,
+    add_staff,
     siklus_data,
 )
+from workflows import org
+from workflows import skp as skp_records
+from workflows.models import RaterResponse
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -19,16 +29,28 @@ VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal"
 RATERS = ["199201012019031001", "199302022019032002", "199403032019031003", "199504042019032004"]
 
 
+@pytest.fixture(autouse=True)
+def peers(lifecycle: Lifecycle) -> None:
+    """Four more staff of SEKSI-A: Ani's peers."""
+    add_staff(lifecycle.session, RATERS)
+
+
 def answer(score: int, komentar: str = "") -> dict:
     return {**{value: score for value in VALUES}, "komentar": komentar}
 
 
-def start_feedback(lifecycle: Lifecycle, raters: list[str]) -> int:
-    iid = lifecycle.start("umpan_balik_rekan", siklus_data(NIP_ANI, pakai_umpan_balik_rekan=True), key="k")
+def start_feedback(lifecycle: Lifecycle, raters: list[str], nip: str = NIP_ANI, **overrides) -> int:
+    iid = lifecycle.start("umpan_balik_rekan", siklus_data(nip, pakai_umpan_balik_rekan=True, **overrides),
+                          key="k")
     pilih = lifecycle.task(iid, "Task_pilih_rekan")
-    assert pilih.assignee == "kasi_a" and pilih.form["key"] == "pilih_rekan"
+    assert pilih.form["key"] == "pilih_rekan"
     lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": raters})
     return iid
+
+
+def responses(lifecycle: Lifecycle) -> list[RaterResponse]:
+    lifecycle.session.expire_all()
+    return list(lifecycle.session.execute(select(RaterResponse).order_by(RaterResponse.id)).scalars())
 
 
 def test_four_raters_answer_and_the_aggregate_is_shown(lifecycle: Lifecycle):
@@ -53,6 +75,40 @@ def test_four_raters_answer_and_the_aggregate_is_shown(lifecycle: Lifecycle):
     shown = repr([data[k] for k in ("agregat_rekan", "komentar_rekan", "ringkasan_umpan_balik_rekan")])
     assert not any(nip in shown for nip in RATERS)
     assert data["jawaban_rekan"] is None and "dijawab" not in data and "rekan" not in data
+    # Who answered what is kept for auditors in the records, in the order the answers came in.
+    kept = responses(lifecycle)
+    assert [(r.rater_nip, r.relation, r.scores["loyal"], r.comment) for r in kept] == [
+        (nip, "peer", scores[nip], f"Catatan {scores[nip]}") for nip in (RATERS[2], RATERS[0], RATERS[3], RATERS[1])]
+    assert [d["relation"] for _, d in lifecycle.events(iid, "rater_response_recorded")] == ["peer"] * 4
+
+
+def test_subordinates_rate_their_head(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, [NIP_ANI, NIP_BUDI, RATERS[0]], nip=NIP_CITRA, jabatan_kode="KASI-A",
+                         jabatan_penilai_kode="KABID-A", jabatan_atasan_penilai_kode="KADIS")
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
+        lifecycle.complete(row, answer(4))
+    assert lifecycle.variables(iid)["agregat_rekan_tampil"] is True
+    assert {(r.rater_nip, r.relation) for r in responses(lifecycle)} == {
+        (NIP_ANI, "subordinate"), (NIP_BUDI, "subordinate"), (RATERS[0], "subordinate")}
+
+
+@pytest.mark.parametrize(("raters", "path", "code"), [
+    ([], "daftar_rekan", "minItems"),
+    ([RATERS[0], RATERS[0]], "daftar_rekan", "uniqueItems"),
+    (["12345"], "daftar_rekan.0", "pattern"),
+    ([RATERS[0], "199912312020121001"], "daftar_rekan.1", "unknown_record"),
+    ([RATERS[0], NIP_ANI], "daftar_rekan.1", "self"),
+])
+def test_raters_must_be_other_active_employees(lifecycle: Lifecycle, raters, path, code):
+    iid = lifecycle.start("umpan_balik_rekan", siklus_data(NIP_ANI, pakai_umpan_balik_rekan=True), key="k")
+    # In the cycle, stage 1 opened the SKP this instance belongs to.
+    skp_records.open_skp(lifecycle.session, org.employee_by_nip(lifecycle.session, NIP_ANI), 2027, "tester",
+                         instance_id=iid)
+    lifecycle.session.commit()
+    with pytest.raises(FormInvalid) as refused:
+        lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": raters})
+    assert [e["code"] for e in refused.value.errors[path]] == [code]
+    assert lifecycle.task(iid, "Task_pilih_rekan").state == "open" and responses(lifecycle) == []
 
 
 def test_two_answers_before_the_deadline_keep_the_aggregate_hidden(lifecycle: Lifecycle):

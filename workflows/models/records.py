@@ -45,7 +45,8 @@ class Rating(Base):
     period: Mapped[str] = mapped_column(String(20))
     hasil_kerja: Mapped[str] = mapped_column(String(10))
     perilaku: Mapped[str] = mapped_column(String(10))
-    predikat_usulan: Mapped[str] = mapped_column(String(20))
+    #: None for an interim (periodic) review: only the annual rating proposes a predikat.
+    predikat_usulan: Mapped[str | None] = mapped_column(String(20))
     rated_by: Mapped[str] = mapped_column(String(200))
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

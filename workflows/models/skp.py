@@ -175,7 +175,11 @@ class CoachingSession(Base):
     held_on: Mapped[date] = mapped_column(Date)
     #: The leader or the party given the special assignment (name or NIP).
     coach: Mapped[str] = mapped_column(String(200))
+    #: bimbingan (performance coaching), konseling (counselling) or mentoring.
+    kind: Mapped[str | None] = mapped_column(String(20))
     notes: Mapped[str | None] = mapped_column(Text)
+    #: The follow-up the coach and the employee agreed on.
+    follow_up: Mapped[str | None] = mapped_column(Text)
     #: Format B.1.8: the employee's scores about the session, {item: 1–5}.
     b18: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: Format B.1.9: competency scores 1–5 with reasons.

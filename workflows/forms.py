@@ -1,0 +1,112 @@
+"""The appraisal's custom forms (formKey without formData): what each accepts, checked before the task moves.
+
+`skp_editor` (the SKP plan), `realisasi_editor` (a period's realisations) and `pilih_rekan` (the raters of
+the multi-rater feedback) are JSON objects a JSON Schema describes; references to records (an IKI of this
+SKP, an RHK of the superior, a rater who is an active employee) are checked against the database. A
+refusal is `form_invalid` with the path of every bad value, and the task stays as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import custom_forms
+from engine.errors import FormInvalid
+
+from .models import Employee
+from .models.skp import ANNEX_KINDS, APPROACHES, ASPECTS, BERAKHLAK, RHK_KINDS, Iki, Rhk
+from .skp import skp_of_instance
+
+TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
+OPTIONAL_TEXT = {"type": ["string", "null"], "maxLength": 2000}
+AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}]}
+IDENTITY = {"type": "string", "pattern": r"^[0-9]{18}$"}
+
+IKI = {"type": "object", "additionalProperties": False, "required": ["uraian", "target"], "properties": {
+    "uraian": TEXT, "target": AMOUNT, "satuan": {"type": ["string", "null"], "maxLength": 50},
+    "aspek": {"enum": list(ASPECTS)}}}
+
+RHK = {"type": "object", "additionalProperties": False, "required": ["uraian"],
+       "anyOf": [{"required": ["iki"]}, {"required": ["target"]}],
+       "properties": {
+           "jenis": {"enum": list(RHK_KINDS)}, "uraian": TEXT, "target": AMOUNT,
+           "perspektif": {"type": ["string", "null"], "maxLength": 100},
+           "rhk_atasan_id": {"type": ["integer", "null"], "minimum": 1},
+           "iki": {"type": "array", "minItems": 1, "maxItems": 20, "items": IKI}}}
+
+SKP_EDITOR = {
+    "title": "Rancangan SKP", "type": "object", "additionalProperties": False, "required": ["skp"],
+    "properties": {"skp": {"type": "object", "additionalProperties": False, "required": ["rhk"], "properties": {
+        "pendekatan": {"enum": list(APPROACHES)},
+        "rhk": {"type": "array", "minItems": 1, "maxItems": 50, "items": RHK},
+        "perilaku": {"type": "object", "propertyNames": {"enum": list(BERAKHLAK)}, "additionalProperties": TEXT},
+        "lampiran": {"type": "object", "propertyNames": {"enum": list(ANNEX_KINDS)},
+                     "additionalProperties": TEXT}}}}}
+
+REALISASI_EDITOR = {
+    "title": "Realisasi periode", "type": "object", "additionalProperties": False, "required": ["realisasi"],
+    "properties": {"realisasi": {"type": "array", "maxItems": 200, "items": {
+        "type": "object", "additionalProperties": False, "required": ["iki_id", "nilai"], "properties": {
+            "iki_id": {"type": "integer", "minimum": 1}, "nilai": AMOUNT,
+            "bukti_dukung": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^(https?://\S+)?$"},
+            "catatan": OPTIONAL_TEXT}}}}}
+
+PILIH_REKAN = {
+    "title": "Rekan penilai", "type": "object", "additionalProperties": False, "required": ["daftar_rekan"],
+    "properties": {"daftar_rekan": {"type": "array", "minItems": 1, "maxItems": 20, "uniqueItems": True,
+                                    "items": IDENTITY}}}
+
+
+def _refuse(path: str, code: str, message: str) -> None:
+    raise FormInvalid({path: [{"code": code, "message": message}]})
+
+
+def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -> None:
+    """A cascaded RHK must point at an RHK that exists (of the superior's SKP)."""
+    for i, item in enumerate(data["skp"]["rhk"]):
+        parent = item.get("rhk_atasan_id")
+        if parent is not None and session.get(Rhk, parent) is None:
+            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "unknown_record", f"there is no RHK {parent}")
+
+
+def check_realisasi(session: Session, instance_id: int, data: dict[str, Any]) -> None:
+    """Each realisation names an IKI of this instance's SKP, once."""
+    wanted = [item["iki_id"] for item in data["realisasi"]]
+    if not wanted:
+        return
+    skp = skp_of_instance(session, instance_id)
+    own = set() if skp is None else set(session.execute(
+        select(Iki.id).join(Rhk, Rhk.id == Iki.rhk_id).where(Rhk.skp_id == skp.id)).scalars())
+    seen: set[int] = set()
+    for i, iki_id in enumerate(wanted):
+        if iki_id not in own:
+            _refuse(f"realisasi.{i}.iki_id", "unknown_record", f"IKI {iki_id} is not part of this SKP")
+        if iki_id in seen:
+            _refuse(f"realisasi.{i}.iki_id", "duplicate", f"IKI {iki_id} is given twice")
+        seen.add(iki_id)
+
+
+def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> None:
+    """Raters are active employees other than the one appraised."""
+    nips = data["daftar_rekan"]
+    found = {e.nip: e for e in session.execute(select(Employee).where(Employee.nip.in_(nips))).scalars()}
+    skp = skp_of_instance(session, instance_id)
+    for i, nip in enumerate(nips):
+        employee = found.get(nip)
+        if employee is None or employee.status != "aktif":
+            _refuse(f"daftar_rekan.{i}", "unknown_record", f"{nip} is not an active employee")
+        if skp is not None and employee.id == skp.employee_id:
+            _refuse(f"daftar_rekan.{i}", "self", "an employee cannot rate themselves")
+
+
+FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REALISASI_EDITOR, check_realisasi),
+         "pilih_rekan": (PILIH_REKAN, check_raters)}
+
+
+def register_all() -> None:
+    """Register the custom forms with the engine (idempotent)."""
+    for key, (schema, check) in FORMS.items():
+        custom_forms.register(key, schema, check)
