@@ -48,7 +48,27 @@ class MessageEvent(CamundaMessage):
         if self != event.event_definition:
             return False
         expected = self.expected_correlations(my_task)
-        return _agree(expected, event.correlations)
+        return _agree(expected, event.correlations or self.payload_correlations(my_task, event))
+
+    def payload_correlations(self, my_task: Any, event: Any) -> dict[str, Any]:
+        """Return the correlations of a message sent from outside any process (`messages.send`).
+
+        Such a message has no sender's properties: the receiver's retrieval expressions are evaluated on
+        the payload instead, as a sender would have; a property the payload lacks never agrees.
+        """
+        payload = event.payload.get("payload") if isinstance(event.payload, dict) else None
+        if not self.correlation_properties:
+            return {}
+        values: dict[str, Any] = {}
+        for prop in self.correlation_properties:
+            try:
+                value = my_task.workflow.script_engine.environment.evaluate(
+                    prop.retrieval_expression, payload if isinstance(payload, dict) else {})
+            except Exception:
+                value = _MISSING
+            for key in prop.correlation_keys:
+                values.setdefault(key, {})[prop.name] = value
+        return values
 
     def catch(self, my_task: Any, event: Any = None) -> None:
         # The correlations travel with the event (computed by the sender on its payload).
@@ -63,6 +83,10 @@ class MessageEvent(CamundaMessage):
             # The receiver names the variable when the sender does not (else <task id>_Response).
             payload["result_var"] = self.result_var or f"{my_task.task_spec.bpmn_id}_Response"
         my_task.internal_data[self.name] = payload
+
+
+#: Stands for a correlation property the payload does not have: equal to no expected value.
+_MISSING = object()
 
 
 @lru_cache(maxsize=256)

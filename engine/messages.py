@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .message_events import _agree
+from .message_events import MessageEvent, _agree
 from .models import MessageSubscription
 
 if TYPE_CHECKING:
@@ -30,6 +31,16 @@ def describe(event: Any) -> dict[str, Any]:
     payload = event.payload.get("payload") if isinstance(event.payload, dict) else event.payload
     return {"message": event.event_definition.name, "payload": audit.json_safe(payload),
             "correlations": audit.json_safe(event.correlations or {})}
+
+
+def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> int:
+    """Send a message from outside any process (a domain action); return how many instances received it.
+
+    Receivers correlate it by evaluating their own correlation properties on the payload. Undelivered
+    messages are audited like any other.
+    """
+    event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None}, correlations={})
+    return route(session, event, None, actor)
 
 
 def deliver(session: Session, run: Run, depth: int = 0) -> None:

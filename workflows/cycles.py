@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, specs
+from engine import instances, messages, specs
 from engine.errors import InvalidInput
 from engine.models import Instance, SpecVersion
 
@@ -24,6 +24,8 @@ from .models.org import Employee, Position, Unit
 
 BATCH_SIZE = 100
 KINDS = ("kalibrasi_unit", "siklus_kinerja")
+#: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries transfers in and out.
+CALIBRATION_MESSAGE = "penilaian_selesai"
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,9 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     The running `siklus_kinerja` instance is terminated with a reason and its SKP closed (ditutup), both
     kept with their records (ratings, realisations, audit). The new cycle gets the business key
     `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year) and its SKP starts on
-    the first day of the new position (`skp.transfer_period_start`). The calibration of the old unit still
-    lists the employee: see docs/processes/kalibrasi_unit.md, known limits.
+    the first day of the new position (`skp.transfer_period_start`). The year's calibrations are told by
+    `penilaian_selesai` messages with `perubahan`: the old unit's stops waiting for the employee
+    (keluar), the new unit's waits for them too (masuk).
     """
     base = cycle_key(year, employee.nip)
     earlier = list(session.execute(select(Instance).where(
@@ -178,15 +181,25 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
         reason = "; ".join(text for _, text in summary.problems + summary.skipped)
         raise InvalidInput(f"no new cycle for {employee.nip}: {reason}")
     reason = f"Mutasi ke {position.code} ({position.name})"
+    old_units = set()
     for instance in earlier:
         if instance.status in ("completed", "terminated"):
             continue
+        old_units.add(instances.variables(instances.load(session, instance.id)).get("unit_kode"))
         old = skp_records.skp_of_instance(session, instance.id)
         instances.terminate(session, instance.id, actor, reason)
         if old is not None and old.status != "ditutup":
             skp_records.set_status(session, old, "ditutup", actor, reason)
     spec = specs.require_latest(session, "siklus_kinerja")
-    return instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
+    started = instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
+    # The calibrations of the year follow the move: the old unit stops waiting, the new one waits too.
+    for unit_code in sorted(code for code in old_units if code and code != data["unit_kode"]):
+        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": unit_code, "tahun": year,
+                                                     "perubahan": "keluar"}, actor)
+    if old_units != {data["unit_kode"]}:
+        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": data["unit_kode"],
+                                                     "tahun": year, "perubahan": "masuk"}, actor)
+    return started
 
 
 class _Planner:

@@ -37,3 +37,28 @@ def test_undelivered_message_is_recorded(deploy, start, events):
     deploy("processes/sender.bpmn")
     sender = start("sender", {"payload": {"nip": "nobody"}}, key="cal")
     assert ("message_undelivered" in [e for e, _ in events(sender.id)])
+
+
+def test_a_message_sent_from_outside_correlates_on_its_payload(deploy, start, open_tasks, reload, events, session):
+    from sqlalchemy import select
+
+    from engine import messages
+    from engine.models import AuditEvent
+    deploy("processes/receiver.bpmn")
+    ani = start("receiver", {"nip": "198503152010011001"}, key="ani")
+    budi = start("receiver", {"nip": "199001012015032004"}, key="budi")
+    # No property to correlate on, or a value nobody waits for: nobody receives it, and that is audited.
+    assert messages.send(session, "predikat_final", {"predikat": "Baik"}, "pengelola") == 0
+    assert messages.send(session, "predikat_final", {"nip": "nobody", "predikat": "Baik"}, "pengelola") == 0
+    undelivered = session.execute(select(AuditEvent).where(
+        AuditEvent.event_type == "message_undelivered")).scalars().all()
+    assert len(undelivered) == 2 and {e.actor for e in undelivered} == {"pengelola"}
+    assert open_tasks(ani.id) == [] and open_tasks(budi.id) == []
+
+    assert messages.send(session, "predikat_final", {"nip": "199001012015032004", "predikat": "Baik"},
+                         "pengelola") == 1
+    session.commit()
+    assert [t.assignee for t in open_tasks(budi.id)] == ["199001012015032004"]
+    assert open_tasks(ani.id) == [] and reload(ani.id).status == "waiting"
+    [(_, delivered)] = [e for e in events(budi.id) if e[0] == "message_delivered"]
+    assert delivered["from_instance_id"] is None and delivered["payload"]["predikat"] == "Baik"

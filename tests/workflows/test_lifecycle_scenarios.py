@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from engine import assignment, audit, instances
+from engine import assignment, audit, instances, messages
 from engine.clock import clock
 from engine.errors import InvalidState
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
@@ -180,4 +180,42 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     with pytest.raises(InvalidState, match="already terminated"):
         instances.terminate(session, first, "pengelola1", "lagi")
     session.rollback()
+    assert audit.verify(session) == []
+
+
+def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle):
+    session = lifecycle.session
+    seksi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
+                                               "pegawai": [NIP_ANI, NIP_BUDI]}, key="kalibrasi:2027:SEKSI-A")
+    bidang = lifecycle.start("kalibrasi_unit", {"unit_kode": "BIDANG-A", "tahun": 2027, "pegawai": [NIP_CITRA]},
+                             key="kalibrasi:2027:BIDANG-A")
+    lifecycle.do(seksi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
+    first = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key=cycles.cycle_key(2027, NIP_ANI))
+
+    clock.set(datetime(2027, 7, 1, 0, 0, tzinfo=UTC))
+    staf_bidang = Position(code="STAF-B", name="Jabatan STAF-B", kind="pelaksana",
+                           unit=org.unit_by_code(session, "BIDANG-A"), reports_to=org.position_by_code(session, "KABID-A"))
+    session.add(staf_bidang)
+    ani = org.employee_by_nip(session, NIP_ANI)
+    org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
+    cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(jumlah_periode=1))
+    session.commit()
+
+    # The seksi no longer waits for Ani; the bidang now does.
+    assert lifecycle.variables(seksi)["pegawai"] == [NIP_BUDI]
+    assert lifecycle.variables(bidang)["pegawai"] == [NIP_CITRA, NIP_ANI]
+    moves = {(d["payload"]["unit_kode"], d["payload"]["perubahan"]) for iid in (seksi, bidang)
+             for _, d in lifecycle.events(iid, "message_delivered")}
+    assert moves == {("SEKSI-A", "keluar"), ("BIDANG-A", "masuk")}
+    assert lifecycle.status(first) == "terminated"
+
+    # Budi's rating is the last one the seksi waits for: its calibration goes on without Ani.
+    messages.send(session, "penilaian_selesai", {"nip": NIP_BUDI, "unit_kode": "SEKSI-A", "tahun": 2027,
+                                                 "predikat_usulan": "baik"}, "test")
+    session.commit()
+    data = lifecycle.variables(seksi)
+    assert data["penilaian"] == {NIP_BUDI: "baik"} and data["semua_masuk"] is True
+    # One Baik of one is 100% Baik, over the 70% a "baik" unit allows: the leader reviews it now.
+    assert lifecycle.task(seksi, "Task_tinjau_pelanggaran").assignee == "kabid_a"
+    assert lifecycle.variables(bidang)["semua_masuk"] is False
     assert audit.verify(session) == []
