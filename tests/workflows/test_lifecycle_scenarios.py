@@ -194,7 +194,8 @@ def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle):
 
     clock.set(datetime(2027, 7, 1, 0, 0, tzinfo=UTC))
     staf_bidang = Position(code="STAF-B", name="Jabatan STAF-B", kind="pelaksana",
-                           unit=org.unit_by_code(session, "BIDANG-A"), reports_to=org.position_by_code(session, "KABID-A"))
+                           unit=org.unit_by_code(session, "BIDANG-A"),
+                           reports_to=org.position_by_code(session, "KABID-A"))
     session.add(staf_bidang)
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
