@@ -1,9 +1,10 @@
 """The appraisal's custom forms (formKey without formData): what each accepts, checked before the task moves.
 
-`skp_editor` (the SKP plan), `realisasi_editor` (a period's realisations) and `pilih_rekan` (the raters of
-the multi-rater feedback) are JSON objects a JSON Schema describes; references to records (an IKI of this
-SKP, an RHK of the superior, a rater who is an active employee) are checked against the database. A
-refusal is `form_invalid` with the path of every bad value, and the task stays as it was.
+`skp_editor` (the SKP plan), `realisasi_editor` (a period's realisations), `pilih_rekan` (the raters of
+the multi-rater feedback) and `penyesuaian_predikat` (a calibration's adjustments) are JSON objects a JSON
+Schema describes; references (an IKI of this SKP, an RHK of the superior, a rater who is an active
+employee, an employee of the calibration) are checked against the records. A refusal is `form_invalid`
+with the path of every bad value, and the task stays as it was.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import custom_forms
+from engine import custom_forms, instances
 from engine.errors import FormInvalid
 
 from .models import Employee
-from .models.skp import ANNEX_KINDS, APPROACHES, ASPECTS, BERAKHLAK, RHK_KINDS, Iki, Rhk
+from .models.skp import ANNEX_KINDS, APPROACHES, ASPECTS, BERAKHLAK, PREDIKATS, RHK_KINDS, Iki, Rhk
 from .skp import skp_of_instance
 
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
@@ -53,6 +54,11 @@ REALISASI_EDITOR = {
             "iki_id": {"type": "integer", "minimum": 1}, "nilai": AMOUNT,
             "bukti_dukung": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^(https?://\S+)?$"},
             "catatan": OPTIONAL_TEXT}}}}}
+
+PENYESUAIAN_PREDIKAT = {
+    "title": "Penyesuaian predikat", "type": "object", "additionalProperties": False, "required": ["penyesuaian"],
+    "properties": {"penyesuaian": {"type": "object", "minProperties": 1, "maxProperties": 500,
+                                   "propertyNames": IDENTITY, "additionalProperties": {"enum": list(PREDIKATS)}}}}
 
 PILIH_REKAN = {
     "title": "Rekan penilai", "type": "object", "additionalProperties": False, "required": ["daftar_rekan"],
@@ -102,8 +108,17 @@ def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> No
             _refuse(f"daftar_rekan.{i}", "self", "an employee cannot rate themselves")
 
 
+def check_adjustment(session: Session, instance_id: int, data: dict[str, Any]) -> None:
+    """Only employees the calibration covers (its `pegawai`) can have their predikat adjusted."""
+    covered = set(instances.variables(instances.load(session, instance_id)).get("pegawai") or [])
+    for nip in data["penyesuaian"]:
+        if nip not in covered:
+            _refuse(f"penyesuaian.{nip}", "unknown_record", f"{nip} is not an employee of this calibration")
+
+
 FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REALISASI_EDITOR, check_realisasi),
-         "pilih_rekan": (PILIH_REKAN, check_raters)}
+         "pilih_rekan": (PILIH_REKAN, check_raters),
+         "penyesuaian_predikat": (PENYESUAIAN_PREDIKAT, check_adjustment)}
 
 
 def register_all() -> None:

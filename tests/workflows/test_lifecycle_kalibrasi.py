@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.errors import FormInvalid
 from tests.workflows.lifecycle import (
     NIP_CITRA,
     Lifecycle,
@@ -118,12 +119,20 @@ def test_adjusting_predikat_rechecks_the_distribution(lifecycle: Lifecycle):
     lifecycle.do(iid, "Task_tinjau_pelanggaran", {"tindakan_distribusi": "sesuaikan"})
     adjust = lifecycle.task(iid, "Task_sesuaikan_predikat")
     assert adjust.form["key"] == "penyesuaian_predikat"
-    lifecycle.complete(adjust, {"penyesuaian": {first_baik: "sangat_baik", "bukan-pegawai-unit": "baik"}})
+    # Someone outside the unit, or a value that is no predikat: refused, the task stays open.
+    outsider = "199912312020121001"
+    for bad, path in (({first_baik: "sangat_baik", outsider: "baik"}, f"penyesuaian.{outsider}"),
+                      ({first_baik: "luar_biasa"}, f"penyesuaian.{first_baik}"), ({}, "penyesuaian")):
+        with pytest.raises(FormInvalid) as refused:
+            lifecycle.complete(adjust, {"penyesuaian": bad})
+        assert list(refused.value.errors) == [path]
+    assert lifecycle.task(iid, "Task_sesuaikan_predikat").id == adjust.id
+    lifecycle.complete(adjust, {"penyesuaian": {first_baik: "sangat_baik"}})
     # 7 of 10 Baik is exactly the 70% maximum: the distribution now complies.
     assert lifecycle.status(iid) == "completed"
     data = lifecycle.variables(iid)
-    assert data["penilaian"][first_baik] == "sangat_baik" and "bukan-pegawai-unit" not in data["penilaian"]
-    assert data["riwayat_penyesuaian"] == [{first_baik: "sangat_baik", "bukan-pegawai-unit": "baik"}]
+    assert data["penilaian"][first_baik] == "sangat_baik"
+    assert data["riwayat_penyesuaian"] == [{first_baik: "sangat_baik"}]
     sent = {d["payload"]["nip"]: d["payload"]["predikat"] for _, d in lifecycle.events(iid, "message_undelivered")}
     assert sent[first_baik] == "sangat_baik"
 
