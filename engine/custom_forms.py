@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from sqlalchemy.orm import Session
 
+from . import forms
 from .errors import FormInvalid
 
 #: check(session, instance_id, data): raise FormInvalid for data the schema cannot judge (ids of records).
@@ -62,7 +63,36 @@ def schema_for(key: str | None) -> dict[str, Any] | None:
     return form.schema if form else None
 
 
-def validate(session: Session, key: str | None, instance_id: int, data: dict[str, Any]) -> None:
+def clean_submission(session: Session, form: dict[str, Any], instance_id: int, data: dict[str, Any]
+                     ) -> dict[str, Any]:
+    """Return the cleaned data of a task's form submission, or raise FormInvalid with every error.
+
+    Generated fields are validated as fields. A registered key validates the rest: the whole data of a
+    custom form, or the keys that are not fields when the form also has fields (a generated form with a
+    custom part, e.g. per-RHK ratings next to the overall rating).
+    """
+    custom = get(form.get("key"))
+    if custom is None:
+        return forms.validate(form, data)
+    ids = {field["id"] for field in form["fields"]}
+    extra = {key: value for key, value in data.items() if key not in ids} if ids else data
+    errors: dict[str, list[dict[str, Any]]] = {}
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = forms.validate(form, {key: value for key, value in data.items() if key in ids} if ids else data)
+    except FormInvalid as refused:
+        errors.update(refused.errors)
+    try:
+        validate(session, custom.key, instance_id, extra, run_check=not errors)
+    except FormInvalid as refused:
+        errors.update(refused.errors)
+    if errors:
+        raise FormInvalid(errors)
+    return {**cleaned, **extra}
+
+
+def validate(session: Session, key: str | None, instance_id: int, data: dict[str, Any], *,
+             run_check: bool = True) -> None:
     """Raise FormInvalid listing every schema error by path, then run the domain check; None when unknown."""
     form = get(key)
     if form is None:
@@ -72,7 +102,7 @@ def validate(session: Session, key: str | None, instance_id: int, data: dict[str
         errors.setdefault(_path(error), []).append({"code": str(error.validator), "message": error.message})
     if errors:
         raise FormInvalid(errors)
-    if form.check is not None:
+    if form.check is not None and run_check:
         form.check(session, instance_id, data)
 
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, custom_forms, forms, messages
+from . import audit, custom_forms, messages
 from .clock import clock
 from .errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from .models import HumanTask, TaskCandidate, table_of
@@ -78,9 +78,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
         hint = ("; claim it first" if row.claimed_by is None
                 and is_candidate(candidates_of(session, row.id), actor, groups) else "")
         raise Forbidden(f"{actor} may not complete task {task_id}{hint}", task_id=task_id)
-    cleaned = forms.validate(row.form, data or {})
-    if row.form.get("key") and not row.form["fields"]:
-        custom_forms.validate(session, row.form["key"], row.instance_id, cleaned)
+    cleaned = custom_forms.clean_submission(session, row.form, row.instance_id, data or {})
     instance = lock(session, row.instance_id)
     if instance is None or instance.status not in ACTIVE:
         status = instance.status if instance else "missing"

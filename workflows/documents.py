@@ -14,7 +14,7 @@ from engine.clock import clock
 from .models.org import Employee, Position, Unit
 from .models.records import Consent, Publication, Rating, Signature
 from .models.skp import DOCUMENTS, PREDIKATS, SIGNER_ROLES, Iki, Realisation, Skp
-from .ratings import current_predikat, employee_of, final_predikats, unit_rating
+from .ratings import current_predikat, employee_of, final_predikats, rating_details, unit_rating
 from .records import RecordInvalid, note, one_of, text, year
 
 #: The consent scope that lets an individual predikat be published (UU KIP Ps 18).
@@ -33,6 +33,8 @@ def evaluation_document(session: Session, skp: Skp) -> dict[str, Any]:
     rating = session.execute(select(Rating).where(Rating.skp_id == skp.id, Rating.period == "akhir")
                              .order_by(Rating.id.desc()).limit(1)).scalar_one_or_none()
     capaian, predikat = unit_rating(session, skp.unit_id, skp.year), current_predikat(session, skp)
+    details = rating_details(session, rating) if rating else []
+    per_rhk = {d.rhk_id: d.rating for d in details if d.rhk_id is not None}
     rhk = []
     for item in skp.rhk:
         indicators = []
@@ -41,7 +43,7 @@ def evaluation_document(session: Session, skp: Skp) -> dict[str, Any]:
                                    .order_by(Realisation.id)).all()
             indicators.append({"uraian": iki.text, "target": iki.target, "satuan": iki.unit,
                                "realisasi": [{"periode": p, "nilai": v} for p, v in done]})
-        rhk.append({"jenis": item.kind, "uraian": item.text, "iki": indicators})
+        rhk.append({"jenis": item.kind, "uraian": item.text, "iki": indicators, "rating": per_rhk.get(item.id)})
     return {
         "dokumen": "dokumen_evaluasi", "skp_id": skp.id, "tahun": skp.year,
         "periode": [skp.period_start.isoformat(), skp.period_end.isoformat()],
@@ -51,6 +53,7 @@ def evaluation_document(session: Session, skp: Skp) -> dict[str, Any]:
         "atasan_pejabat_penilai": _position(session, skp.appraiser_superior_position_id),
         "capaian_kinerja_organisasi": capaian.capaian if capaian else None,
         "hasil_kerja": rating.hasil_kerja if rating else None, "perilaku": rating.perilaku if rating else None,
+        "perilaku_rinci": {d.value_code: d.rating for d in details if d.value_code is not None},
         "predikat": predikat.predikat if predikat else None, "rhk": rhk,
     }
 
@@ -68,7 +71,8 @@ def sign(session: Session, skp: Skp, document: str, role: str, signer: str) -> S
         content = evaluation_document(session, skp)
     else:
         content = {**evaluation_document(session, skp), "dokumen": "skp", "predikat": None, "hasil_kerja": None,
-                   "perilaku": None, "capaian_kinerja_organisasi": None}
+                   "perilaku": None, "capaian_kinerja_organisasi": None, "perilaku_rinci": {}}
+        content["rhk"] = [{**item, "rating": None} for item in content["rhk"]]
     signature = Signature(skp_id=skp.id, document=document, role=role, signer=text("penanda_tangan", signer),
                           signed_at=clock.now(), content_sha256=document_hash(content))
     session.add(signature)

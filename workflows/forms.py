@@ -18,7 +18,17 @@ from engine import custom_forms, instances
 from engine.errors import FormInvalid
 
 from .models import Employee
-from .models.skp import ANNEX_KINDS, APPROACHES, ASPECTS, BERAKHLAK, PREDIKATS, RHK_KINDS, Iki, Rhk
+from .models.skp import (
+    ANNEX_KINDS,
+    APPROACHES,
+    ASPECTS,
+    BERAKHLAK,
+    EXPECTATIONS,
+    PREDIKATS,
+    RHK_KINDS,
+    Iki,
+    Rhk,
+)
 from .skp import skp_of_instance
 
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
@@ -55,6 +65,25 @@ REALISASI_EDITOR = {
             "bukti_dukung": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^(https?://\S+)?$"},
             "catatan": OPTIONAL_TEXT}}}}}
 
+EXPECTATION = {"enum": list(EXPECTATIONS)}
+PER_VALUE = {"type": "object", "additionalProperties": False, "required": list(BERAKHLAK),
+             "properties": {code: EXPECTATION for code in BERAKHLAK}}
+
+#: The parts next to the generated fields of *Nilai hasil kerja dan perilaku* (the overall ratings).
+PENILAIAN_RINCI = {
+    "title": "Penilaian per RHK dan per nilai BerAKHLAK", "type": "object", "additionalProperties": False,
+    "required": ["penilaian_rhk", "penilaian_perilaku"],
+    "properties": {
+        "penilaian_rhk": {"type": "array", "minItems": 1, "maxItems": 50, "items": {
+            "type": "object", "additionalProperties": False, "required": ["rhk_id", "rating"], "properties": {
+                "rhk_id": {"type": "integer", "minimum": 1}, "rating": EXPECTATION, "catatan": OPTIONAL_TEXT}}},
+        "penilaian_perilaku": PER_VALUE}}
+
+#: A unit head's results rating is the unit's: only the behaviour values are rated one by one.
+PENILAIAN_PERILAKU_RINCI = {
+    "title": "Penilaian per nilai BerAKHLAK", "type": "object", "additionalProperties": False,
+    "required": ["penilaian_perilaku"], "properties": {"penilaian_perilaku": PER_VALUE}}
+
 PENYESUAIAN_PREDIKAT = {
     "title": "Penyesuaian predikat", "type": "object", "additionalProperties": False, "required": ["penyesuaian"],
     "properties": {"penyesuaian": {"type": "object", "minProperties": 1, "maxProperties": 500,
@@ -76,6 +105,22 @@ def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -
         parent = item.get("rhk_atasan_id")
         if parent is not None and session.get(Rhk, parent) is None:
             _refuse(f"skp.rhk.{i}.rhk_atasan_id", "unknown_record", f"there is no RHK {parent}")
+
+
+def check_rhk_ratings(session: Session, instance_id: int, data: dict[str, Any]) -> None:
+    """Every RHK of this instance's SKP is rated, once, and nothing else."""
+    skp = skp_of_instance(session, instance_id)
+    own = [] if skp is None else list(session.execute(
+        select(Rhk.id).where(Rhk.skp_id == skp.id).order_by(Rhk.id)).scalars())
+    given = [item["rhk_id"] for item in data["penilaian_rhk"]]
+    for i, rhk_id in enumerate(given):
+        if rhk_id not in own:
+            _refuse(f"penilaian_rhk.{i}.rhk_id", "unknown_record", f"RHK {rhk_id} is not part of this SKP")
+        if rhk_id in given[:i]:
+            _refuse(f"penilaian_rhk.{i}.rhk_id", "duplicate", f"RHK {rhk_id} is rated twice")
+    missing = [rhk_id for rhk_id in own if rhk_id not in given]
+    if missing:
+        _refuse("penilaian_rhk", "incomplete", f"RHK {', '.join(map(str, missing))} not rated")
 
 
 def check_realisasi(session: Session, instance_id: int, data: dict[str, Any]) -> None:
@@ -118,7 +163,9 @@ def check_adjustment(session: Session, instance_id: int, data: dict[str, Any]) -
 
 FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REALISASI_EDITOR, check_realisasi),
          "pilih_rekan": (PILIH_REKAN, check_raters),
-         "penyesuaian_predikat": (PENYESUAIAN_PREDIKAT, check_adjustment)}
+         "penyesuaian_predikat": (PENYESUAIAN_PREDIKAT, check_adjustment),
+         "penilaian_rinci": (PENILAIAN_RINCI, check_rhk_ratings),
+         "penilaian_perilaku_rinci": (PENILAIAN_PERILAKU_RINCI, None)}
 
 
 def register_all() -> None:

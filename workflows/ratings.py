@@ -12,7 +12,7 @@ from engine.clock import clock
 
 from . import org
 from .models.org import Employee, Position, Unit
-from .models.records import DevelopmentPlan, PredikatRecord, Rating, UnitRating
+from .models.records import DevelopmentPlan, PredikatRecord, Rating, RatingDetail, UnitRating
 from .models.skp import (
     BERAKHLAK,
     CAPAIAN,
@@ -21,6 +21,7 @@ from .models.skp import (
     PREDIKATS,
     RATER_RELATIONS,
     RaterResponse,
+    Rhk,
     Skp,
 )
 from .records import RecordInvalid, note, one_of, text, year
@@ -30,10 +31,13 @@ POOR_PREDIKATS = ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")
 
 
 def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat_usulan: str | None,
-                  actor: str, period: str = "akhir") -> Rating:
+                  actor: str, period: str = "akhir", *, per_rhk: list[dict[str, Any]] | None = None,
+                  per_value: dict[str, Any] | None = None) -> Rating:
     """Record the appraiser's ratings and proposed predikat; the annual proposal opens the predikat history.
 
     An interim (periodic) review may leave the predikat out; the annual rating (period "akhir") may not.
+    per_rhk ([{rhk_id, rating, catatan}]) and per_value ({BerAKHLAK value: rating}) are the parts the
+    overall ratings summarise; each becomes a `rating_detail` row.
     """
     if skp.status == "ditutup":
         raise RecordInvalid(f"SKP {skp.id} is closed", skp_id=skp.id)
@@ -46,12 +50,35 @@ def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, p
                     rated_by=actor, rated_at=clock.now())
     session.add(rating)
     session.flush()
+    _add_details(session, skp, rating, per_rhk or [], per_value or {})
     note(session, "rating_recorded", actor, skp.instance_id, {
         "skp_id": skp.id, "rating_id": rating.id, "period": rating.period, "hasil_kerja": hasil_kerja,
         "perilaku": perilaku, "predikat_usulan": predikat_usulan})
     if rating.period == "akhir" and predikat_usulan is not None:
         change_predikat(session, skp, predikat_usulan, "rating", actor)
     return rating
+
+
+def _add_details(session: Session, skp: Skp, rating: Rating, per_rhk: list[dict[str, Any]],
+                 per_value: dict[str, Any]) -> None:
+    own = set(session.execute(select(Rhk.id).where(Rhk.skp_id == skp.id)).scalars())
+    for i, item in enumerate(per_rhk):
+        if not isinstance(item, dict) or item.get("rhk_id") not in own:
+            raise RecordInvalid(f"penilaian_rhk {i} must name an RHK of SKP {skp.id}", skp_id=skp.id)
+        session.add(RatingDetail(rating_id=rating.id, rhk_id=item["rhk_id"],
+                                 rating=one_of(f"penilaian_rhk {i} rating", item.get("rating"), EXPECTATIONS),
+                                 note=text(f"penilaian_rhk {i} catatan", item.get("catatan"), required=False)))
+    for value_code, value_rating in per_value.items():
+        session.add(RatingDetail(rating_id=rating.id, value_code=one_of("nilai_perilaku", value_code, BERAKHLAK),
+                                 rating=one_of(f"penilaian_perilaku {value_code}", value_rating, EXPECTATIONS)))
+    session.flush()
+
+
+def rating_details(session: Session, rating: Rating) -> list[RatingDetail]:
+    """Return the parts of a rating: RHK ratings first (in RHK order), then the BerAKHLAK values."""
+    return list(session.execute(select(RatingDetail).where(RatingDetail.rating_id == rating.id)
+                                .order_by(RatingDetail.rhk_id.is_(None), RatingDetail.rhk_id, RatingDetail.id))
+                .scalars())
 
 
 def current_predikat(session: Session, skp: Skp) -> PredikatRecord | None:

@@ -112,11 +112,13 @@ def catat_umpan_balik_rekan(nip_rekan: str, nilai: dict[str, Any], komentar: str
     return relation
 
 
-def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, periode: str = "akhir"
-                    ) -> dict[str, Any]:
-    """Record the appraiser's ratings and proposed predikat; return the rating id and the predikat."""
+def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, periode: str = "akhir",
+                    penilaian_rhk: list[dict[str, Any]] | None = None,
+                    penilaian_perilaku: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Record the appraiser's ratings (overall, per RHK, per BerAKHLAK value) and proposed predikat."""
     run, found = _skp()
-    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, predikat_usulan, run.actor, periode)
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, predikat_usulan, run.actor, periode,
+                                   per_rhk=penilaian_rhk, per_value=penilaian_perilaku)
     return {"rating_id": rating.id, "predikat": rating.predikat_usulan}
 
 

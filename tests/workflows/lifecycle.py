@@ -24,6 +24,7 @@ from tests.conftest import ROOT
 from workflows import org, ratings
 from workflows import skp as skp_records
 from workflows.models import Employee, Position, Unit
+from workflows.models.skp import BERAKHLAK
 
 BPMN_DIR = ROOT / "bpmn"
 
@@ -99,6 +100,26 @@ def realisasi_for(session: Session, instance_id: int, nilai: Any = 25) -> dict[s
         {"iki_id": iki.id, "nilai": nilai, "bukti_dukung": f"https://arsip.samarindakota.go.id/bukti/{iki.id}.pdf"}
         for rhk in found.rhk for iki in rhk.iki]
     return {"realisasi": items}
+
+
+def rating_parts(session: Session, instance_id: int, per_rhk: str | None, per_value: str) -> dict[str, Any]:
+    """Return the custom part of the rating forms: every RHK of the instance's SKP rated per_rhk (left out
+    when None, as for a unit head) and every BerAKHLAK value rated per_value.
+
+    A stage started on its own has no SKP yet: it gets one with a one-RHK plan, as stage 1 would give it.
+    """
+    found = skp_records.skp_of_instance(session, instance_id)
+    if found is None and per_rhk is not None:
+        data = instances.variables(instances.load(session, instance_id))
+        found = skp_records.open_skp(session, org.employee_by_nip(session, data["nip"]), data["tahun"], "tester",
+                                     instance_id=instance_id)
+        skp_records.save_plan(session, found, {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}, "tester")
+        session.commit()
+    parts: dict[str, Any] = {"penilaian_perilaku": dict.fromkeys(BERAKHLAK, per_value)}
+    if per_rhk is not None:
+        assert found is not None
+        parts["penilaian_rhk"] = [{"rhk_id": rhk.id, "rating": per_rhk} for rhk in found.rhk]
+    return parts
 
 
 class DictLaneResolver:
@@ -254,8 +275,15 @@ class Lifecycle:
             "alasan_evaluasi_kompetensi": "Perlu pelatihan teknis layanan."})
 
     def rate(self, instance_id: int, hasil_kerja: str, perilaku: str) -> None:
+        """Rate every RHK as hasil_kerja and every BerAKHLAK value as perilaku, then overall."""
         self.do(instance_id, "Task_nilai", {"hasil_kerja": hasil_kerja, "perilaku": perilaku,
-                                            "catatan_penilaian": "Sesuai bukti dukung."})
+                                            "catatan_penilaian": "Sesuai bukti dukung.",
+                                            **rating_parts(self.session, instance_id, hasil_kerja, perilaku)})
+
+    def rate_head(self, instance_id: int, capaian: str, perilaku: str) -> None:
+        """Rate a unit head: the unit's rating, every BerAKHLAK value as perilaku, then overall behaviour."""
+        self.do(instance_id, "Task_nilai_kepala_unit", {"capaian_unit": capaian, "perilaku": perilaku,
+                                                        **rating_parts(self.session, instance_id, None, perilaku)})
 
     def approve_documents(self, instance_id: int) -> None:
         self.do(instance_id, "Task_tandatangani", {"setuju_penilai": True})

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from engine import audit, instances, tasks, timers
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from tests.workflows.lifecycle import T0, realisasi_for
+from tests.workflows.lifecycle import T0, rating_parts, realisasi_for
 from workflows import org
 from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
 from workflows.models import DevelopmentPlan, Publication, Rating, Realisation, Signature, Skp, UnitRating
@@ -131,7 +131,10 @@ def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
     if task.bpmn_id == "Task_nilai":
         nip = session.get(Instance, task.instance_id).business_key.rsplit(":", 1)[1]
         hasil_kerja, perilaku = RATINGS.get(nip, ("sesuai", "sesuai"))
-        return {"hasil_kerja": hasil_kerja, "perilaku": perilaku, "catatan_penilaian": "Sesuai bukti dukung."}
+        return {"hasil_kerja": hasil_kerja, "perilaku": perilaku, "catatan_penilaian": "Sesuai bukti dukung.",
+                **rating_parts(session, task.instance_id, hasil_kerja, perilaku)}
+    if task.bpmn_id == "Task_nilai_kepala_unit":
+        return {**ANSWERS[task.bpmn_id], **rating_parts(session, task.instance_id, None, "sesuai")}
     if task.bpmn_id == "Task_catat_realisasi":
         return realisasi_for(session, task.instance_id)
     return ANSWERS[task.bpmn_id]

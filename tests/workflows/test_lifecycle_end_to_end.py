@@ -70,7 +70,7 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     lifecycle.rate(budi, "di_bawah", "sesuai")
     head = lifecycle.task(citra, "Task_nilai_kepala_unit")
     assert head.assignee == "kabid_a"
-    lifecycle.complete(head, {"capaian_unit": "baik", "perilaku": "sesuai"})
+    lifecycle.rate_head(citra, "baik", "sesuai")
     for iid in cycles.values():
         assert lifecycle.status(iid) == "waiting"  # each waits for its final predikat
     received = [d["payload"]["nip"] for _, d in lifecycle.events(kalibrasi, "message_delivered")]

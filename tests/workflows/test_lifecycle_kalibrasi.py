@@ -144,7 +144,7 @@ def test_ratings_arrive_as_messages_and_a_unit_head_with_another_rating_is_flagg
     other_year = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2028,
                                                     "pegawai": [NIP_CITRA], "penilaian": {}}, key="kalibrasi-2028")
     appraisal = lifecycle.start("penilaian_kinerja", head, key="penilaian")
-    lifecycle.do(appraisal, "Task_nilai_kepala_unit", {"capaian_unit": "istimewa", "perilaku": "sesuai"})
+    lifecycle.rate_head(appraisal, "istimewa", "sesuai")
     delivered = lifecycle.events(kalibrasi, "message_delivered")
     assert [d["payload"]["nip"] for _, d in delivered] == [NIP_CITRA]
     assert lifecycle.events(other_year, "message_delivered") == []  # correlated by unit_kode and tahun

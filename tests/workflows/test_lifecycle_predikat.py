@@ -5,13 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.errors import FormInvalid
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_CITRA,
     Lifecycle,
+    rating_parts,
     siklus_data,
 )
+from workflows import ratings
 from workflows.models import PredikatRecord, Rating
+from workflows.models.skp import BERAKHLAK
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -56,6 +60,9 @@ def test_predikat_matrix(lifecycle: Lifecycle, hasil_kerja, perilaku, predikat):
         hasil_kerja, perilaku, predikat, "kasi_a")
     record = lifecycle.session.execute(select(PredikatRecord)).scalar_one()
     assert (record.predikat, record.source) == (predikat, "rating")
+    # The parts the overall ratings summarise: the SKP's RHK, then the seven BerAKHLAK values.
+    parts = [(d.rhk_id is not None, d.value_code, d.rating) for d in ratings.rating_details(lifecycle.session, rating)]
+    assert parts == [(True, None, hasil_kerja)] + [(False, v, perilaku) for v in BERAKHLAK]
 
 
 @pytest.mark.parametrize("capaian, perilaku, hasil_kerja, predikat", [
@@ -74,7 +81,7 @@ def test_unit_head_results_rating_comes_from_the_unit_rating(lifecycle: Lifecycl
     head = lifecycle.task(iid, "Task_nilai_kepala_unit")
     assert head.assignee == "kadis"
     assert "hasil_kerja" not in [f["id"] for f in head.form["fields"]]
-    lifecycle.do(iid, "Task_nilai_kepala_unit", {"capaian_unit": capaian, "perilaku": perilaku})
+    lifecycle.rate_head(iid, capaian, perilaku)
     variables = lifecycle.variables(iid)
     assert (variables["hasil_kerja"], variables["predikat_usulan"]) == (hasil_kerja, predikat)
     assert variables["penilaian_selesai"]["capaian_unit"] == capaian
@@ -82,3 +89,31 @@ def test_unit_head_results_rating_comes_from_the_unit_rating(lifecycle: Lifecycl
     assert decisions == ["hasil_kerja_kepala_unit", "predikat_kinerja"]
     rating = lifecycle.session.execute(select(Rating)).scalar_one()
     assert (rating.hasil_kerja, rating.predikat_usulan) == (hasil_kerja, predikat)
+    details = ratings.rating_details(lifecycle.session, rating)
+    assert [(d.rhk_id, d.value_code) for d in details] == [(None, v) for v in BERAKHLAK]
+
+
+def test_every_rhk_and_value_must_be_rated_and_every_error_is_reported_at_once(lifecycle: Lifecycle):
+    iid = lifecycle.start("penilaian_kinerja", siklus_data(NIP_ANI), key="k")
+    parts = rating_parts(lifecycle.session, iid, "sesuai", "sesuai")
+    [rhk] = parts["penilaian_rhk"]
+    missing_value = {k: v for k, v in parts["penilaian_perilaku"].items() if k != "loyal"}
+    cases = [
+        ({**parts, "penilaian_rhk": []}, {"penilaian_rhk": "minItems"}),
+        ({**parts, "penilaian_rhk": [rhk, rhk]}, {"penilaian_rhk.1.rhk_id": "duplicate"}),
+        ({**parts, "penilaian_rhk": [{**rhk, "rhk_id": 987654}]}, {"penilaian_rhk.0.rhk_id": "unknown_record"}),
+        ({**parts, "penilaian_perilaku": missing_value}, {"penilaian_perilaku.loyal": "required"}),
+        ({"penilaian_perilaku": parts["penilaian_perilaku"]}, {"penilaian_rhk": "required"}),
+    ]
+    overall = {"hasil_kerja": "sesuai", "perilaku": "sesuai"}
+    for custom, expected in cases:
+        with pytest.raises(FormInvalid) as refused:
+            lifecycle.do(iid, "Task_nilai", {**overall, **custom})
+        assert {path: [e["code"] for e in errs][0] for path, errs in refused.value.errors.items()} == expected
+    # A field error and a custom-part error come back together.
+    with pytest.raises(FormInvalid) as refused:
+        lifecycle.do(iid, "Task_nilai", {"hasil_kerja": "luar_biasa", "perilaku": "sesuai",
+                                         **{**parts, "penilaian_perilaku": missing_value}})
+    assert set(refused.value.errors) == {"hasil_kerja", "penilaian_perilaku.loyal"}
+    assert lifecycle.task(iid, "Task_nilai").state == "open"
+    assert lifecycle.session.execute(select(Rating)).scalars().all() == []

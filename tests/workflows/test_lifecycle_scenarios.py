@@ -64,7 +64,7 @@ def _unit_until_calibration(lifecycle: Lifecycle) -> tuple[int, dict[str, int]]:
         lifecycle.monitor_period(iid)
     lifecycle.rate(cycles[NIP_ANI], "di_atas", "di_atas")
     lifecycle.rate(cycles[NIP_BUDI], "di_bawah", "sesuai")
-    lifecycle.do(cycles[NIP_CITRA], "Task_nilai_kepala_unit", {"capaian_unit": "istimewa", "perilaku": "sesuai"})
+    lifecycle.rate_head(cycles[NIP_CITRA], "istimewa", "sesuai")
     return kalibrasi, cycles
 
 

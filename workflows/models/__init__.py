@@ -8,6 +8,7 @@ from .records import (
     PredikatRecord,
     Publication,
     Rating,
+    RatingDetail,
     Signature,
     UnitRating,
 )
@@ -26,6 +27,6 @@ from .skp import (
 __all__ = [
     "ActingAssignment", "Appeal", "BehaviourExpectation", "CoachingSession", "Consent", "DevelopmentPlan",
     "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
-    "RaterResponse", "Rating", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex", "Unit", "UnitRating",
-    "UserAccount",
+    "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex", "Unit",
+    "UnitRating", "UserAccount",
 ]

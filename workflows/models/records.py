@@ -67,6 +67,25 @@ class UnitRating(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class RatingDetail(Base):
+    """One part of an annual rating: an RHK's results rating, or one BerAKHLAK value's behaviour rating."""
+
+    __tablename__ = "rating_detail"
+    __table_args__ = (
+        CheckConstraint(_one_of("rating", EXPECTATIONS), name="rating"),
+        CheckConstraint("(rhk_id IS NULL) <> (value_code IS NULL)", name="rhk_or_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    rating_id: Mapped[int] = _fk("rating.id")
+    #: The RHK rated (hasil kerja per RHK), or None for a behaviour value.
+    rhk_id: Mapped[int | None] = _fk("rhk.id", index=False, nullable=True)
+    #: The BerAKHLAK value rated (perilaku per value), or None for an RHK.
+    value_code: Mapped[str | None] = mapped_column(String(30))
+    rating: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class PredikatRecord(Base):
     """One predikat an SKP was given; the history is insert-only and the latest row is current."""
 
