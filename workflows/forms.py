@@ -28,6 +28,7 @@ from .models.skp import (
     RHK_KINDS,
     Iki,
     Rhk,
+    Skp,
 )
 from .skp import skp_of_instance
 
@@ -100,11 +101,21 @@ def _refuse(path: str, code: str, message: str) -> None:
 
 
 def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -> None:
-    """A cascaded RHK must point at an RHK that exists (of the superior's SKP)."""
+    """A cascaded RHK points at an RHK of the appraiser position's SKP of the same year."""
+    own = skp_of_instance(session, instance_id)
     for i, item in enumerate(data["skp"]["rhk"]):
-        parent = item.get("rhk_atasan_id")
-        if parent is not None and session.get(Rhk, parent) is None:
-            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "unknown_record", f"there is no RHK {parent}")
+        parent_id = item.get("rhk_atasan_id")
+        if parent_id is None:
+            continue
+        parent = session.get(Rhk, parent_id)
+        if parent is None:
+            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "unknown_record", f"there is no RHK {parent_id}")
+            continue
+        source = session.get(Skp, parent.skp_id)
+        if own is not None and source is not None and (
+                source.year != own.year or source.position_id != own.appraiser_position_id):
+            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "not_superior",
+                    f"RHK {parent_id} is not in the {own.year} SKP of the appraiser's position")
 
 
 def check_rhk_ratings(session: Session, instance_id: int, data: dict[str, Any]) -> None:

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from engine import audit, instances
 from engine.errors import FormInvalid
-from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
+from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, siklus_data
+from workflows import org
+from workflows import skp as skp_records
 from workflows.models import Position, Skp
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
@@ -138,3 +140,24 @@ def test_a_plan_the_form_refuses_changes_nothing(lifecycle: Lifecycle):
     assert the_skp(lifecycle, iid).rhk == [] and lifecycle.task(iid, "Task_susun_skp").state == "open"
     lifecycle.do(iid, "Task_susun_skp", {"skp": plan()})
     assert [r.text for r in the_skp(lifecycle, iid).rhk] == ["Layanan KTP-el"]
+
+
+def test_an_rhk_cascades_only_from_the_appraisers_skp(lifecycle: Lifecycle):
+    session = lifecycle.session
+    # Citra holds KASI-A, Ani's appraiser position; Budi is Ani's peer.
+    citra = skp_records.open_skp(session, org.employee_by_nip(session, NIP_CITRA), 2027, "tester")
+    skp_records.save_plan(session, citra, {"rhk": [{"uraian": "Layanan adminduk seksi tepat waktu",
+                                                    "target": 100}]}, "tester")
+    budi = skp_records.open_skp(session, org.employee_by_nip(session, NIP_BUDI), 2027, "tester")
+    skp_records.save_plan(session, budi, plan("Rekam data"), "tester")
+    session.commit()
+    [upper], [peer] = citra.rhk, budi.rhk
+    iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
+    cascaded = {"rhk": [{"uraian": "Rekam KTP-el", "target": 100, "rhk_atasan_id": peer.id}]}
+    with pytest.raises(FormInvalid) as refused:
+        lifecycle.do(iid, "Task_susun_skp", {"skp": cascaded})
+    assert [e["code"] for e in refused.value.errors["skp.rhk.0.rhk_atasan_id"]] == ["not_superior"]
+    cascaded["rhk"][0]["rhk_atasan_id"] = upper.id
+    lifecycle.do(iid, "Task_susun_skp", {"skp": cascaded})
+    [rhk] = the_skp(lifecycle, iid).rhk
+    assert (rhk.text, rhk.parent_rhk_id) == ("Rekam KTP-el", upper.id)
