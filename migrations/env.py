@@ -16,13 +16,20 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write engine.models.UTCDateTime as the plain column type it stores (a timezone-aware DateTime)."""
+    if type_ == "type" and isinstance(obj, engine.models.UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url is not set"
     connectable = make_engine(url)
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite", render_item=render_item)
         with context.begin_transaction():
             context.run_migrations()
     connectable.dispose()

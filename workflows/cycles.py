@@ -18,7 +18,7 @@ from engine import instances, messages, specs
 from engine.errors import InvalidInput
 from engine.models import Instance, SpecVersion
 
-from . import org
+from . import org, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 
@@ -208,6 +208,8 @@ class _Planner:
     def __init__(self, session: Session, year: int, settings: CycleSettings, kind: KindSummary) -> None:
         self.session, self.year, self.settings, self.kind = session, year, settings, kind
         self.chains: dict[int, tuple[Position | None, Position | None]] = {}
+        # Last year's final predikat decides the talent pool (tindak_lanjut: two years Sangat Baik).
+        self.last_year = ratings.predikat_by_employee(session, year - 1)
 
     def chain(self, position: Position) -> tuple[Position | None, Position | None]:
         """Return the appraiser's position and the appraiser's superior's position."""
@@ -241,5 +243,5 @@ class _Planner:
             "pakai_umpan_balik_rekan": s.pakai_umpan_balik_rekan, **s.deadlines(self.year),
             "periode_pemantauan": s.periode_pemantauan, "jumlah_periode": s.jumlah_periode,
             "batas_umpan_balik": s.batas_umpan_balik, "jendela_keberatan": s.jendela_keberatan,
-            "masa_perbaikan": s.masa_perbaikan, "predikat_tahun_lalu": None,
+            "masa_perbaikan": s.masa_perbaikan, "predikat_tahun_lalu": self.last_year.get(employee.id),
         }

@@ -1,8 +1,7 @@
-"""Ratings, the predikat and its history, unit ratings and distributions, development plans."""
+"""Ratings, the predikat and its history, unit ratings and distributions, multi-rater answers."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,7 +11,7 @@ from engine.clock import clock
 
 from . import org
 from .models.org import Employee, Position, Unit
-from .models.records import DevelopmentPlan, PredikatRecord, Rating, RatingDetail, UnitRating
+from .models.records import PredikatRecord, Rating, RatingDetail, UnitRating
 from .models.skp import (
     BERAKHLAK,
     CAPAIAN,
@@ -25,9 +24,6 @@ from .models.skp import (
     Skp,
 )
 from .records import RecordInvalid, note, one_of, text, year
-
-#: Predikat after which a development plan is drawn up (tindak_lanjut.bpmn).
-POOR_PREDIKATS = ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")
 
 
 def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat_usulan: str | None,
@@ -109,6 +105,18 @@ def change_predikat(session: Session, skp: Skp, predikat: str, source: str, acto
     return record
 
 
+def predikat_by_employee(session: Session, tahun: int) -> dict[int, str]:
+    """Return {employee id: final predikat} of a year: the current predikat of each employee's latest SKP
+    of that year that has one (after a transfer, the SKP of the last position)."""
+    latest = (select(PredikatRecord.skp_id, func.max(PredikatRecord.id).label("last_id"))
+              .group_by(PredikatRecord.skp_id).subquery())
+    rows = session.execute(
+        select(Skp.employee_id, PredikatRecord.predikat)
+        .join(latest, latest.c.skp_id == Skp.id).join(PredikatRecord, PredikatRecord.id == latest.c.last_id)
+        .where(Skp.year == tahun).order_by(Skp.period_start, Skp.id)).all()
+    return {employee_id: predikat for employee_id, predikat in rows}  # later SKPs win
+
+
 def set_unit_rating(session: Session, unit: Unit, tahun: int, capaian: str, actor: str,
                     period: str = "akhir", instance_id: int | None = None) -> UnitRating:
     """Set (or change) a unit's performance rating for a period; it fixes the distribution pattern."""
@@ -173,35 +181,6 @@ def rater_relation(session: Session, skp: Skp, rater: Employee) -> str:
     assignment = org.current_assignment(session, rater)
     position = session.get(Position, assignment.position_id) if assignment is not None else None
     return "subordinate" if position is not None and position.reports_to_id == skp.position_id else "peer"
-
-
-def create_development_plan(session: Session, skp: Skp, training: str, competency_targets: str, actor: str,
-                            improvement_until: date | None = None) -> DevelopmentPlan:
-    """Draw up the development plan that follows a poor current predikat."""
-    current = current_predikat(session, skp)
-    if current is None or current.predikat not in POOR_PREDIKATS:
-        raise RecordInvalid(f"SKP {skp.id} has predikat {current.predikat if current else None!r}: a "
-                            f"development plan follows {', '.join(POOR_PREDIKATS)}", skp_id=skp.id)
-    plan = DevelopmentPlan(skp_id=skp.id, reason_predikat=current.predikat,
-                           training_recommendation=text("rekomendasi_pelatihan", training),
-                           competency_targets=text("target_kompetensi", competency_targets),
-                           improvement_until=improvement_until, created_at=clock.now())
-    session.add(plan)
-    session.flush()
-    note(session, "development_plan_created", actor, skp.instance_id, {
-        "skp_id": skp.id, "plan_id": plan.id, "predikat": current.predikat,
-        "improvement_until": improvement_until.isoformat() if improvement_until else None})
-    return plan
-
-
-def evaluate_development_plan(session: Session, plan: DevelopmentPlan, outcome: str, actor: str,
-                              instance_id: int | None = None) -> DevelopmentPlan:
-    """Record how the improvement period ended: membaik or tidak_membaik."""
-    plan.outcome = one_of("hasil", outcome, ("membaik", "tidak_membaik"))
-    plan.evaluated_at = clock.now()
-    session.flush()
-    note(session, "development_plan_evaluated", actor, instance_id, {"plan_id": plan.id, "outcome": outcome})
-    return plan
 
 
 def employee_of(session: Session, skp: Skp) -> Employee:

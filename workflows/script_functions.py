@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine.context import current_run
 from engine.sandbox import register_function
 
-from . import appeals, documents, org, ratings, skp
+from . import appeals, documents, follow_up, org, ratings, skp
 from .models.org import Employee
 from .models.skp import Skp
 from .records import RecordInvalid, text
@@ -200,18 +200,37 @@ def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str
             until = date.fromisoformat(str(perbaikan_sampai)[:10])
         except ValueError:
             raise RecordInvalid(f"perbaikan_sampai must be an ISO date, not {perbaikan_sampai!r}")
-    plan = ratings.create_development_plan(run.session, found, rekomendasi_pelatihan, target_kompetensi,
+    plan = follow_up.create_development_plan(run.session, found, rekomendasi_pelatihan, target_kompetensi,
                                            run.actor, until)
     return {"rencana_id": plan.id, "predikat": plan.reason_predikat,
             "perbaikan_sampai": until.isoformat() if until else None}
 
 
+def evaluasi_masa_perbaikan(hasil: str, catatan: str | None = None) -> dict[str, Any]:
+    """Record how the improvement period of the SKP's latest development plan ended (membaik | tidak_membaik)."""
+    run, found = _skp()
+    plan = follow_up.latest_development_plan(run.session, found)
+    if plan is None:
+        raise RecordInvalid(f"SKP {found.id} has no development plan to evaluate", skp_id=found.id)
+    follow_up.evaluate_development_plan(run.session, plan, hasil, run.actor, run.instance_id, catatan)
+    return {"rencana_id": plan.id, "hasil": plan.outcome}
+
+
+def catat_talent_pool(predikat_tahun_lalu: str | None) -> dict[str, Any]:
+    """Nominate the employee for the talent pool after two years Sangat Baik; return the entry."""
+    run, found = _skp()
+    entry = follow_up.add_to_talent_pool(run.session, found, predikat_tahun_lalu, run.actor)
+    return {"talent_pool_id": entry.id, "tahun": entry.year}
+
+
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
-    siapkan_skp, simpan_skp, setujui_skp, catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester,
-    catat_umpan_balik_rekan, catat_penilaian, tetapkan_predikat, catat_capaian_unit,
-    hitung_distribusi, catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, tandatangani, publikasikan_unit,
-    buat_rencana_pengembangan)}
+    siapkan_skp, simpan_skp, setujui_skp,
+    catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
+    catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi,
+    catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan,
+    tandatangani, publikasikan_unit,
+    buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}
 
 
 def register_all() -> None:

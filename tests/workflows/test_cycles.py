@@ -15,7 +15,8 @@ from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import BATAS_SKP, BPMN_DIR, PENGINGAT_SKP, T0, bpmn_files
-from workflows import cycles
+from workflows import cycles, ratings
+from workflows import skp as skp_records
 from workflows.cycles import CycleSettings, open_cycle
 from workflows.org import OrgSettings
 
@@ -136,3 +137,19 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     assert f"problem siklus_kinerja {chart.people['cadangan'].nip}: has no position" in out
     session.expire_all()
     assert {i.started_by for i in session.execute(select(Instance)).scalars()} == {"bkpsdm", "operator"}
+
+
+def test_last_years_final_predikat_is_a_start_variable(session, deployed):
+    people = deployed.people
+    # 2026: the kabid ends Sangat Baik after an appeal; the kasi is rated Baik; the staff member has no SKP.
+    kabid = skp_records.open_skp(session, people["kabid"], 2026, "tester")
+    ratings.change_predikat(session, kabid, "baik", "rating", "tester")
+    ratings.change_predikat(session, kabid, "sangat_baik", "keberatan", "tester")
+    kasi = skp_records.open_skp(session, people["kasi"], 2026, "tester")
+    ratings.change_predikat(session, kasi, "baik", "rating", "tester")
+    session.commit()
+    _open(session, "BIDANG")
+    started = _started(session, "siklus_kinerja")
+    last_year = {key.rsplit(":", 1)[1]: data["predikat_tahun_lalu"] for key, data in started.items()}
+    assert last_year[people["kabid"].nip] == "sangat_baik" and last_year[people["kasi"].nip] == "baik"
+    assert last_year[people["staf"].nip] is None

@@ -14,7 +14,8 @@ from tests.workflows.lifecycle import (
     Lifecycle,
     siklus_data,
 )
-from workflows.models import DevelopmentPlan
+from workflows import org
+from workflows.models import DevelopmentPlan, TalentPoolEntry
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -54,6 +55,11 @@ def test_sangat_kurang_gets_six_months_to_improve(lifecycle: Lifecycle):
                                                    "catatan_masa_perbaikan": "Diteruskan ke PPK"})
     assert lifecycle.status(iid) == "completed"
     assert lifecycle.variables(iid)["hasil_masa_perbaikan"] == "tidak_membaik"
+    lifecycle.session.expire_all()
+    plan = lifecycle.session.execute(select(DevelopmentPlan)).scalar_one()
+    assert (plan.outcome, plan.evaluation_note) == ("tidak_membaik", "Diteruskan ke PPK")
+    assert plan.evaluated_at is not None
+    assert [a for a, d in lifecycle.events(iid) if a == "development_plan_evaluated"] == ["development_plan_evaluated"]
 
 
 @pytest.mark.parametrize("predikat, tahun_lalu, talent_pool", [
@@ -67,3 +73,6 @@ def test_talent_pool_after_two_years_sangat_baik(lifecycle: Lifecycle, predikat,
     assert lifecycle.status(iid) == "completed" and lifecycle.open_tasks(iid) == []
     assert lifecycle.variables(iid)["talent_pool"] is talent_pool
     assert lifecycle.session.execute(select(DevelopmentPlan)).first() is None
+    entries = lifecycle.session.execute(select(TalentPoolEntry)).scalars().all()
+    assert [(e.year, e.employee_id) for e in entries] == (
+        [(2027, org.employee_by_nip(lifecycle.session, NIP_ANI).id)] if talent_pool else [])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.models import AuditEvent
-from workflows import appeals, documents, ratings, skp
+from workflows import appeals, documents, follow_up, ratings, skp
 from workflows.models import BehaviourExpectation, Iki, Rhk, SkpAnnex
 from workflows.records import RecordInvalid
 
@@ -206,12 +206,12 @@ def test_document_hash_follows_the_content(session, chart):
 def test_development_plan_follows_a_poor_predikat(session, chart):
     good = rated(session, chart, "staf", "baik")
     with pytest.raises(RecordInvalid, match="a development plan follows"):
-        ratings.create_development_plan(session, good, "Pelatihan", "Target", "kasi")
+        follow_up.create_development_plan(session, good, "Pelatihan", "Target", "kasi")
     poor = rated(session, chart, "staf2", "sangat_kurang", hasil="di_bawah", perilaku="di_bawah")
-    plan = ratings.create_development_plan(session, poor, "Pelatihan layanan", "Teknis 3 -> 4", "kasi",
+    plan = follow_up.create_development_plan(session, poor, "Pelatihan layanan", "Teknis 3 -> 4", "kasi",
                                            date(2028, 6, 30))
     assert (plan.reason_predikat, plan.improvement_until) == ("sangat_kurang", date(2028, 6, 30))
-    ratings.evaluate_development_plan(session, plan, "membaik", "kasi")
+    follow_up.evaluate_development_plan(session, plan, "membaik", "kasi")
     assert plan.outcome == "membaik" and plan.evaluated_at is not None
     assert events(session, "development_plan_created")[0]["improvement_until"] == "2028-06-30"
     session.commit()

@@ -10,6 +10,7 @@ from .records import (
     Rating,
     RatingDetail,
     Signature,
+    TalentPoolEntry,
     UnitRating,
 )
 from .skp import (
@@ -27,6 +28,6 @@ from .skp import (
 __all__ = [
     "ActingAssignment", "Appeal", "BehaviourExpectation", "CoachingSession", "Consent", "DevelopmentPlan",
     "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
-    "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex", "Unit",
-    "UnitRating", "UserAccount",
+    "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
+    "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]

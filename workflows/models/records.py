@@ -192,3 +192,18 @@ class DevelopmentPlan(Base):
     evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: membaik | tidak_membaik
     outcome: Mapped[str | None] = mapped_column(String(20))
+    evaluation_note: Mapped[str | None] = mapped_column(Text)
+
+
+class TalentPoolEntry(Base):
+    """An employee nominated for the talent pool: Sangat Baik two years running (one entry per year)."""
+
+    __tablename__ = "talent_pool_entry"
+    __table_args__ = (UniqueConstraint("employee_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    employee_id: Mapped[int] = _fk("employee.id", index=False)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    #: The SKP whose final predikat made the second Sangat Baik.
+    skp_id: Mapped[int] = _fk("skp.id")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
