@@ -159,6 +159,26 @@ def test_diagram_interchange_is_complete(path: Path):
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=_id)
+def test_no_two_flow_nodes_overlap(path: Path):
+    """Readable as laid out: activities, events and gateways never cover each other (a boundary event
+    sits on its activity's border, a sub-process contains its own nodes)."""
+    root = etree.parse(str(path)).getroot()
+    shapes = {s.get("bpmnElement"): bounds(s) for s in root.iter(f"{{{NS['bpmndi']}}}BPMNShape")}
+    nodes = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).namespace == NS["bpmn"]
+             and local(e) in FLOW_NODES and local(e) not in ("boundaryEvent", "subProcess", "transaction")]
+
+    def overlap(a, b) -> bool:
+        ax, ay, aw, ah = a
+        bx, by, bw, bh = b
+        return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+    for i, first in enumerate(nodes):
+        for second in nodes[i + 1:]:
+            assert not overlap(shapes[first.get("id")], shapes[second.get("id")]), \
+                f"'{first.get('id')}' and '{second.get('id')}' overlap"
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=_id)
 def test_every_user_task_can_be_assigned(path: Path):
     """A user task sits in a role lane or names its assignee (the lane resolver needs one or the other)."""
     root = etree.parse(str(path)).getroot()
