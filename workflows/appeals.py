@@ -74,3 +74,31 @@ def decide_appeal(session: Session, skp: Skp, decision: str, actor: str, new_pre
         assert new_predikat is not None
         change_predikat(session, skp, new_predikat, "keberatan", actor, reason)
     return appeal
+
+
+def latest_decided(session: Session, skp: Skp) -> Appeal | None:
+    """Return the SKP's most recently decided appeal."""
+    return session.execute(select(Appeal).where(Appeal.skp_id == skp.id, Appeal.decision.is_not(None))
+                           .order_by(Appeal.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def record_curve_check(session: Session, appeal: Appeal, violations: list[str], actor: str,
+                       instance_id: int | None = None) -> Appeal:
+    """Record the re-check of the unit's curve after a changed predikat: flagged when it is violated.
+
+    Flag, not block (the decision is final, Ps 59(4)): the flag and the violations tell the leader and
+    BKPSDM that the unit's distribution no longer matches its pattern.
+    """
+    if appeal.decision != "ubah":
+        raise RecordInvalid(f"appeal {appeal.id} did not change the predikat: nothing to re-check",
+                            appeal_id=appeal.id)
+    appeal.curve_flag = bool(violations)
+    session.flush()
+    note(session, "appeal_curve_checked", actor, instance_id if instance_id is not None else _instance_of(
+        session, appeal), {"appeal_id": appeal.id, "flagged": appeal.curve_flag, "violations": violations})
+    return appeal
+
+
+def _instance_of(session: Session, appeal: Appeal) -> int | None:
+    skp = session.get(Skp, appeal.skp_id)
+    return skp.instance_id if skp else None

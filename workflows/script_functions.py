@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine.context import current_run
 from engine.sandbox import register_function
 
-from . import appeals, documents, follow_up, org, ratings, skp
+from . import appeals, curve, documents, follow_up, org, ratings, skp
 from .models.org import Employee
 from .models.skp import Skp
 from .records import RecordInvalid, text
@@ -161,6 +161,32 @@ def catat_penjelasan_keberatan(pihak: str, penjelasan: str) -> str:
     return pihak
 
 
+def periksa_pola_distribusi(batas_distribusi: dict[str, Any] | None, jumlah_predikat: dict[str, int],
+                            capaian_unit: str | None) -> list[str]:
+    """Apply pola_distribusi.dmn's limits to a count of predikat; return the violations (empty: compliant)."""
+    if not isinstance(jumlah_predikat, dict):
+        raise RecordInvalid(f"jumlah_predikat must be a map predikat → count, not {jumlah_predikat!r}")
+    return curve.violations(batas_distribusi, jumlah_predikat, capaian_unit)
+
+
+def capaian_unit_tercatat(unit_kode: str, tahun: int) -> str | None:
+    """Return the unit's recorded rating for the year (period akhir), or None when not set yet."""
+    run = current_run()
+    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    found = ratings.unit_rating(run.session, unit.id, tahun)
+    return found.capaian if found else None
+
+
+def catat_cek_kurva_keberatan(pelanggaran: list[str]) -> bool:
+    """Record the re-check of the unit's curve after an appeal changed the predikat; return the flag."""
+    run, found = _skp()
+    appeal = appeals.latest_decided(run.session, found)
+    if appeal is None:
+        raise RecordInvalid(f"SKP {found.id} has no decided objection to re-check", skp_id=found.id)
+    return appeals.record_curve_check(run.session, appeal, list(pelanggaran or []), run.actor,
+                                      run.instance_id).curve_flag
+
+
 def putuskan_keberatan(keputusan: str, predikat_baru: str | None = None, alasan: str | None = None
                        ) -> dict[str, Any]:
     """Decide the open objection (tetap | ubah); return the decision and the predikat now in force."""
@@ -227,8 +253,9 @@ def catat_talent_pool(predikat_tahun_lalu: str | None) -> dict[str, Any]:
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     siapkan_skp, simpan_skp, setujui_skp,
     catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
-    catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi,
-    catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan,
+    catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
+    capaian_unit_tercatat,
+    catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,
     tandatangani, publikasikan_unit,
     buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}
 

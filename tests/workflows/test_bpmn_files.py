@@ -78,7 +78,7 @@ def test_the_directory_validates_as_kinerja_bpmn_validate_does():
     # siklus_kinerja deploys with every stage it calls and the decisions they use.
     assert checked.files_for("siklus_kinerja") == sorted(
         [f"{pid}.bpmn" for pid in LIFECYCLE if pid != "kalibrasi_unit"]
-        + ["hasil_kerja_kepala_unit.dmn", "predikat_kinerja.dmn"])
+        + ["hasil_kerja_kepala_unit.dmn", "pola_distribusi.dmn", "predikat_kinerja.dmn"])
     assert checked.files_for("kalibrasi_unit") == ["kalibrasi_unit.bpmn", "pola_distribusi.dmn"]
 
 

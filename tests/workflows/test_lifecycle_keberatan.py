@@ -13,15 +13,18 @@ from engine.errors import Conflict
 from engine.models import AuditEvent
 from tests.workflows.lifecycle import (
     NIP_ANI,
+    NIP_BUDI,
+    NIP_CITRA,
     T0,
     Lifecycle,
     siklus_data,
 )
+from workflows import org, ratings
 from workflows.models import Appeal, PredikatRecord, Signature
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
-LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn"]
+LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn", "pola_distribusi.dmn"]
 
 
 def _events_with_actor(lifecycle: Lifecycle, iid: int, event_type: str) -> list[tuple[str, dict]]:
@@ -79,6 +82,51 @@ def test_appeal_filed_in_time_and_upheld(lifecycle: Lifecycle):
     assert audit.verify(lifecycle.session) == []
 
 
+def unit_rated(lifecycle: Lifecycle, capaian: str, **predikat: str) -> None:
+    """Record the unit's rating and the final predikat of Ani's colleagues, as the calibration left them."""
+    session = lifecycle.session
+    ratings.set_unit_rating(session, org.unit_by_code(session, "SEKSI-A"), 2027, capaian, "kabid_a")
+    session.commit()
+    for nip, value in predikat.items():
+        lifecycle.give_predikat(nip, value)
+
+
+@pytest.mark.parametrize(("budi", "flagged", "violation"), [
+    # Budi is Butuh Perbaikan too: the unit keeps someone below Baik, the pattern holds.
+    ("butuh_perbaikan", False, None),
+    # Ani was the only one: a "baik" unit now has nobody below Baik.
+    ("baik", True, "harus ada pegawai dengan predikat Butuh Perbaikan dan/atau Kurang/Misconduct"),
+])
+def test_a_changed_predikat_is_rechecked_against_the_units_curve(lifecycle: Lifecycle, budi, flagged, violation):
+    unit_rated(lifecycle, "baik", **{NIP_BUDI: budi, NIP_CITRA: "sangat_baik"})
+    iid = notified(lifecycle)
+    file_appeal(lifecycle, iid)
+    lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "predikat_baru": "baik",
+                                         "alasan_keputusan": "Bukti baru."})
+    assert lifecycle.status(iid) == "completed"  # flag, not block: the decision stands either way
+    data = lifecycle.variables(iid)
+    assert data["predikat"] == "baik" and data["cek_kurva_ulang"] is flagged
+    assert data["jumlah_predikat"]["baik"] == (2 if budi == "baik" else 1)
+    assert (violation in " ".join(data["pelanggaran_kurva"])) if violation else data["pelanggaran_kurva"] == []
+    appeal = lifecycle.session.execute(select(Appeal)).scalar_one()
+    assert appeal.curve_flag is flagged
+    [(_, checked)] = lifecycle.events(iid, "appeal_curve_checked")
+    assert checked["flagged"] is flagged and checked["violations"] == data["pelanggaran_kurva"]
+    [(_, decision)] = [e for e in lifecycle.events(iid, "decision_evaluated")
+                       if e[1]["decision_id"] == "pola_distribusi"]
+    assert decision["inputs"] == {"Capaian kinerja unit": "baik"}
+
+
+def test_an_upheld_appeal_needs_no_curve_check(lifecycle: Lifecycle):
+    unit_rated(lifecycle, "baik", **{NIP_BUDI: "baik"})
+    iid = notified(lifecycle)
+    file_appeal(lifecycle, iid)
+    lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "tetap", "alasan_keputusan": "Sesuai."})
+    data = lifecycle.variables(iid)
+    assert data["pelanggaran_kurva"] == [] and data["cek_kurva_ulang"] is False
+    assert lifecycle.events(iid, "appeal_curve_checked") == []
+
+
 def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
     iid = notified(lifecycle)
     file_appeal(lifecycle, iid)
@@ -90,6 +138,9 @@ def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
     data = lifecycle.variables(iid)
     assert (data["predikat"], data["predikat_sebelum_keberatan"]) == ("baik", "butuh_perbaikan")
     assert data["keberatan_hasil"] == "diubah" and data["cek_kurva_ulang"] is True
+    # No unit rating on record yet: the curve cannot be checked, which is flagged too.
+    assert data["pelanggaran_kurva"] == [
+        "Capaian kinerja unit belum ditetapkan: pola distribusi tidak dapat diperiksa."]
     appeal = lifecycle.session.execute(select(Appeal)).scalar_one()
     assert (appeal.decision, appeal.new_predikat, appeal.curve_flag) == ("ubah", "baik", True)
     history = lifecycle.session.execute(select(PredikatRecord.predikat, PredikatRecord.source)
