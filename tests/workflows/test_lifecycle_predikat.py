@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine import messages
 from engine.errors import FormInvalid
 from tests.workflows.lifecycle import (
     NIP_ANI,
@@ -117,3 +118,17 @@ def test_every_rhk_and_value_must_be_rated_and_every_error_is_reported_at_once(l
     assert set(refused.value.errors) == {"hasil_kerja", "penilaian_perilaku.loyal"}
     assert lifecycle.task(iid, "Task_nilai").state == "open"
     assert lifecycle.session.execute(select(Rating)).scalars().all() == []
+
+
+def test_the_final_predikat_reaches_the_cycle_of_its_year_only(lifecycle: Lifecycle):
+    waiting = {}
+    for tahun in (2027, 2028):
+        iid = lifecycle.start("penilaian_kinerja", siklus_data(NIP_ANI, tahun=tahun), key=f"k{tahun}")
+        lifecycle.rate(iid, "sesuai", "sesuai")
+        waiting[tahun] = iid
+    assert messages.send(lifecycle.session, "predikat_final", {"nip": NIP_ANI, "tahun": 2028,
+                                                               "predikat": "butuh_perbaikan"}, "test") == 1
+    lifecycle.session.commit()
+    assert lifecycle.status(waiting[2028]) == "completed"
+    assert lifecycle.variables(waiting[2028])["predikat"] == "butuh_perbaikan"
+    assert lifecycle.status(waiting[2027]) == "waiting"
