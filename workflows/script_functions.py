@@ -47,10 +47,17 @@ def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[s
 
 
 def simpan_skp(rencana: dict[str, Any]) -> dict[str, Any]:
-    """Store the plan drafted in the skp_editor form (RHK, IKI, behaviour expectations, lampiran)."""
+    """Store the plan drafted in the skp_editor form (RHK, IKI, behaviour expectations, lampiran); submit it."""
     run, found = _skp()
     skp.save_plan(run.session, found, rencana, run.actor)
-    return {"skp_id": found.id, "jumlah_rhk": len(found.rhk)}
+    skp.set_status(run.session, found, "diajukan", run.actor)  # submitted for the appraiser's review
+    return {"skp_id": found.id, "jumlah_rhk": len(found.rhk), "status": found.status}
+
+
+def kembalikan_skp(catatan: str) -> str:
+    """Mark this instance's SKP returned to the employee with the appraiser's note; return the status."""
+    run, found = _skp()
+    return skp.set_status(run.session, found, "dikembalikan", run.actor, text("catatan", catatan)).status
 
 
 def setujui_skp() -> str:
@@ -251,7 +258,7 @@ def catat_talent_pool(predikat_tahun_lalu: str | None) -> dict[str, Any]:
 
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
-    siapkan_skp, simpan_skp, setujui_skp,
+    siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
     catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,

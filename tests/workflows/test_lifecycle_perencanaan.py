@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -52,7 +53,7 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
     found = the_skp(lifecycle, iid)
     assert found.status == "disetujui" and found.agreed_at is not None
     assert [e.event_type for e in audit.events_of(lifecycle.session, iid)
-            if e.event_type.startswith("skp_")] == ["skp_opened", "skp_drafted", "skp_agreed"]
+            if e.event_type.startswith("skp_")] == ["skp_opened", "skp_drafted", "skp_submitted", "skp_agreed"]
     assert audit.verify(lifecycle.session) == []
 
 
@@ -75,6 +76,12 @@ def test_skp_returned_twice_then_agreed(lifecycle: Lifecycle):
     assert found.status == "disetujui" and [r.text for r in found.rhk] == ["Layanan KTP-el versi 3"]
     created = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_created")]
     assert created.count("Task_susun_skp") == 3 and created.count("Task_tinjau_skp") == 4
+    # The review loop is in the records: submitted, returned with the appraiser's note, ..., agreed.
+    statuses = [(e.event_type, json.loads(e.data).get("reason")) for e in audit.events_of(lifecycle.session, iid)
+                if e.event_type in ("skp_submitted", "skp_returned", "skp_agreed")]
+    assert statuses == [("skp_submitted", None), ("skp_returned", "Target IKI 2 terlalu rendah"),
+                        ("skp_submitted", None), ("skp_returned", "Lengkapi lampiran"),
+                        ("skp_submitted", None), ("skp_agreed", None)]
 
 
 def test_deadline_missed_escalates_to_pengelola_kinerja(lifecycle: Lifecycle):

@@ -190,7 +190,8 @@ def test_plan_from_the_skp_editor_is_stored_and_agreed(run, session, chart):
     assert (found.status, found.instance_id) == ("disetujui", instance.id)
     assert [(r.text, [i.target for i in r.iki]) for r in found.rhk] == [("Layanan KTP-el", ["100"])]
     final = instances.variables(instances.load(session, instance.id))
-    assert final["hasil_simpan"] == {"skp_id": found.id, "jumlah_rhk": 1} and final["skp_status"] == "disetujui"
+    assert final["hasil_simpan"] == {"skp_id": found.id, "jumlah_rhk": 1, "status": "diajukan"}
+    assert final["skp_status"] == "disetujui"
     assert {"skp_opened", "skp_drafted", "skp_agreed"} <= set(event_types(session, instance.id))
 
 
