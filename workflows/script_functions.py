@@ -11,8 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import select
 
+from engine.clock import clock
 from engine.context import current_run
 from engine.sandbox import register_function
 
@@ -224,8 +226,13 @@ def publikasikan_unit(unit_kode: str, tahun: int, predikat_final: dict[str, str]
 
 
 def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str,
-                              perbaikan_sampai: str | None = None) -> dict[str, Any]:
-    """Draw up the development plan after a poor predikat; perbaikan_sampai is an ISO date or None."""
+                              perbaikan_sampai: str | None = None, masa_perbaikan: str | None = None
+                              ) -> dict[str, Any]:
+    """Draw up the development plan after a poor predikat.
+
+    perbaikan_sampai is an ISO date; or masa_perbaikan, an ISO duration (the process's improvement
+    timer, `P6M`), counted from today in Samarinda, gives it.
+    """
     run, found = _skp()
     until = None
     if perbaikan_sampai is not None:
@@ -233,10 +240,22 @@ def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str
             until = date.fromisoformat(str(perbaikan_sampai)[:10])
         except ValueError:
             raise RecordInvalid(f"perbaikan_sampai must be an ISO date, not {perbaikan_sampai!r}")
+    elif masa_perbaikan is not None:
+        until = _after(str(masa_perbaikan))
     plan = follow_up.create_development_plan(run.session, found, rekomendasi_pelatihan, target_kompetensi,
-                                           run.actor, until)
+                                             run.actor, until)
     return {"rencana_id": plan.id, "predikat": plan.reason_predikat,
             "perbaikan_sampai": until.isoformat() if until else None}
+
+
+def _after(duration: str) -> date:
+    """Return the local date a duration after the engine's now (as the BPMN timer counts it)."""
+    try:
+        parts = TimerEventDefinition.parse_iso_duration(duration)
+    except Exception:
+        raise RecordInvalid(f"masa_perbaikan must be an ISO duration such as P6M, not {duration!r}")
+    start = clock.now().astimezone(clock.local_tz)
+    return (start + TimerEventDefinition.get_timedelta_from_start(parts, start)).date()
 
 
 def evaluasi_masa_perbaikan(hasil: str, catatan: str | None = None) -> dict[str, Any]:

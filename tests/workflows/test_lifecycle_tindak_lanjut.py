@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -39,6 +39,7 @@ def test_development_plan_below_baik(lifecycle: Lifecycle, predikat):
     assert lifecycle.variables(iid)["talent_pool"] is False
     plan = lifecycle.session.execute(select(DevelopmentPlan)).scalar_one()
     assert (plan.reason_predikat, plan.training_recommendation) == (predikat, "Pelatihan pelayanan prima")
+    assert plan.improvement_until is None  # only Sangat Kurang has the 6-month improvement period
 
 
 def test_sangat_kurang_gets_six_months_to_improve(lifecycle: Lifecycle):
@@ -46,7 +47,9 @@ def test_sangat_kurang_gets_six_months_to_improve(lifecycle: Lifecycle):
     lifecycle.do(iid, "Task_rencana_pengembangan", {"rekomendasi_pelatihan": "Bimbingan intensif",
                                                      "target_kompetensi": "Target utama tercapai"})
     assert lifecycle.status(iid) == "waiting"
-    assert lifecycle.session.execute(select(DevelopmentPlan.reason_predikat)).scalar_one() == "sangat_kurang"
+    plan = lifecycle.session.execute(select(DevelopmentPlan)).scalar_one()
+    # The plan runs until the end of the improvement period: 6 months from 4 January 2027 (WITA).
+    assert (plan.reason_predikat, plan.improvement_until) == ("sangat_kurang", date(2027, 7, 4))
     due = lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC)
     assert due == T0 + relativedelta(months=6)  # masa_perbaikan P6M (PP 30/2019 Ps 57)
     assert lifecycle.worker(datetime(2027, 7, 1, tzinfo=UTC)) == []
