@@ -131,7 +131,25 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
                   lambda n: progress(n, total), 0)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
+    _join_running_calibrations(session, year, cycle_items, summary, actor, commit)
     return summary
+
+
+def _join_running_calibrations(session: Session, year: int, cycle_items: Sequence[tuple[str, dict[str, Any]]],
+                               summary: CycleSummary, actor: str, commit: Callable[[], None]) -> None:
+    """Tell calibrations started by an earlier run about employees whose cycle starts only now (new hires).
+
+    A calibration waits for the employees it was started with; the message adds the others (it is
+    idempotent for those it already has, as after an interrupted run).
+    """
+    running = set(summary.kinds["kalibrasi_unit"].existing)
+    started = set(summary.kinds["siklus_kinerja"].started)
+    joining = [data for _, data in cycle_items if data["nip"] in started and data["unit_kode"] in running]
+    for data in joining:
+        messages.send(session, CALIBRATION_MESSAGE, {"nip": data["nip"], "unit_kode": data["unit_kode"],
+                                                     "tahun": year, "perubahan": "masuk"}, actor)
+    if joining:
+        commit()
 
 
 def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[str, Any]]], actor: str,

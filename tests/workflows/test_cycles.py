@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import specs
+from engine import instances, specs
 from engine.clock import clock
 from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
@@ -153,3 +153,17 @@ def test_last_years_final_predikat_is_a_start_variable(session, deployed):
     last_year = {key.rsplit(":", 1)[1]: data["predikat_tahun_lalu"] for key, data in started.items()}
     assert last_year[people["kabid"].nip] == "sangat_baik" and last_year[people["kasi"].nip] == "baik"
     assert last_year[people["staf"].nip] is None
+
+
+def test_an_employee_added_after_the_cycle_opened_joins_the_units_calibration(session, deployed):
+    _open(session, "SEKSI")
+    [calibration] = session.execute(select(Instance).where(Instance.process_id == "kalibrasi_unit")).scalars()
+    before = instances.variables(instances.load(session, calibration.id))["pegawai"]
+    newcomer = deployed.person("baru", "STAF2")
+    session.commit()
+    again = _open(session, "SEKSI")
+    assert again.kinds["siklus_kinerja"].started == [newcomer.nip]
+    assert again.kinds["kalibrasi_unit"].existing == ["SEKSI"]
+    after = instances.variables(instances.load(session, calibration.id))["pegawai"]
+    assert after == [*before, newcomer.nip]
+    assert newcomer.nip not in before
