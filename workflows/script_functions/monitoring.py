@@ -1,0 +1,59 @@
+"""Stage 2, pemantauan_kinerja and umpan_balik_rekan: realisations, feedback, coaching, raters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .. import org, ratings, skp
+from ..records import RecordInvalid, text
+from .common import employee_of_actor, skp_of_step
+
+
+def catat_realisasi(periode_ke: int, realisasi: list[dict[str, Any]]) -> dict[str, Any]:
+    """Record a monitoring period's realisations (the realisasi_editor answer) as the employee who gave them."""
+    run, found = skp_of_step()
+    period = f"periode_{periode_ke}"
+    for item in realisasi or []:
+        skp.record_realisation(run.session, found, item["iki_id"], period, str(item["nilai"]), run.actor,
+                               evidence_url=item.get("bukti_dukung"), remark=item.get("catatan"))
+    return {"periode": period, "jumlah": len(realisasi or [])}
+
+def catat_umpan_balik(periode_ke: int, umpan_balik: str) -> str:
+    """Record the appraiser's continuous feedback for a monitoring period; return the period label."""
+    run, found = skp_of_step()
+    period = f"periode_{periode_ke}"
+    skp.record_feedback(run.session, found, period, umpan_balik, run.actor, author=employee_of_actor(run))
+    return period
+
+def catat_bimbingan(tanggal: str, jenis: str, topik: str, rencana_tindak_lanjut: str | None,
+                    b18: dict[str, Any], b19: dict[str, Any]) -> dict[str, Any]:
+    """Record a coaching session (the coach is the step's actor) with its B.1.8 and B.1.9 answers."""
+    run, found = skp_of_step()
+    try:
+        held_on = date.fromisoformat(str(tanggal)[:10])
+    except ValueError:
+        raise RecordInvalid(f"tanggal must be an ISO date, not {tanggal!r}")
+    for form, scores in (("B.1.8", b18), ("B.1.9", b19)):
+        if not isinstance(scores, dict):
+            raise RecordInvalid(f"{form} must be a map of answers, not {scores!r}")
+    row = skp.record_coaching(run.session, found, held_on, run.actor, run.actor, kind=jenis, notes=topik,
+                              follow_up=rencana_tindak_lanjut, b18=b18, b19=b19)
+    return {"bimbingan_id": row.id, "tanggal": held_on.isoformat()}
+
+def catat_evaluasi_semester(hasil_kerja: str, perilaku: str, catatan: str | None = None) -> dict[str, Any]:
+    """Record the mandatory semester-I review as an interim rating (no predikat) and its note as feedback."""
+    run, found = skp_of_step()
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, None, run.actor, "semester_1")
+    if catatan:
+        skp.record_feedback(run.session, found, "semester_1", catatan, run.actor, author=employee_of_actor(run))
+    return {"rating_id": rating.id, "periode": rating.period}
+
+def catat_umpan_balik_rekan(nip_rekan: str, nilai: dict[str, Any], komentar: str | None = None) -> str:
+    """Record one rater's BerAKHLAK answer; the relation (peer, subordinate) comes from the chart."""
+    run, found = skp_of_step()
+    rater = org.employee_by_nip(run.session, text("nip_rekan", nip_rekan) or "")
+    relation = ratings.rater_relation(run.session, found, rater)
+    ratings.record_rater_response(run.session, found, rater.nip, relation, dict(nilai or {}), run.actor,
+                                  text("komentar", komentar, required=False))
+    return relation
