@@ -183,13 +183,15 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     assert audit.verify(session) == []
 
 
-def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle):
+@pytest.mark.parametrize("capaian_first", [True, False], ids=["capaian-first", "capaian-last"])
+def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle, capaian_first: bool):
     session = lifecycle.session
     seksi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
                                                "pegawai": [NIP_ANI, NIP_BUDI]}, key="kalibrasi:2027:SEKSI-A")
     bidang = lifecycle.start("kalibrasi_unit", {"unit_kode": "BIDANG-A", "tahun": 2027, "pegawai": [NIP_CITRA]},
                              key="kalibrasi:2027:BIDANG-A")
-    lifecycle.do(seksi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
+    if capaian_first:
+        lifecycle.do(seksi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
     first = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key=cycles.cycle_key(2027, NIP_ANI))
 
     clock.set(datetime(2027, 7, 1, 0, 0, tzinfo=UTC))
@@ -203,7 +205,9 @@ def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle):
     session.commit()
 
     # The seksi no longer waits for Ani; the bidang now does.
-    assert lifecycle.variables(seksi)["pegawai"] == [NIP_BUDI]
+    if capaian_first:
+        assert lifecycle.variables(seksi)["pegawai"] == [NIP_BUDI]
+    lifecycle.do(bidang, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
     assert lifecycle.variables(bidang)["pegawai"] == [NIP_CITRA, NIP_ANI]
     moves = {(d["payload"]["unit_kode"], d["payload"]["perubahan"]) for iid in (seksi, bidang)
              for _, d in lifecycle.events(iid, "message_delivered")}
@@ -214,7 +218,10 @@ def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle):
     messages.send(session, "penilaian_selesai", {"nip": NIP_BUDI, "unit_kode": "SEKSI-A", "tahun": 2027,
                                                  "predikat_usulan": "baik"}, "test")
     session.commit()
+    if not capaian_first:  # the leader's branch, with the unit list as it started, reaches the join last
+        lifecycle.do(seksi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
     data = lifecycle.variables(seksi)
+    assert data["pegawai"] == [NIP_BUDI] and data["jumlah_dinilai"] == 1
     assert data["penilaian"] == {NIP_BUDI: "baik"} and data["semua_masuk"] is True
     # One Baik of one is 100% Baik, over the 70% a "baik" unit allows: the leader reviews it now.
     assert lifecycle.task(seksi, "Task_tinjau_pelanggaran").assignee == "kabid_a"

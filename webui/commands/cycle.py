@@ -1,4 +1,4 @@
-"""`kinerja cycle open YEAR [--unit CODE]`: start the year's calibrations and appraisal cycles."""
+"""`kinerja cycle open|transfer`: start the year's calibrations and cycles; move cycles after transfers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from workflows import org, transfers
 from workflows.cycles import CycleSettings, CycleSummary, open_cycle
 from workflows.org import OrgSettings
 
-from . import transaction
+from . import fail, transaction
 
 group = AppGroup("cycle", help="The yearly appraisal cycle.")
 
@@ -27,6 +28,32 @@ def open_command(year: int, unit_code: str | None, actor: str) -> None:
     with transaction() as session:
         summary = open_with_progress(session, year, unit_code, actor, settings)
     print_summary(summary)
+
+
+@group.command("transfer")
+@click.argument("nips", nargs=-1)
+@click.option("--year", type=click.IntRange(2000, 2100), help="Cycle year (default: this year).")
+@click.option("--all", "all_moved", is_flag=True,
+              help="Every employee whose running cycle was opened for another position than theirs now.")
+@click.option("--actor", default="operator", show_default=True, help="Who moves (recorded in the audit trail).")
+def transfer_command(nips: tuple[str, ...], year: int | None, all_moved: bool, actor: str) -> None:
+    """After a transfer (org import, Plt ends...), end the employee's running cycle and start one for the
+    new position; the year's calibrations follow (docs/operators.md)."""
+    if bool(nips) == all_moved:
+        fail("give NIPs or --all")
+    year = year or org.today().year
+    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]))
+    with transaction() as session:
+        employees = (transfers.moved_employees(session, year) if all_moved
+                     else [org.employee_by_nip(session, nip) for nip in nips])
+        result = transfers.follow(session, employees, year, actor, settings=settings, commit=session.commit)
+    for nip, key in result.restarted.items():
+        click.echo(f"{nip}: new cycle {key}")
+    for nip, reason in result.problems:
+        click.echo(f"problem {nip}: {reason}", err=True)
+    click.echo(f"{len(result.restarted)} cycle(s) moved, {len(result.problems)} problem(s)")
+    if result.problems:
+        sys.exit(1)
 
 
 def open_with_progress(session: Any, year: int, unit_code: str | None, actor: str,
