@@ -85,6 +85,12 @@ PENILAIAN_PERILAKU_RINCI = {
     "title": "Penilaian per nilai BerAKHLAK", "type": "object", "additionalProperties": False,
     "required": ["penilaian_perilaku"], "properties": {"penilaian_perilaku": PER_VALUE}}
 
+#: The custom part of *Tinjau SKP*: the leader's specific expectation per BerAKHLAK value (each optional).
+EKSPEKTASI_PIMPINAN = {
+    "title": "Ekspektasi khusus pimpinan", "type": "object", "additionalProperties": False,
+    "properties": {"ekspektasi_pimpinan": {"type": "object", "propertyNames": {"enum": list(BERAKHLAK)},
+                                           "additionalProperties": TEXT}}}
+
 PENYESUAIAN_PREDIKAT = {
     "title": "Penyesuaian predikat", "type": "object", "additionalProperties": False, "required": ["penyesuaian"],
     "properties": {"penyesuaian": {"type": "object", "minProperties": 1, "maxProperties": 500,
@@ -176,7 +182,8 @@ FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REAL
          "pilih_rekan": (PILIH_REKAN, check_raters),
          "penyesuaian_predikat": (PENYESUAIAN_PREDIKAT, check_adjustment),
          "penilaian_rinci": (PENILAIAN_RINCI, check_rhk_ratings),
-         "penilaian_perilaku_rinci": (PENILAIAN_PERILAKU_RINCI, None)}
+         "penilaian_perilaku_rinci": (PENILAIAN_PERILAKU_RINCI, None),
+         "ekspektasi_pimpinan": (EKSPEKTASI_PIMPINAN, None)}
 
 
 def register_all() -> None:

@@ -142,6 +142,25 @@ def save_plan(session: Session, skp: Skp, plan: dict[str, Any], actor: str) -> S
     return skp
 
 
+def set_leader_expectations(session: Session, skp: Skp, expectations: dict[str, Any], actor: str) -> Skp:
+    """Set the leader's specific expectation (ekspektasi khusus pimpinan) of the given BerAKHLAK values."""
+    if skp.status in ("disetujui", "ditutup"):
+        raise RecordInvalid(f"SKP {skp.id} is {skp.status}: its expectations can no longer change", skp_id=skp.id)
+    current = {e.value_code: e for e in session.execute(
+        select(BehaviourExpectation).where(BehaviourExpectation.skp_id == skp.id)).scalars()}
+    for value_code, expectation in expectations.items():
+        one_of("perilaku", value_code, BERAKHLAK)
+        wording = text(f"ekspektasi {value_code}", expectation)
+        if value_code in current:
+            current[value_code].expectation = wording
+        else:
+            session.add(BehaviourExpectation(skp_id=skp.id, value_code=value_code, expectation=wording))
+    session.flush()
+    note(session, "skp_expectations_set", actor, skp.instance_id,
+         {"skp_id": skp.id, "values": sorted(expectations)})
+    return skp
+
+
 def set_status(session: Session, skp: Skp, status: str, actor: str, reason: str | None = None) -> Skp:
     """Move the SKP to diajukan, dikembalikan, disetujui (agreed) or ditutup (closed, with a reason)."""
     one_of("status", status, ("diajukan", "dikembalikan", "disetujui", "ditutup"))

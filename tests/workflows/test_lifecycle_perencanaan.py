@@ -14,7 +14,7 @@ from engine.errors import FormInvalid
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, siklus_data
 from workflows import org
 from workflows import skp as skp_records
-from workflows.models import Position, Skp
+from workflows.models import BehaviourExpectation, Position, Skp
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -44,7 +44,12 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
     assert [r.text for r in the_skp(lifecycle, iid).rhk] == ["Layanan KTP-el"]
     tinjau = lifecycle.task(iid, "Task_tinjau_skp")
     assert tinjau.assignee == "kasi_a"
-    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
+    expectations = {"berorientasi_pelayanan": "Antrean loket KTP-el selesai sebelum pukul 14.00",
+                    "kolaboratif": "Berbagi data dengan kecamatan tiap pekan"}
+    with pytest.raises(FormInvalid) as refused:  # only BerAKHLAK values have expectations
+        lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "ekspektasi_pimpinan": {"jujur": "x"}})
+    assert list(refused.value.errors) == ["ekspektasi_pimpinan"]
+    lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "ekspektasi_pimpinan": expectations})
     realisasi = lifecycle.task(iid, "Task_catat_realisasi")  # stage 2 has begun
     assert realisasi.process_id == "pemantauan_kinerja"
     variables = lifecycle.variables(iid)
@@ -52,8 +57,12 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
     assert variables["skp"] == plan()
     found = the_skp(lifecycle, iid)
     assert found.status == "disetujui" and found.agreed_at is not None
+    stored = lifecycle.session.execute(select(BehaviourExpectation.value_code, BehaviourExpectation.expectation)
+                                       .where(BehaviourExpectation.skp_id == found.id)).all()
+    assert dict(stored) == expectations
     assert [e.event_type for e in audit.events_of(lifecycle.session, iid)
-            if e.event_type.startswith("skp_")] == ["skp_opened", "skp_drafted", "skp_submitted", "skp_agreed"]
+            if e.event_type.startswith("skp_")] == ["skp_opened", "skp_drafted", "skp_submitted",
+                                                    "skp_expectations_set", "skp_agreed"]
     assert audit.verify(lifecycle.session) == []
 
 

@@ -36,7 +36,9 @@ def kembalikan_skp(catatan: str) -> str:
     run, found = skp_of_step()
     return skp.set_status(run.session, found, "dikembalikan", run.actor, text("catatan", catatan)).status
 
-def setujui_skp() -> str:
-    """Mark this instance's SKP agreed (disetujui); return the status."""
+def setujui_skp(ekspektasi_pimpinan: dict[str, Any] | None = None) -> str:
+    """Mark this instance's SKP agreed (disetujui), with the leader's expectations per BerAKHLAK value."""
     run, found = skp_of_step()
+    if ekspektasi_pimpinan:
+        skp.set_leader_expectations(run.session, found, dict(ekspektasi_pimpinan), run.actor)
     return skp.set_status(run.session, found, "disetujui", run.actor).status
