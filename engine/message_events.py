@@ -65,7 +65,7 @@ class MessageEvent(CamundaMessage):
                 value = my_task.workflow.script_engine.environment.evaluate(
                     prop.retrieval_expression, payload if isinstance(payload, dict) else {})
             except Exception:
-                value = _MISSING
+                value = MISSING
             for key in prop.correlation_keys:
                 values.setdefault(key, {})[prop.name] = value
         return values
@@ -85,8 +85,16 @@ class MessageEvent(CamundaMessage):
         my_task.internal_data[self.name] = payload
 
 
-#: Stands for a correlation property the payload does not have: equal to no expected value.
-_MISSING = object()
+class _Missing:
+    """A correlation property the payload does not have: equal to no expected value, shown as <missing>."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+    __str__ = __repr__
+
+
+MISSING = _Missing()
 
 
 @lru_cache(maxsize=256)

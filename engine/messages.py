@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .message_events import MessageEvent, _agree
+from .message_events import MISSING, MessageEvent, _agree
 from .models import MessageSubscription
 
 if TYPE_CHECKING:
@@ -36,11 +36,50 @@ def describe(event: Any) -> dict[str, Any]:
 def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> int:
     """Send a message from outside any process (a domain action); return how many instances received it.
 
-    Receivers correlate it by evaluating their own correlation properties on the payload. Undelivered
-    messages are audited like any other.
+    With no sending process, the correlation properties come from the processes waiting for the message:
+    their retrieval expressions are evaluated on the payload once per deployed version (so routing
+    narrows the receivers by query, as for a message thrown by a process), and each receiver checks them
+    again. Undelivered messages are audited like any other.
     """
-    event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None}, correlations={})
+    event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None},
+                      correlations=_payload_correlations(session, name, payload))
     return route(session, event, None, actor)
+
+
+def _payload_correlations(session: Session, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate the correlation properties the waiting processes define for a message on its payload."""
+    from .models import Instance, SpecVersion
+    from .specs import spec_of
+
+    versions = session.execute(
+        select(SpecVersion.id, SpecVersion.sha256).join(Instance, Instance.spec_version_id == SpecVersion.id)
+        .join(MessageSubscription, MessageSubscription.instance_id == Instance.id)
+        .where(MessageSubscription.message_name == name).distinct()).all()
+    correlations: dict[str, Any] = {}
+    for version_id, sha256 in versions:
+        spec, subprocesses = spec_of(session, version_id, sha256)
+        for process_spec in [spec, *subprocesses.values()]:
+            for task_spec in process_spec.task_specs.values():
+                definition = getattr(task_spec, "event_definition", None)
+                if isinstance(definition, MessageEvent) and definition.name == name:
+                    for key, values in _evaluate(definition, payload).items():
+                        correlations.setdefault(key, {}).update(values)
+    return correlations
+
+
+def _evaluate(definition: MessageEvent, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return {key: {property: value}} of the definition's correlation properties read from the payload."""
+    from .sandbox import SandboxEnvironment
+
+    values: dict[str, Any] = {}
+    for prop in definition.correlation_properties or []:
+        try:
+            value = SandboxEnvironment().evaluate(prop.retrieval_expression, dict(payload))
+        except Exception:
+            value = MISSING  # a property the payload lacks never agrees: nobody receives it
+        for key in prop.correlation_keys:
+            values.setdefault(key, {})[prop.name] = value
+    return values
 
 
 def deliver(session: Session, run: Run, depth: int = 0) -> None:

@@ -126,9 +126,13 @@ def test_the_final_predikat_reaches_the_cycle_of_its_year_only(lifecycle: Lifecy
         iid = lifecycle.start("penilaian_kinerja", siklus_data(NIP_ANI, tahun=tahun), key=f"k{tahun}")
         lifecycle.rate(iid, "sesuai", "sesuai")
         waiting[tahun] = iid
+    # Without the year it cannot be correlated: nobody receives it.
+    assert messages.send(lifecycle.session, "predikat_final", {"nip": NIP_ANI, "predikat": "baik"}, "test") == 0
     assert messages.send(lifecycle.session, "predikat_final", {"nip": NIP_ANI, "tahun": 2028,
                                                                "predikat": "butuh_perbaikan"}, "test") == 1
     lifecycle.session.commit()
+    [(_, delivered)] = lifecycle.events(waiting[2028], "message_delivered")
+    assert delivered["correlations"] == {"pegawai": {"Correlation_nip": NIP_ANI, "Correlation_tahun_pegawai": 2028}}
     assert lifecycle.status(waiting[2028]) == "completed"
     assert lifecycle.variables(waiting[2028])["predikat"] == "butuh_perbaikan"
     assert lifecycle.status(waiting[2027]) == "waiting"
