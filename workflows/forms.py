@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import custom_forms, instances
 from engine.errors import FormInvalid
 
-from .models import Employee
+from .models import Employee, Unit
 from .models.skp import (
     ANNEX_KINDS,
     APPROACHES,
@@ -98,8 +98,14 @@ PENYESUAIAN_PREDIKAT = {
 
 PILIH_REKAN = {
     "title": "Rekan penilai", "type": "object", "additionalProperties": False, "required": ["daftar_rekan"],
-    "properties": {"daftar_rekan": {"type": "array", "minItems": 1, "maxItems": 20, "uniqueItems": True,
-                                    "items": IDENTITY}}}
+    "properties": {
+        "daftar_rekan": {"type": "array", "minItems": 1, "maxItems": 20, "uniqueItems": True, "items": IDENTITY},
+        # Only for a public-service unit: the public's view, e.g. the averages of a satisfaction survey.
+        "umpan_balik_publik": {
+            "type": "object", "additionalProperties": False, "required": ["sumber", "nilai"], "properties": {
+                "sumber": TEXT,
+                "nilai": {"type": "object", "minProperties": 1, "propertyNames": {"enum": list(BERAKHLAK)},
+                          "additionalProperties": {"type": "number", "minimum": 1, "maximum": 5}}}}}}
 
 
 def _refuse(path: str, code: str, message: str) -> None:
@@ -158,10 +164,15 @@ def check_realisasi(session: Session, instance_id: int, data: dict[str, Any]) ->
 
 
 def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> None:
-    """Raters are active employees other than the one appraised."""
+    """Raters are active employees other than the one appraised; public feedback is for public services."""
     nips = data["daftar_rekan"]
     found = {e.nip: e for e in session.execute(select(Employee).where(Employee.nip.in_(nips))).scalars()}
     skp = skp_of_instance(session, instance_id)
+    if data.get("umpan_balik_publik") and skp is not None:
+        unit = session.get(Unit, skp.unit_id)
+        if unit is None or not unit.public_service:
+            _refuse("umpan_balik_publik", "not_public_service",
+                    "public feedback counts only for a public-service unit (LAYANAN_PUBLIK)")
     for i, nip in enumerate(nips):
         employee = found.get(nip)
         if employee is None or employee.status != "aktif":

@@ -162,11 +162,16 @@ def distribution(session: Session, unit: Unit, tahun: int) -> dict[str, int]:
 
 def record_rater_response(session: Session, skp: Skp, rater_nip: str, relation: str, scores: dict[str, Any],
                           actor: str, comment: str | None = None) -> RaterResponse:
-    """Record one multi-rater answer (1–5 per BerAKHLAK value); advisory only."""
+    """Record one multi-rater answer (1–5 per BerAKHLAK value); advisory only.
+
+    A rater gives whole scores; the public's feedback (relation public) is a survey average, so a
+    fraction is allowed there.
+    """
     one_of("relasi", relation, RATER_RELATIONS)
+    allowed = (int, float) if relation == "public" else (int,)
     for value_code, score in scores.items():
         one_of("nilai_perilaku", value_code, BERAKHLAK)
-        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        if isinstance(score, bool) or not isinstance(score, allowed) or not 1 <= score <= 5:
             raise RecordInvalid(f"score of {value_code} must be 1–5, not {score!r}")
     row = RaterResponse(skp_id=skp.id, rater_nip=text("nip_rekan", rater_nip, max_length=18), relation=relation,
                         scores=scores, comment=comment, submitted_at=clock.now())

@@ -147,3 +147,39 @@ def test_three_answers_are_enough(lifecycle: Lifecycle):
     lifecycle.worker(T0 + timedelta(days=15))
     data = lifecycle.variables(iid)
     assert data["agregat_rekan_tampil"] is True and data["agregat_rekan"]["loyal"] == 2.33
+
+
+PUBLIC = {"sumber": "Survei kepuasan masyarakat 2027", "nilai": {"berorientasi_pelayanan": 4.4, "adaptif": 3.9}}
+
+
+def test_a_public_service_unit_adds_the_publics_feedback_beside_the_raters(lifecycle: Lifecycle):
+    session = lifecycle.session
+    org.unit_by_code(session, "SEKSI-A").public_service = True
+    session.commit()
+    iid = lifecycle.start("umpan_balik_rekan", siklus_data(NIP_ANI, pakai_umpan_balik_rekan=True), key="k")
+    lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": RATERS[:2], "umpan_balik_publik": PUBLIC})
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
+        lifecycle.complete(row, answer(4))
+    data = lifecycle.variables(iid)
+    # Two raters stay hidden; the public's survey is an aggregate already, shown and not counted with them.
+    assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 2)
+    assert data["agregat_publik"] == PUBLIC["nilai"]
+    assert "Umpan balik publik (Survei kepuasan masyarakat 2027): berorientasi_pelayanan 4.4" in (
+        data["ringkasan_umpan_balik_rekan"])
+    public = [r for r in responses(lifecycle) if r.relation == "public"]
+    assert [(r.rater_nip, r.scores, r.comment) for r in public] == [
+        ("PUBLIK", PUBLIC["nilai"], "Survei kepuasan masyarakat 2027")]
+
+
+def test_public_feedback_is_refused_for_a_unit_without_public_service(lifecycle: Lifecycle):
+    iid = lifecycle.start("umpan_balik_rekan", siklus_data(NIP_ANI, pakai_umpan_balik_rekan=True), key="k")
+    skp_records.open_skp(lifecycle.session, org.employee_by_nip(lifecycle.session, NIP_ANI), 2027, "tester",
+                         instance_id=iid)
+    lifecycle.session.commit()
+    with pytest.raises(FormInvalid) as refused:
+        lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": RATERS[:3], "umpan_balik_publik": PUBLIC})
+    assert [e["code"] for e in refused.value.errors["umpan_balik_publik"]] == ["not_public_service"]
+    with pytest.raises(FormInvalid) as refused:  # scores stay on the 1-5 scale
+        lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": RATERS[:3], "umpan_balik_publik": {
+            "sumber": "Survei", "nilai": {"adaptif": 7}}})
+    assert "umpan_balik_publik.nilai.adaptif" in refused.value.errors

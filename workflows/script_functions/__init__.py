@@ -26,6 +26,7 @@ from .monitoring import (
     catat_evaluasi_semester,
     catat_realisasi,
     catat_umpan_balik,
+    catat_umpan_balik_publik,
     catat_umpan_balik_rekan,
 )
 from .planning import kembalikan_skp, setujui_skp, siapkan_skp, simpan_skp
@@ -42,6 +43,7 @@ from .rating import (
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
     catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
+    catat_umpan_balik_publik,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,

@@ -9,6 +9,9 @@ from .. import org, ratings, skp
 from ..records import RecordInvalid, text
 from .common import employee_of_actor, skp_of_step
 
+#: The rater "NIP" of the public's feedback: no person, the unit's public.
+PUBLIC_RATER = "PUBLIK"
+
 
 def catat_realisasi(periode_ke: int, realisasi: list[dict[str, Any]]) -> dict[str, Any]:
     """Record a monitoring period's realisations (the realisasi_editor answer) as the employee who gave them."""
@@ -57,3 +60,11 @@ def catat_umpan_balik_rekan(nip_rekan: str, nilai: dict[str, Any], komentar: str
     ratings.record_rater_response(run.session, found, rater.nip, relation, dict(nilai or {}), run.actor,
                                   text("komentar", komentar, required=False))
     return relation
+
+
+def catat_umpan_balik_publik(sumber: str, nilai: dict[str, Any]) -> str:
+    """Record the public's feedback of a public-service unit (a survey's averages per BerAKHLAK value)."""
+    run, found = skp_of_step()
+    ratings.record_rater_response(run.session, found, PUBLIC_RATER, "public", dict(nilai or {}), run.actor,
+                                  text("sumber", sumber))
+    return "public"
