@@ -11,6 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -168,20 +169,57 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
         if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
             completed.append(task)
 
+    script = _ScriptSavepoint(run)
+
+    def after(task: Any) -> None:
+        script.release()
+        did_complete(task)
+
     with run.context():
         try:
             if refresh_timers:
                 workflow.refresh_timers()
-            workflow.do_engine_steps(did_complete_task=did_complete)
+            workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
             # follow-up READY, so step once more until nothing moves.
             while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
-                workflow.do_engine_steps(did_complete_task=did_complete)
+                workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
+            script.undo()
             _fail(run, exc)
     _note_timers(run, timers, completed)
     _note_journal(run)
     run.outbox.extend(workflow.get_events())
+
+
+class _ScriptSavepoint:
+    """A savepoint around each script task, so a script that fails half-way leaves no record behind.
+
+    A script may write domain rows through registered functions before it fails; the incident is
+    committed, so without this its partial rows (and their queued audit events) would stay and `retry`
+    would write them again. Only script tasks get one: the engine's own tasks write nothing mid-step.
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.transaction: Any = None
+        self.events = 0
+
+    def open(self, task: Any) -> None:
+        if self.run.session is not None and isinstance(task.task_spec, ScriptTask):
+            self.transaction = self.run.session.begin_nested()
+            self.events = len(self.run.events)
+
+    def release(self) -> None:
+        if self.transaction is not None:
+            self.transaction.commit()
+            self.transaction = None
+
+    def undo(self) -> None:
+        if self.transaction is not None:
+            self.transaction.rollback()
+            self.transaction = None
+            del self.run.events[self.events:]
 
 
 def _fail(run: Run, exc: Exception) -> None:

@@ -195,8 +195,16 @@ def test_plan_from_the_skp_editor_is_stored_and_agreed(run, session, chart):
     assert {"skp_opened", "skp_drafted", "skp_agreed"} <= set(event_types(session, instance.id))
 
 
-def test_plan_without_rhk_is_an_incident(run, session, chart):
+def test_a_script_failing_half_way_leaves_no_record_and_retry_writes_them_once(run, session, chart):
     instance = run("rekam_skp", {"nip": chart.people["kasi"].nip, "tahun": 2027, "skp": {"rhk": []}})
     assert instance.status == "error"
     assert "the SKP plan needs a non-empty list 'rhk'" in instance.error["message"]
-    assert session.execute(select(Skp.status)).scalar_one() == "draft"
+    # siapkan_skp succeeded before simpan_skp refused: its SKP and audit event went with the failed script.
+    assert session.execute(select(Skp)).scalars().all() == []
+    assert "skp_opened" not in event_types(session, instance.id)
+    assert event_types(session, instance.id)[-1] == "instance_failed"
+    instances.retry(session, instance.id, "operator", {"skp": {"rhk": [{"uraian": "Layanan", "target": 1}]}})
+    session.commit()
+    [found] = session.execute(select(Skp)).scalars()
+    assert found.status == "disetujui" and event_types(session, instance.id).count("skp_opened") == 1
+    assert audit.verify(session) == []
