@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from SpiffWorkflow.util.deep_merge import DeepMerge
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from . import audit, messages
 from .clock import clock
 from .errors import Conflict, InvalidState, NotFound
+from .joins import merge_branches
 from .migration import migrate
 from .models import HumanTask, Instance, SpecVersion
 from .rows import InstanceRow
@@ -115,16 +116,23 @@ def _insert_runs(session: Session, spec_version: SpecVersion, fresh: dict[str, d
 
 
 def variables(run: Run) -> dict[str, Any]:
-    """Return the instance's current variables: the merged data of its open frontier, or the final data."""
+    """Return the instance's current variables: the data of its open frontier, or the final data.
+
+    Parallel branches are combined as the join will combine them (`joins.merge_branches`): by what each
+    changed since they split, so a list one branch updated (a unit's members after a transfer) is shown
+    as updated, not as another branch's older copy. A branch waiting at a join holds its data in the
+    task that reached the join.
+    """
     workflow = run.workflow
     if workflow.is_completed():
         return dict(workflow.data)
-    frontier = sorted(workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED
-                                         | TaskState.ERROR), key=lambda t: t.last_state_change)
-    merged: dict[str, Any] = {}
-    for task in frontier or ([workflow.last_task] if workflow.last_task else []):
-        merged = DeepMerge.merge(merged, task.data)
-    return merged
+    frontier = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
+    ends = [task.parent if isinstance(task.task_spec, UnstructuredJoin) and task.state == TaskState.WAITING
+            and task.parent is not None else task for task in frontier]
+    if not ends:
+        return dict(workflow.last_task.data) if workflow.last_task else {}
+    ends.sort(key=lambda t: t.last_state_change)
+    return merge_branches(ends) if len(ends) > 1 else dict(ends[0].data)
 
 
 def load(session: Session, instance_id: int, actor: str = "system") -> Run:

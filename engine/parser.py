@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
 from SpiffWorkflow.bpmn.parser.util import full_tag, one
 from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
@@ -31,6 +32,7 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 from SpiffWorkflow.camunda.specs.user_task import Form, UserTask
 
 from .decisions import DecisionTask
+from .joins import InclusiveJoin, ParallelJoin
 from .message_events import MessageEvent
 
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -167,4 +169,7 @@ class KinerjaParser(CamundaParser):
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryParser, BoundaryEvent),
+        # Camunda's variable semantics at joins (engine/joins.py).
+        full_tag("parallelGateway"): (GatewayParser, ParallelJoin),
+        full_tag("inclusiveGateway"): (ConditionalGatewayParser, InclusiveJoin),
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.task_spec import ConditionalGatewayConverter, ParallelGatewayConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -16,6 +17,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
 from .decisions import DecisionTask
+from .joins import InclusiveJoin, ParallelJoin
 from .message_events import MessageEvent
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
@@ -49,6 +51,8 @@ def _config(specless: bool) -> dict[Any, Any]:
     config: dict[Any, Any] = copy(CAMUNDA_CONFIG)
     config[DecisionTask] = BaseBusinessRuleTaskConverter
     config[MessageEvent] = MessageEventDefinitionConverter
+    config[ParallelJoin] = ParallelGatewayConverter
+    config[InclusiveJoin] = ConditionalGatewayConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

@@ -225,3 +225,18 @@ def test_script_refused_at_deploy_never_runs(session):
     with pytest.raises(ValidationFailed) as refused:
         specs.deploy(session, {"hostile.bpmn": text.encode()}, "tester")
     assert any("import" in p.message for p in refused.value.problems)
+
+
+def test_variables_show_a_branch_waiting_at_a_join_and_its_latest_values(deploy, start, open_tasks, complete,
+                                                                          session):
+    deploy("processes/parallel_data.bpmn")
+    instance = start("parallel_data", {"members": ["ani", "budi", "citra"]})
+    [first, second] = sorted(open_tasks(instance.id), key=lambda t: t.bpmn_id)
+    complete(first, "ani", {"note": "done"})
+    # The first branch waits at the join with its note and a shorter member list; the second branch,
+    # still open, has the list it started with. The variables show what the first branch made of them.
+    data = instances.variables(instances.load(session, instance.id))
+    assert data["note"] == "done" and data["members"] == ["ani", "citra"]
+    complete(second, "citra")
+    final = instances.variables(instances.load(session, instance.id))
+    assert final["members"] == ["ani", "citra"] and final["note"] == "done"
