@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,23 +29,24 @@ CALIBRATION_MESSAGE = "penilaian_selesai"
 
 @dataclass(frozen=True)
 class CycleSettings:
-    """The agency's choices for a cycle; None deadlines default from the year (docs/processes/README.md)."""
+    """What an operator set for this cycle; anything left None takes the default written in
+    siklus_kinerja.bpmn (*Tetapkan pengaturan siklus*), so changing a default is a BPMN edit."""
 
     batas_skp: str | None = None
     pengingat_skp: str | None = None
-    periode_pemantauan: str = "P3M"
-    jumlah_periode: int = 4
-    batas_umpan_balik: str = "P14D"
-    jendela_keberatan: str = "P14D"
-    masa_perbaikan: str = "P6M"
-    pakai_umpan_balik_rekan: bool = False
+    periode_pemantauan: str | None = None
+    jumlah_periode: int | None = None
+    batas_umpan_balik: str | None = None
+    jendela_keberatan: str | None = None
+    masa_perbaikan: str | None = None
+    pakai_umpan_balik_rekan: bool | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
 
-    def deadlines(self, year: int) -> dict[str, str]:
-        """Return `batas_skp` and `pengingat_skp` for a year: 31 January WITA and 7 days before."""
-        batas = self.batas_skp or f"{year}-01-31T23:59:59+08:00"
-        pengingat = self.pengingat_skp or (datetime.fromisoformat(batas) - timedelta(days=7)).isoformat()
-        return {"batas_skp": batas, "pengingat_skp": pengingat}
+    def chosen(self) -> dict[str, Any]:
+        """Return the start variables the operator set (the process fills in the others)."""
+        names = ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode", "batas_umpan_balik",
+                 "jendela_keberatan", "masa_perbaikan", "pakai_umpan_balik_rekan")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
 @dataclass
@@ -258,8 +258,5 @@ class _Planner:
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
             "is_kepala_unit": position.unit.head_position_id == position.id,
-            "pakai_umpan_balik_rekan": s.pakai_umpan_balik_rekan, **s.deadlines(self.year),
-            "periode_pemantauan": s.periode_pemantauan, "jumlah_periode": s.jumlah_periode,
-            "batas_umpan_balik": s.batas_umpan_balik, "jendela_keberatan": s.jendela_keberatan,
-            "masa_perbaikan": s.masa_perbaikan, "predikat_tahun_lalu": self.last_year.get(employee.id),
+            "predikat_tahun_lalu": self.last_year.get(employee.id), **s.chosen(),
         }

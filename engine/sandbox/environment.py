@@ -22,6 +22,17 @@ from .task_data import keep_only_data
 logger = logging.getLogger(__name__)
 
 
+#: value_of(name, default=None): a variable's value, or default when the instance does not have it.
+VALUE_OF = "value_of"
+
+
+def _value_of(variables: dict[str, Any]) -> Any:
+    def value_of(name: str, default: Any = None) -> Any:
+        """Return the variable called name, or default when the instance has no such variable."""
+        return variables.get(name, default)
+    return value_of
+
+
 class SandboxEnvironment(TaskDataEnvironment):
     """Task-data environment whose evaluate/execute run RestrictedPython-compiled code with safe builtins and guards."""
 
@@ -43,6 +54,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         scope.update(external_context or {})
         scope.update(context)
         scope.update(RUNTIME_GLOBALS)
+        scope[VALUE_OF] = _value_of(context)
         return self._run(code, scope, materialize=True)
 
     def execute(self, script: str, context: dict[str, Any],
@@ -56,6 +68,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         context.update(self.functions())
         context.update(external)
         context.update(RUNTIME_GLOBALS)
+        context[VALUE_OF] = _value_of(context)
         try:
             self._run(code, context, materialize=False)
         finally:
@@ -68,7 +81,7 @@ class SandboxEnvironment(TaskDataEnvironment):
 
     def check_for_overwrite(self, context: dict[str, Any], external_context: dict[str, Any]) -> None:
         """Raise ValueError when task data would hide a registered function or an external value."""
-        clashes = (set(self.functions()) | set(external_context)).intersection(context)
+        clashes = (set(self.functions()) | set(external_context) | {VALUE_OF}).intersection(context)
         if clashes:
             raise ValueError("You have task data that overwrites a predefined function(s). Please change the "
                              f"following variable or field name(s) to something else: {sorted(clashes)}")
@@ -77,7 +90,7 @@ class SandboxEnvironment(TaskDataEnvironment):
                                                    external_context: Mapping[str, Any] | None = None,
                                                    before: Mapping[str, Any] | None = None) -> None:
         """Remove what execute added (functions, externals, guards, builtins) and what cannot be stored."""
-        added = set(self.functions()) | set(external_context or {}) | set(RUNTIME_GLOBALS)
+        added = set(self.functions()) | set(external_context or {}) | set(RUNTIME_GLOBALS) | {VALUE_OF}
         for key in list(context):
             value = context[key]
             # Names starting with '_' that were not there before come from RestrictedPython (e.g. _print).

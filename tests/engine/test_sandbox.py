@@ -296,3 +296,12 @@ def test_time_budget_follows_the_setting():
         assert time.monotonic() - started < 2
     finally:
         set_time_budget(2.0)
+
+
+def test_value_of_reads_a_variable_or_its_default() -> None:
+    data = run("batas = value_of('batas_skp', '2027-01-31')\nperiode = value_of('periode', 'P3M')", periode="P1M")
+    assert (data["batas"], data["periode"]) == ("2027-01-31", "P1M")
+    assert "value_of" not in data
+    assert SandboxEnvironment().evaluate("value_of('x', 3) + value_of('y', 0)", {"y": 4}) == 7
+    with pytest.raises(ValueError, match="value_of"):
+        SandboxEnvironment().execute("a = 1", {"value_of": 1})

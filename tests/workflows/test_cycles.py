@@ -71,9 +71,16 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     assert staf2 == {
         "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI", "jabatan_kode": "STAF2",
         "jabatan_penilai_kode": "KASI", "jabatan_atasan_penilai_kode": "KABID", "is_kepala_unit": False,
-        "pakai_umpan_balik_rekan": False, "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP,
-        "periode_pemantauan": "P3M", "jumlah_periode": 4, "batas_umpan_balik": "P14D",
-        "jendela_keberatan": "P14D", "masa_perbaikan": "P6M", "predikat_tahun_lalu": None}
+        "predikat_tahun_lalu": None}
+    # Nothing was set for this cycle: the deadlines and windows are the defaults written in the BPMN.
+    variables = instances.variables(instances.load(session, session.execute(select(Instance.id).where(
+        Instance.business_key == f"skp:2027:{people['staf2']}")).scalar_one()))
+    assert {k: variables[k] for k in ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode",
+                                      "batas_umpan_balik", "jendela_keberatan", "masa_perbaikan",
+                                      "pakai_umpan_balik_rekan")} == {
+        "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP, "periode_pemantauan": "P3M",
+        "jumlah_periode": 4, "batas_umpan_balik": "P14D", "jendela_keberatan": "P14D", "masa_perbaikan": "P6M",
+        "pakai_umpan_balik_rekan": False}
     chain = {nip: (d["jabatan_penilai_kode"], d["jabatan_atasan_penilai_kode"], d["is_kepala_unit"])
              for nip, d in ((d["nip"], d) for d in started.values())}
     assert chain[people["kasi"]] == ("KABID", "KADIS", True)
@@ -112,8 +119,13 @@ def test_unit_scope_and_settings(session, deployed):
     summary = _open(session, "BIDANG", settings=settings)
     assert sorted(summary.kinds["kalibrasi_unit"].started) == ["BIDANG", "SEKSI"]
     assert len(summary.kinds["siklus_kinerja"].started) == 6 and summary.kinds["siklus_kinerja"].problems == []
-    kabid = _started(session, "siklus_kinerja")[f"skp:2027:{people['kabid']}"]
-    assert (kabid["pengingat_skp"], kabid["jumlah_periode"]) == ("2027-02-08T23:59:59+08:00", 12)
+    kabid_key = f"skp:2027:{people['kabid']}"
+    kabid = _started(session, "siklus_kinerja")[kabid_key]
+    assert (kabid["batas_skp"], kabid["jumlah_periode"]) == ("2027-02-15T23:59:59+08:00", 12)
+    assert "pengingat_skp" not in kabid  # not set: the process counts it from batas_skp
+    kabid_now = instances.variables(instances.load(session, session.execute(select(Instance.id).where(
+        Instance.business_key == kabid_key)).scalar_one()))
+    assert (kabid_now["pengingat_skp"], kabid_now["periode_pemantauan"]) == ("2027-02-08T23:59:59+08:00", "P1M")
     assert (kabid["jabatan_penilai_kode"], kabid["jabatan_atasan_penilai_kode"]) == ("KADIS", "SEKDA")
     summary = _open(session, "DISDUK", settings=settings)
     assert summary.kinds["siklus_kinerja"].started == [people["kadis"]]
@@ -128,13 +140,22 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     session.commit()
     assert "'kalibrasi_unit' is not deployed" in cli("cycle", "open", "2027", code=1)
     cli("bpmn", "deploy", str(BPMN_DIR))
-    out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm")
+    assert "P14X" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jendela-keberatan", "P14X", code=2)
+    out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm", "--batas-skp", "2027-02-15",
+              "--periode-pemantauan", "P1M", "--jumlah-periode", "12", "--umpan-balik-rekan")
     assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out
+    nips = {name: person.nip for name, person in chart.people.items()}
+    started = _started(session, "siklus_kinerja")[f"skp:2027:{nips['staf']}"]
+    session.rollback()  # SQLite: a reading transaction would keep the next command waiting
+    assert {k: started[k] for k in ("batas_skp", "periode_pemantauan", "jumlah_periode",
+                                    "pakai_umpan_balik_rekan")} == {
+        "batas_skp": "2027-02-15", "periode_pemantauan": "P1M", "jumlah_periode": 12,
+        "pakai_umpan_balik_rekan": True}
     assert "siklus_kinerja: 4 started, 0 already started, 1 skipped, 0 problem(s)" in out
-    assert f"skipped siklus_kinerja {chart.people['cuti'].nip}: status cltn" in out
+    assert f"skipped siklus_kinerja {nips['cuti']}: status cltn" in out
     out = cli("cycle", "open", "2027")
     assert "siklus_kinerja: 4 started, 4 already started, 1 skipped, 1 problem(s)" in out
-    assert f"problem siklus_kinerja {chart.people['cadangan'].nip}: has no position" in out
+    assert f"problem siklus_kinerja {nips['cadangan']}: has no position" in out
     session.expire_all()
     assert {i.started_by for i in session.execute(select(Instance)).scalars()} == {"bkpsdm", "operator"}
 

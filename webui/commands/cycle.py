@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engine.expressions import ExpressionError, check_timer_value
 from workflows import org, transfers
 from workflows.cycles import CycleSettings, CycleSummary, open_cycle
 from workflows.org import OrgSettings
@@ -18,13 +20,37 @@ from . import fail, transaction
 group = AppGroup("cycle", help="The yearly appraisal cycle.")
 
 
+def _timer(kind: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """Return a click callback refusing a value the process's timers would not accept."""
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                check_timer_value(value, kind)
+            except ExpressionError as exc:
+                raise click.BadParameter(str(exc)) from None
+        return value
+    return check
+
+
 @group.command("open")
 @click.argument("year", type=click.IntRange(2000, 2100))
 @click.option("--unit", "unit_code", help="Only this unit and its sub-units (default: the whole city).")
 @click.option("--actor", default="operator", show_default=True, help="Who opens (recorded in the audit trail).")
-def open_command(year: int, unit_code: str | None, actor: str) -> None:
-    """Start one kalibrasi_unit per unit, then one siklus_kinerja per eligible employee (idempotent)."""
-    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]))
+@click.option("--batas-skp", callback=_timer("timeDate"), help="SKP deadline, ISO date(-time) (default: 31 Jan).")
+@click.option("--pengingat-skp", callback=_timer("timeDate"), help="SKP reminder (default: 7 days before).")
+@click.option("--periode-pemantauan", callback=_timer("timeDuration"), help="Between check-ins, e.g. P1M.")
+@click.option("--jumlah-periode", type=click.IntRange(1, 12), help="Number of monitoring periods.")
+@click.option("--batas-umpan-balik", callback=_timer("timeDuration"), help="How long raters have, e.g. P14D.")
+@click.option("--jendela-keberatan", callback=_timer("timeDuration"), help="Objection window, e.g. P14D.")
+@click.option("--masa-perbaikan", callback=_timer("timeDuration"), help="Improvement period, e.g. P6M.")
+@click.option("--umpan-balik-rekan/--tanpa-umpan-balik-rekan", "pakai_umpan_balik_rekan", default=None,
+              help="Run the multi-rater stage (default: as the process says).")
+def open_command(year: int, unit_code: str | None, actor: str, **chosen: Any) -> None:
+    """Start one kalibrasi_unit per unit, then one siklus_kinerja per eligible employee (idempotent).
+
+    Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
+    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),
+                             **chosen)
     with transaction() as session:
         summary = open_with_progress(session, year, unit_code, actor, settings)
     print_summary(summary)
