@@ -29,11 +29,8 @@ class CustomForm:
 
     key: str
     schema: dict[str, Any]
-    check: Check | None = None
-
-    @property
-    def validator(self) -> Draft202012Validator:
-        return Draft202012Validator(self.schema)
+    check: Check | None
+    validator: Draft202012Validator
 
 
 _REGISTRY: dict[str, CustomForm] = {}
@@ -42,14 +39,9 @@ _REGISTRY: dict[str, CustomForm] = {}
 def register(key: str, schema: dict[str, Any], check: Check | None = None) -> CustomForm:
     """Register (or replace) the custom form of a key; refuse a schema that is not valid JSON Schema."""
     Draft202012Validator.check_schema(schema)
-    form = CustomForm(key, schema, check)
+    form = CustomForm(key, schema, check, Draft202012Validator(schema))
     _REGISTRY[key] = form
     return form
-
-
-def unregister(key: str) -> None:
-    """Forget a key (tests)."""
-    _REGISTRY.pop(key, None)
 
 
 def get(key: str | None) -> CustomForm | None:

@@ -48,22 +48,20 @@ class MessageEvent(CamundaMessage):
         if self != event.event_definition:
             return False
         expected = self.expected_correlations(my_task)
-        return _agree(expected, event.correlations or self.payload_correlations(my_task, event))
+        return _agree(expected, event.correlations)
 
-    def payload_correlations(self, my_task: Any, event: Any) -> dict[str, Any]:
-        """Return the correlations of a message sent from outside any process (`messages.send`).
+    def payload_correlations(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Return {key: {property: value}} read from a payload, as a sender of this message would.
 
-        Such a message has no sender's properties: the receiver's retrieval expressions are evaluated on
-        the payload instead, as a sender would have; a property the payload lacks never agrees.
+        For a message sent from outside any process (`messages.send`); a property the payload lacks
+        is MISSING, which agrees with no expected value, so such a message reaches nobody.
         """
-        payload = event.payload.get("payload") if isinstance(event.payload, dict) else None
-        if not self.correlation_properties:
-            return {}
+        from .sandbox import SandboxEnvironment
+
         values: dict[str, Any] = {}
-        for prop in self.correlation_properties:
+        for prop in self.correlation_properties or []:
             try:
-                value = my_task.workflow.script_engine.environment.evaluate(
-                    prop.retrieval_expression, payload if isinstance(payload, dict) else {})
+                value = SandboxEnvironment().evaluate(prop.retrieval_expression, dict(payload))
             except Exception:
                 value = MISSING
             for key in prop.correlation_keys:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .message_events import MISSING, MessageEvent, _agree
+from .message_events import MessageEvent, _agree
 from .models import MessageSubscription
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> in
 
     With no sending process, the correlation properties come from the processes waiting for the message:
     their retrieval expressions are evaluated on the payload once per deployed version (so routing
-    narrows the receivers by query, as for a message thrown by a process), and each receiver checks them
-    again. Undelivered messages are audited like any other.
+    narrows the receivers by query, as for a message thrown by a process). Undelivered messages are
+    audited like any other.
     """
     event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None},
                       correlations=_payload_correlations(session, name, payload))
@@ -62,24 +62,9 @@ def _payload_correlations(session: Session, name: str, payload: dict[str, Any]) 
             for task_spec in process_spec.task_specs.values():
                 definition = getattr(task_spec, "event_definition", None)
                 if isinstance(definition, MessageEvent) and definition.name == name:
-                    for key, values in _evaluate(definition, payload).items():
+                    for key, values in definition.payload_correlations(payload).items():
                         correlations.setdefault(key, {}).update(values)
     return correlations
-
-
-def _evaluate(definition: MessageEvent, payload: dict[str, Any]) -> dict[str, Any]:
-    """Return {key: {property: value}} of the definition's correlation properties read from the payload."""
-    from .sandbox import SandboxEnvironment
-
-    values: dict[str, Any] = {}
-    for prop in definition.correlation_properties or []:
-        try:
-            value = SandboxEnvironment().evaluate(prop.retrieval_expression, dict(payload))
-        except Exception:
-            value = MISSING  # a property the payload lacks never agrees: nobody receives it
-        for key in prop.correlation_keys:
-            values.setdefault(key, {})[prop.name] = value
-    return values
 
 
 def deliver(session: Session, run: Run, depth: int = 0) -> None:

@@ -203,8 +203,9 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     for instance in earlier:
         if instance.status in ("completed", "terminated"):
             continue
-        old_units.add(instances.variables(instances.load(session, instance.id)).get("unit_kode"))
         old = skp_records.skp_of_instance(session, instance.id)
+        if old is not None:  # the cycle's unit: its SKP's snapshot (every cycle opens its SKP first)
+            old_units.add(session.get(Unit, old.unit_id).code)  # type: ignore[union-attr]
         instances.terminate(session, instance.id, actor, reason)
         if old is not None and old.status != "ditutup":
             skp_records.set_status(session, old, "ditutup", actor, reason)
