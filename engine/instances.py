@@ -20,6 +20,7 @@ from .models import HumanTask, Instance, SpecVersion
 from .rows import InstanceRow
 from .runtime import (
     ACTIVE,
+    ENDED,
     INSTANCE,
     Run,
     advance,
@@ -181,7 +182,7 @@ def resume(session: Session, instance_id: int, actor: str, reason: str = "") -> 
 def terminate(session: Session, instance_id: int, actor: str, reason: str) -> InstanceRow:
     """Cancel an unfinished instance for good, with a reason; its open tasks are cancelled."""
     instance = _locked(session, instance_id)
-    if instance.status in ("completed", "terminated"):
+    if instance.status in ENDED:
         raise InvalidState(f"instance {instance_id} is already {instance.status}", status=instance.status)
     run = restore(session, instance, actor)
     run.workflow.cancel()

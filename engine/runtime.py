@@ -29,6 +29,8 @@ from .serializer import STATE_VERSION, dump_state, load_state
 from .specs import spec_of
 
 ACTIVE = ("running", "waiting")
+#: Statuses an instance never leaves.
+ENDED = ("completed", "terminated")
 
 
 @dataclass

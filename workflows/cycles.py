@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import instances, messages, specs
 from engine.errors import InvalidInput
 from engine.models import Instance, SpecVersion
+from engine.runtime import ENDED
 
 from . import org, ratings
 from . import skp as skp_records
@@ -201,7 +202,7 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     reason = f"Mutasi ke {position.code} ({position.name})"
     old_units = set()
     for instance in earlier:
-        if instance.status in ("completed", "terminated"):
+        if instance.status in ENDED:
             continue
         old = skp_records.skp_of_instance(session, instance.id)
         if old is not None:  # the cycle's unit: its SKP's snapshot (every cycle opens its SKP first)

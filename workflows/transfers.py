@@ -15,17 +15,16 @@ from sqlalchemy.orm import Session
 
 from engine.errors import KinerjaError
 from engine.models import Instance
+from engine.runtime import ENDED
 
 from .cycles import CycleSettings, restart_after_transfer
 from .models.org import Employee
 from .models.skp import Skp
 
-#: A cycle that ended stays as it is; any other (running, waiting, suspended, in error) follows the move.
-ENDED = ("completed", "terminated")
-
 
 def moved_employees(session: Session, year: int) -> list[Employee]:
-    """Return the employees with a running cycle of the year whose SKP was opened for another position."""
+    """Return the employees with an unended cycle of the year (running, waiting, suspended or in error)
+    whose SKP was opened for another position."""
     return list(session.execute(
         select(Employee).join(Skp, Skp.employee_id == Employee.id).join(Instance, Instance.id == Skp.instance_id)
         .where(Skp.year == year, Skp.status != "ditutup", Instance.process_id == "siklus_kinerja",
