@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from engine.validation import Problem, read_paths, validate
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "bpmn"
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "camunda-modeler"
+
 
 
 def line_of(path: Path, needle: str) -> int:
