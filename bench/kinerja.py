@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import instances, specs, tasks
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
+from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
+from engine.runtime import instances, tasks
 
 from .workload import PROCESS_ID, STEPS, Timing, Workload, files
 

@@ -10,8 +10,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime import attach_engine
-from engine.serializer import full_serializer
+from engine.definitions.serializer import full_serializer
+from engine.runtime.execution import attach_engine
 
 from .workload import STEPS, Specs, Timing, Workload
 

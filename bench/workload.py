@@ -11,7 +11,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
-from engine.validation import read_paths, validate
+from engine.definitions.validation import read_paths, validate
 
 BPMN_FILE = Path(__file__).with_name("ten_tasks.bpmn")
 PROCESS_ID = "ten_tasks"

@@ -79,7 +79,7 @@ def _reset_clock() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _reset_resolver() -> Iterator[None]:
     """Give every test the engine's default resolver back (create_app installs the lane resolver)."""
-    from engine.assignment import get_resolver, set_resolver
+    from engine.runtime.assignment import get_resolver, set_resolver
     before = get_resolver()
     yield
     set_resolver(before)
@@ -106,7 +106,7 @@ def cli(database_url: str, sessions: Any) -> Callable[..., str]:
 @pytest.fixture
 def deploy(session: Session) -> Callable[..., Any]:
     """Deploy fixture files (paths under tests/fixtures/) and commit; return {process_id: SpecVersion}."""
-    from engine import specs
+    from engine.definitions import specs
 
     def _deploy(*names: str, files: dict[str, bytes] | None = None, actor: str = "tester") -> dict[str, Any]:
         results = specs.deploy(session, files or read_fixture(*names), actor)

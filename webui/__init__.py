@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine.assignment import set_resolver
 from engine.config import load_config
+from engine.runtime.assignment import set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
 from workflows.lanes import LaneResolver

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, messages, specs
+from engine.definitions import specs
 from engine.errors import InvalidInput
 from engine.models import Instance, SpecVersion
-from engine.runtime import ENDED
+from engine.runtime import instances, messages
+from engine.runtime.execution import ENDED
 
 from . import org, ratings
 from . import skp as skp_records

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import custom_forms, instances
 from engine.errors import FormInvalid
+from engine.forms import custom as custom_forms
+from engine.runtime import instances
 
 from .models import Employee, Unit
 from .models.skp import (

@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.assignment import Assignment, AttributeResolver
-from engine.checks import ASSIGNMENT_ATTRIBUTES
 from engine.context import current_run
+from engine.definitions.checks import ASSIGNMENT_ATTRIBUTES
 from engine.errors import NotFound
+from engine.runtime.assignment import Assignment, AttributeResolver
 
 from . import org
 from .models.org import Position

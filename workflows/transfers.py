@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import KinerjaError
 from engine.models import Instance
-from engine.runtime import ENDED
+from engine.runtime.execution import ENDED
 
 from .cycles import CycleSettings, restart_after_transfer
 from .models.org import Employee

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..clock import clock
+from engine.clock import clock
+
 from .guards import BUILTINS
 
 _registry: dict[str, Callable[..., Any]] = {}

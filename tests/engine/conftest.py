@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, specs, tasks
+from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
+from engine.runtime import instances, tasks
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from engine import instances
 from engine.context import current_run
+from engine.runtime import instances
 from engine.sandbox import functions, register_function
 
 PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from engine import custom_forms
 from engine.clock import clock
+from engine.forms import custom as custom_forms
 from engine.sandbox import functions
 from workflows import forms, org
 from workflows.models import Employee, Position, Unit

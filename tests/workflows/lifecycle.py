@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, specs, tasks, timers
-from engine.assignment import Assignment, AttributeResolver
 from engine.clock import clock
+from engine.definitions import specs
+from engine.definitions.validation import read_paths
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.validation import read_paths
+from engine.runtime import instances, tasks, timers
+from engine.runtime.assignment import Assignment, AttributeResolver
 from tests.conftest import ROOT
 from workflows import org, ratings
 from workflows import skp as skp_records

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.validation import read_paths, validate
+from engine.definitions.validation import read_paths, validate
 from tests.conftest import ROOT
 
 BPMN_DIR = ROOT / "bpmn"

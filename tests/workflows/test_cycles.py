@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, specs
 from engine.clock import clock
+from engine.definitions import specs
 from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
+from engine.runtime import instances
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import BATAS_SKP, BPMN_DIR, PENGINGAT_SKP, T0, bpmn_files
 from workflows import cycles, ratings

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from engine import audit, instances, tasks, timers
+from engine import audit
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
+from engine.runtime import instances, tasks, timers
 from tests.workflows.lifecycle import T0, rating_parts, realisasi_for
 from workflows import org
 from workflows.demo_org import EMPLOYEES, PLT, build_demo_org

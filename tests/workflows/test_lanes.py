@@ -8,10 +8,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from engine import instances, specs, tasks
-from engine.assignment import Assignment, get_resolver, set_resolver
 from engine.clock import clock
+from engine.definitions import specs
 from engine.models import HumanTask
+from engine.runtime import instances, tasks
+from engine.runtime.assignment import Assignment, get_resolver, set_resolver
 from workflows import org
 from workflows.lanes import LaneResolver, UnresolvedLane
 from workflows.org import OrgSettings

@@ -9,8 +9,9 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import audit, instances
+from engine import audit
 from engine.errors import FormInvalid
+from engine.runtime import instances
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, siklus_data
 from workflows import org
 from workflows import skp as skp_records

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import messages
 from engine.errors import FormInvalid
+from engine.runtime import messages
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_CITRA,

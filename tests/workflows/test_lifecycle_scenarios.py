@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from engine import assignment, audit, instances, messages
+from engine import audit
 from engine.clock import clock
 from engine.errors import InvalidState
+from engine.runtime import assignment, instances, messages
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
 from workflows import cycles, documents, lanes, org
 from workflows.models import Employee, Position, Publication, Skp

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from engine import audit, instances, specs, tasks
+from engine import audit
+from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
+from engine.runtime import instances, tasks
 from engine.sandbox import functions
 from tests.conftest import ROOT
 from workflows import script_functions

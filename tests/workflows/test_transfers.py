@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import instances, specs, tasks
 from engine.clock import clock
+from engine.definitions import specs
 from engine.models import HumanTask, Instance
+from engine.runtime import instances, tasks
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import T0, bpmn_files
 from workflows import org, transfers

@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from engine import specs
-from engine.validation import read_paths
-from engine.validation import validate as validate_files
+from engine.definitions import specs
+from engine.definitions.validation import read_paths
+from engine.definitions.validation import validate as validate_files
 
 from . import fail, transaction
 

@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine import specs
 from engine.clock import clock
-from engine.validation import read_paths
+from engine.definitions import specs
+from engine.definitions.validation import read_paths
 from workflows.cycles import CycleSettings
 from workflows.demo_org import build_demo_org
 from workflows.org import OrgSettings

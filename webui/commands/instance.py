@@ -8,8 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from engine import audit, inbox, instances, specs
+from engine import audit
+from engine.definitions import specs
 from engine.models import Instance, SpecVersion
+from engine.runtime import inbox, instances
 
 from . import dump, parse_json, transaction
 

@@ -9,9 +9,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine import timers
 from engine.clock import clock
 from engine.errors import KinerjaError
+from engine.runtime import timers
 
 from ..extensions import db
 

@@ -1,0 +1,173 @@
+"""The inbox: READY user tasks materialised as rows after every save, and the queries over them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import clock
+from engine.forms.fields import describe
+from engine.models import HumanTask, TaskCandidate, table_of
+
+from .assignment import due_at, evaluate_value, get_resolver
+from .run import Run
+
+_TASK = table_of(HumanTask)
+_INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
+_INSERT_CANDIDATES = insert(table_of(TaskCandidate))
+
+
+def sync(session: Session, run: Run) -> None:
+    """Make one instance's open human_task rows match its READY manual tasks."""
+    sync_many(session, [run])
+
+
+def sync_many(session: Session, runs: Sequence[Run]) -> None:
+    """Make the open human_task rows of several instances match their READY manual tasks.
+
+    The open rows are exactly the tasks that were READY when each run began (every save keeps that
+    true), so no query is needed to find them: rows are cancelled and inserted by difference, the new
+    ones of all runs in one statement.
+    """
+    now = clock.now()
+    pending: list[tuple[Run, dict[str, Any], list[tuple[str, str]]]] = []
+    for run in runs:
+        ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
+        gone = sorted(run.ready_before - set(ready))
+        if gone:
+            _cancel(session, run, gone, now)
+        with run.context():  # resolvers may read the organisation in this transaction
+            for task_id, task in ready.items():
+                if task_id not in run.ready_before:
+                    row = _new_row(run, task, now)
+                    pending.append((run, row, row.pop("candidates")))
+        run.ready_before = set(ready)
+    if not pending:
+        return
+    # Core, not the ORM bulk path: this is the hot path of every completion.
+    ids = session.connection().execute(_INSERT_TASKS, [row for _, row, _ in pending]).scalars().all()
+    links = [{"human_task_id": task_id, "kind": kind, "value": value}
+             for task_id, (_, _, pairs) in zip(ids, pending, strict=True) for kind, value in pairs]
+    if links:
+        session.connection().execute(_INSERT_CANDIDATES, links)
+    for task_id, (run, row, pairs) in zip(ids, pending, strict=True):
+        run.note("task_created", {
+            "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
+            "candidates": [{"kind": kind, "value": value} for kind, value in pairs],
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None}, human_task_id=task_id)
+
+
+def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
+    cancelled = session.execute(
+        update(HumanTask).where(HumanTask.instance_id == run.instance.id, HumanTask.state == "open",
+                                HumanTask.spiff_task_id.in_(gone))
+        .values(state="cancelled", completed_at=now)
+        .returning(HumanTask.id, HumanTask.bpmn_id, HumanTask.name)
+        .execution_options(synchronize_session=False))
+    for row in cancelled:
+        run.note("task_cancelled", {"bpmn_id": row.bpmn_id, "name": row.name}, human_task_id=row.id)
+
+
+def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
+    spec = task.task_spec
+    properties: dict[str, Any] = dict((spec.extensions or {}).get("properties") or {})
+    mi_index = task.internal_data.get("key_or_index")
+    if mi_index is not None:
+        properties["multi_instance_index"] = mi_index
+    row: dict[str, Any] = {
+        "instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
+        "name": spec.bpmn_name or spec.bpmn_id, "process_id": task.workflow.spec.name, "lane": spec.lane,
+        "assignee": None, "claimed_by": None, "form": _form_with_values(task),
+        "documentation": spec.documentation, "properties": properties, "due_at": None, "state": "open",
+        "created_at": now, "completed_at": None, "completed_by": None, "candidates": []}
+    try:
+        assignment = get_resolver().resolve(task)
+        row["assignee"] = assignment.assignee
+        row["candidates"] = ([("user", u) for u in assignment.candidate_users]
+                             + [("group", g) for g in assignment.candidate_groups])
+    except Exception as exc:  # keep the task visible to operators rather than losing it
+        properties["assignment_error"] = str(exc)
+    try:
+        row["due_at"] = due_at(task, now)
+    except Exception as exc:
+        properties["due_date_error"] = str(exc)
+    return row
+
+
+def _form_with_values(task: Any) -> dict[str, Any]:
+    form = describe(getattr(task.task_spec, "form", None))
+    for field in form["fields"]:
+        value = task.data.get(field["id"])
+        if value is None and field["default"] is not None:
+            try:
+                value = evaluate_value(task, field["default"])
+            except Exception:
+                value = field["default"]
+        field["value"] = audit.json_safe(value)
+    return form
+
+
+@dataclass
+class Page:
+    """One page of a task listing."""
+
+    items: list[HumanTask]
+    total: int
+    limit: int
+    offset: int
+
+
+def _visible_to(user: str, groups: Sequence[str]) -> Any:
+    matches = [and_(TaskCandidate.kind == "user", TaskCandidate.value == user)]
+    if groups:
+        matches.append(and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups))))
+    candidate = exists().where(TaskCandidate.human_task_id == HumanTask.id).where(or_(*matches))
+    return or_(HumanTask.assignee == user, HumanTask.claimed_by == user,
+               and_(HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None), candidate))
+
+
+def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
+                   offset: int = 0) -> Page:
+    """Return the open tasks a user may work on or claim, soonest due first."""
+    where = and_(HumanTask.state == "open", _visible_to(user, groups))
+    return _page(session, where, limit, offset)
+
+
+def open_tasks(session: Session, *, instance_id: int | None = None, limit: int = 50, offset: int = 0) -> Page:
+    """Return all open tasks (of one instance when given), soonest due first."""
+    where = HumanTask.state == "open"
+    if instance_id is not None:
+        where = and_(where, HumanTask.instance_id == instance_id)
+    return _page(session, where, limit, offset)
+
+
+def _page(session: Session, where: Any, limit: int, offset: int) -> Page:
+    total = session.execute(select(func.count()).select_from(HumanTask).where(where)).scalar_one()
+    rows = session.execute(select(HumanTask).where(where).order_by(
+        HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id).limit(limit).offset(offset)).scalars()
+    return Page(list(rows), total, limit, offset)
+
+
+def task_dict(row: HumanTask) -> dict[str, Any]:
+    """Return the stable JSON form of a human task."""
+    def iso(moment: Any) -> str | None:
+        if moment is None:
+            return None
+        return str((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat())
+    return {
+        "id": row.id, "instance_id": row.instance_id, "bpmn_id": row.bpmn_id, "name": row.name,
+        "process_id": row.process_id, "lane": row.lane, "state": row.state, "assignee": row.assignee,
+        "claimed_by": row.claimed_by,
+        "candidate_users": [c.value for c in row.candidates if c.kind == "user"],
+        "candidate_groups": [c.value for c in row.candidates if c.kind == "group"],
+        "due_at": iso(row.due_at), "created_at": iso(row.created_at), "completed_at": iso(row.completed_at),
+        "completed_by": row.completed_by, "documentation": row.documentation,
+        "properties": row.properties, "form": row.form,
+    }

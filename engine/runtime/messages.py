@@ -1,0 +1,112 @@
+"""Routing messages between instances: SpiffWorkflow delivers only inside one workflow."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.definitions.specs import latest_versions, spec_of
+from engine.elements.message_events import MessageEvent, _agree
+from engine.models import Instance, MessageSubscription, SpecVersion
+
+from .execution import ACTIVE, advance, lock, restore, save
+from .launch import launch
+from .run import Run
+
+#: Deliveries may cascade (a receiver throws in turn); stop runaway ping-pong.
+MAX_DEPTH = 20
+
+
+def describe(event: Any) -> dict[str, Any]:
+    """Return the audit form of a message event."""
+    payload = event.payload.get("payload") if isinstance(event.payload, dict) else event.payload
+    return {"message": event.event_definition.name, "payload": audit.json_safe(payload),
+            "correlations": audit.json_safe(event.correlations or {})}
+
+
+def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> int:
+    """Send a message from outside any process (a domain action); return how many instances received it.
+
+    With no sending process, the correlation properties come from the processes waiting for the message:
+    their retrieval expressions are evaluated on the payload once per deployed version (so routing
+    narrows the receivers by query, as for a message thrown by a process). Undelivered messages are
+    audited like any other.
+    """
+    event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None},
+                      correlations=_payload_correlations(session, name, payload))
+    return route(session, event, None, actor)
+
+
+def _payload_correlations(session: Session, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate the correlation properties the waiting processes define for a message on its payload."""
+    versions = session.execute(
+        select(SpecVersion.id, SpecVersion.sha256).join(Instance, Instance.spec_version_id == SpecVersion.id)
+        .join(MessageSubscription, MessageSubscription.instance_id == Instance.id)
+        .where(MessageSubscription.message_name == name).distinct()).all()
+    correlations: dict[str, Any] = {}
+    for version_id, sha256 in versions:
+        spec, subprocesses = spec_of(session, version_id, sha256)
+        for process_spec in [spec, *subprocesses.values()]:
+            for task_spec in process_spec.task_specs.values():
+                definition = getattr(task_spec, "event_definition", None)
+                if isinstance(definition, MessageEvent) and definition.name == name:
+                    for key, values in definition.payload_correlations(payload).items():
+                        correlations.setdefault(key, {}).update(values)
+    return correlations
+
+
+def deliver(session: Session, run: Run, depth: int = 0) -> None:
+    """Route the messages a run threw to waiting instances or to processes they start."""
+    outbox, run.outbox = run.outbox, []
+    for event in outbox:
+        route(session, event, run.instance.id, run.actor, depth)
+
+
+def route(session: Session, event: Any, sender_id: int | None, actor: str, depth: int = 0) -> int:
+    """Deliver one message; return how many instances received it (started ones included)."""
+    if depth > MAX_DEPTH:
+        audit.record(session, "message_undelivered", actor, instance_id=sender_id,
+                     data={**describe(event), "reason": f"more than {MAX_DEPTH} cascaded deliveries"})
+        return 0
+    name = event.event_definition.name
+    subscriptions = session.execute(select(MessageSubscription).where(
+        MessageSubscription.message_name == name).order_by(MessageSubscription.instance_id)).scalars().all()
+    delivered = 0
+    for instance_id in sorted({s.instance_id for s in subscriptions
+                               if s.instance_id != sender_id and _agree(s.correlations, event.correlations or {})}):
+        instance = lock(session, instance_id)
+        if instance is None or instance.status not in ACTIVE:
+            continue
+        run = restore(session, instance, actor)
+        try:
+            run.workflow.send_event(event)
+        except WorkflowException:
+            continue  # correlation did not match inside the instance
+        run.note("message_delivered", {**describe(event), "from_instance_id": sender_id})
+        advance(run)
+        save(session, run)
+        deliver(session, run, depth + 1)
+        delivered += 1
+    if delivered:
+        return delivered
+    for version in latest_versions(session):
+        if name in (version.start_messages or []):
+            payload = event.payload.get("payload") if isinstance(event.payload, dict) else None
+            key = str(payload.get("business_key")) if isinstance(payload, dict) and payload.get(
+                "business_key") else f"{name}:{uuid.uuid4()}"
+            runs, (started,) = launch(session, version, [(key, {})], actor, message=event)
+            audit.record(session, "message_delivered", actor, instance_id=started.id,
+                         data={**describe(event), "from_instance_id": sender_id, "started": True})
+            for run in runs:
+                deliver(session, run, depth + 1)
+            delivered += 1
+    if not delivered:
+        audit.record(session, "message_undelivered", actor, instance_id=sender_id,
+                     data={**describe(event), "reason": "no instance was waiting for it"})
+    return delivered

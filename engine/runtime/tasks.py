@@ -1,0 +1,159 @@
+"""Human task actions: complete, claim, unclaim and reassign, with the same checks for every caller."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.clock import clock
+from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from engine.forms import custom as custom_forms
+from engine.models import HumanTask, TaskCandidate, table_of
+
+from . import messages
+from .execution import ACTIVE, advance, lock, restore, save
+from .rows import TaskRow, task_row
+
+
+def get(session: Session, task_id: int) -> HumanTask:
+    """Return a human task or raise NotFound."""
+    row = session.get(HumanTask, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist", task_id=task_id)
+    return row
+
+
+TASK = table_of(HumanTask)
+CANDIDATE = table_of(TaskCandidate)
+
+
+_OPEN = select(TASK).where(TASK.c.id == bindparam("task_id")).with_for_update(of=TASK)
+_COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
+    state="completed", completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"))
+
+
+def _open(session: Session, task_id: int) -> TaskRow:
+    """Read an open task row for a change, locked; a detached object written back with `_write`."""
+    row = session.connection().execute(_OPEN, {"task_id": task_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist", task_id=task_id)
+    if row["state"] != "open":
+        raise Conflict(f"task {task_id} is already {row['state']}", task_id=task_id, state=row["state"],
+                       completed_by=row["completed_by"])
+    return task_row(row)
+
+
+def _write(session: Session, row: TaskRow, **values: Any) -> None:
+    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values))
+    for key, value in values.items():
+        setattr(row, key, value)
+
+
+def candidates_of(session: Session, task_id: int) -> list[tuple[str, str]]:
+    """Return the (kind, value) candidates of a task."""
+    return [(kind, value) for kind, value in session.connection().execute(
+        select(CANDIDATE.c.kind, CANDIDATE.c.value).where(CANDIDATE.c.human_task_id == task_id))]
+
+
+def is_candidate(candidates: Sequence[tuple[str, str]], user: str, groups: Sequence[str] = ()) -> bool:
+    """Return whether the user is a candidate, by name or by one of their groups."""
+    return any((kind == "user" and value == user) or (kind == "group" and value in groups)
+               for kind, value in candidates)
+
+
+def may_complete(row: TaskRow | HumanTask, user: str) -> bool:
+    """Return whether the user may complete the task: its assignee, or the candidate who claimed it."""
+    return user in (row.assignee, row.claimed_by)
+
+
+def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | None = None,
+             groups: Sequence[str] = ()) -> TaskRow:
+    """Validate and submit a task's form, run the instance on and save it; raise before changing anything."""
+    row = _open(session, task_id)
+    if not may_complete(row, actor):
+        hint = ("; claim it first" if row.claimed_by is None
+                and is_candidate(candidates_of(session, row.id), actor, groups) else "")
+        raise Forbidden(f"{actor} may not complete task {task_id}{hint}", task_id=task_id)
+    cleaned = custom_forms.clean_submission(session, row.form, row.instance_id, data or {})
+    instance = lock(session, row.instance_id)
+    if instance is None or instance.status not in ACTIVE:
+        status = instance.status if instance else "missing"
+        raise InvalidState(f"instance {row.instance_id} is {status}; its tasks cannot be completed",
+                           status=status)
+    run = restore(session, instance, actor)
+    task = run.workflow.get_task_from_id(UUID(row.spiff_task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict(f"task {task_id} is no longer ready in its instance", task_id=task_id)
+    before = copy.deepcopy(task.data)
+    task.set_data(**cleaned)
+    task.run()
+    now = clock.now()
+    session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
+    row.state, row.completed_at, row.completed_by = "completed", now, actor
+    run.ready_before.discard(row.spiff_task_id)  # completed here, not cancelled by the inbox sync
+    run.note("task_completed", {"bpmn_id": row.bpmn_id, "name": row.name,
+                                "submitted": audit.json_safe(cleaned),
+                                "changes": _changes(before, task.data)}, human_task_id=row.id)
+    advance(run)
+    save(session, run)
+    messages.deliver(session, run)
+    return row
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Return {variable: {"before", "after"}} for every variable the completion changed."""
+    changed = {}
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key) or (key in before) != (key in after):
+            changed[key] = {"before": audit.json_safe(before.get(key)), "after": audit.json_safe(after.get(key))}
+    return changed
+
+
+def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()) -> TaskRow:
+    """Claim a candidate task so that only the actor works on it."""
+    row = _open(session, task_id)
+    if row.assignee is not None or row.claimed_by is not None:
+        holder = row.assignee or row.claimed_by
+        raise Conflict(f"task {task_id} is already assigned to {holder}", task_id=task_id, holder=holder)
+    if not is_candidate(candidates_of(session, row.id), actor, groups):
+        raise Forbidden(f"{actor} is not a candidate for task {task_id}", task_id=task_id)
+    _write(session, row, claimed_by=actor)
+    audit.record(session, "task_claimed", actor, instance_id=row.instance_id, human_task_id=row.id,
+                 data={"bpmn_id": row.bpmn_id})
+    return row
+
+
+def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = False) -> TaskRow:
+    """Give a claimed task back to its candidates."""
+    row = _open(session, task_id)
+    if row.claimed_by is None:
+        raise Conflict(f"task {task_id} is not claimed", task_id=task_id)
+    if row.claimed_by != actor and not privileged:
+        raise Forbidden(f"task {task_id} is claimed by {row.claimed_by}, not {actor}", task_id=task_id)
+    previous = row.claimed_by
+    _write(session, row, claimed_by=None)
+    audit.record(session, "task_unclaimed", actor, instance_id=row.instance_id, human_task_id=row.id,
+                 data={"bpmn_id": row.bpmn_id, "previous": previous})
+    return row
+
+
+def reassign(session: Session, task_id: int, actor: str, assignee: str, reason: str, *,
+             privileged: bool = False) -> TaskRow:
+    """Hand a task to another user with a reason; the holder may do it, or a privileged operator."""
+    row = _open(session, task_id)
+    if not reason.strip():
+        raise InvalidInput("a reason is required to reassign a task", task_id=task_id)
+    if not privileged and not may_complete(row, actor):
+        raise Forbidden(f"{actor} may not reassign task {task_id}", task_id=task_id)
+    previous = row.assignee or row.claimed_by
+    _write(session, row, assignee=assignee, claimed_by=None)
+    audit.record(session, "task_reassigned", actor, instance_id=row.instance_id, human_task_id=row.id,
+                 data={"bpmn_id": row.bpmn_id, "from": previous, "to": assignee, "reason": reason})
+    return row

@@ -1,0 +1,35 @@
+"""Firing due timers: what one worker pass does, safe with several workers at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Instance
+
+from . import messages
+from .execution import ACTIVE, advance, lock, restore, save
+
+
+def due_instance_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
+    """Return ids of active instances with a timer due at now, earliest first."""
+    return list(session.execute(
+        # Strictly earlier: SpiffWorkflow fires a timer only once its time has passed.
+        select(Instance.id).where(Instance.status.in_(ACTIVE), Instance.next_timer_at < now)
+        .order_by(Instance.next_timer_at).limit(limit)).scalars())
+
+
+def fire_due(session: Session, instance_id: int, now: datetime, actor: str = "worker") -> bool:
+    """Fire an instance's due timers and run its engine steps; False when another worker has it or nothing is due."""
+    # SKIP LOCKED: a row another worker holds is skipped, not waited for (PostgreSQL; SQLite
+    # serializes writers with BEGIN IMMEDIATE instead). Re-check the due time after locking.
+    instance = lock(session, instance_id, due_by=now, skip_locked=True)
+    if instance is None:
+        return False
+    run = restore(session, instance, actor)
+    advance(run, refresh_timers=True)
+    save(session, run)
+    messages.deliver(session, run)
+    return True

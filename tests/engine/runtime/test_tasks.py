@@ -1,0 +1,120 @@
+"""Task actions: form validation, who may act, conflicts; a refusal leaves everything as it was."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
+from engine.models import AuditEvent, Instance
+from engine.runtime import tasks
+
+
+def _snapshot(session, instance_id):
+    session.expire_all()
+    instance = session.get(Instance, instance_id)
+    count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    return instance.version, instance.state, count
+
+
+@pytest.fixture
+def review(deploy, start, open_tasks):
+    deploy("processes/review.bpmn")
+    instance = start("review", {"employee": "ani", "manager": "budi", "unit_group": "x_penilai"})
+    return instance, open_tasks(instance.id)[0]
+
+
+@pytest.mark.parametrize("data, field, code", [
+    ({}, "target", "required"),
+    ({"target": "abc"}, "target", "type"),
+    ({"target": 0}, "target", "min"),
+    ({"target": 101}, "target", "max"),
+    ({"target": 5, "note": "x" * 21}, "note", "maxlength"),
+    ({"target": 5, "hacked": 1}, "hacked", "unknown_field"),
+    ({"target": True}, "target", "type"),
+])
+def test_invalid_form_data_is_refused_and_nothing_changes(review, complete, session, data, field, code):
+    instance, draft = review
+    before = _snapshot(session, instance.id)
+    with pytest.raises(FormInvalid) as refused:
+        complete(draft, "ani", data)
+    assert code in [e["code"] for e in refused.value.errors[field]]
+    assert _snapshot(session, instance.id) == before
+
+
+def test_enum_date_and_length_constraints_of_the_example_form(deploy, start, open_tasks, complete, session):
+    from pathlib import Path
+    example = Path(__file__).resolve().parents[3] / "bpmn" / "examples"
+    files = {p.name: p.read_bytes() for p in example.iterdir()}
+    deploy(files=files)
+    instance = start("izin_pelatihan", {"pegawai": "ani", "penilai": "budi",
+                                        "batas_tinjau": "2027-03-01"})
+    [ajukan] = open_tasks(instance.id)
+    tasks.claim(session, ajukan.id, "ani")
+    session.commit()
+    with pytest.raises(FormInvalid) as refused:
+        complete(ajukan, "ani", {"nama_pelatihan": "Dik", "jenis": "lainnya",
+                                 "tanggal_mulai": "31-01-2027"}, )
+    errors = refused.value.errors
+    assert [e["code"] for e in errors["nama_pelatihan"]] == ["minlength"]
+    assert [e["code"] for e in errors["jenis"]] == ["type"]
+    assert [e["code"] for e in errors["tanggal_mulai"]] == ["type"]
+
+
+def test_only_the_assignee_may_complete(review, complete, session):
+    instance, draft = review
+    before = _snapshot(session, instance.id)
+    with pytest.raises(Forbidden):
+        complete(draft, "mallory", {"target": 5})
+    assert _snapshot(session, instance.id) == before
+
+
+def test_double_completion_is_a_conflict(review, complete, session):
+    instance, draft = review
+    complete(draft, "ani", {"target": 5})
+    after_first = _snapshot(session, instance.id)
+    with pytest.raises(Conflict) as conflict:
+        complete(draft, "ani", {"target": 6})
+    assert conflict.value.details["state"] == "completed"
+    assert _snapshot(session, instance.id) == after_first
+
+
+def test_candidates_claim_unclaim_and_reassign(review, complete, open_tasks, session, events):
+    instance, draft = review
+    complete(draft, "ani", {"target": 5})
+    [approve] = open_tasks(instance.id)
+    with pytest.raises(Forbidden, match="claim it first"):
+        complete(approve, "citra", {"decision": "approve"}, groups=("hr",))
+    with pytest.raises(Forbidden):
+        tasks.claim(session, approve.id, "mallory", groups=("finance",))
+    session.rollback()
+    tasks.claim(session, approve.id, "citra", groups=("hr",))
+    session.commit()
+    with pytest.raises(Conflict):
+        tasks.claim(session, approve.id, "dedi", groups=("hr",))
+    session.rollback()
+    tasks.unclaim(session, approve.id, "citra")
+    session.commit()
+    with pytest.raises(InvalidInput):
+        tasks.reassign(session, approve.id, "op", "dedi", " ", privileged=True)
+    session.rollback()
+    tasks.reassign(session, approve.id, "op", "dedi", "citra is on leave", privileged=True)
+    session.commit()
+    complete(approve, "dedi", {"decision": "approve"})
+    kinds = [e for e, _ in events(instance.id)]
+    assert {"task_claimed", "task_unclaimed", "task_reassigned"} <= set(kinds)
+    reassigned = [d for e, d in events(instance.id) if e == "task_reassigned"][0]
+    assert reassigned["to"] == "dedi" and reassigned["reason"] == "citra is on leave"
+
+
+def test_task_completed_records_submitted_data_and_changes(review, complete, events):
+    instance, draft = review
+    complete(draft, "ani", {"target": 42, "note": "first"})
+    [done] = [d for e, d in events(instance.id) if e == "task_completed"]
+    assert done["submitted"] == {"target": 42, "note": "first"}
+    assert done["changes"]["target"] == {"before": None, "after": 42}
+
+
+def test_unknown_task(session):
+    with pytest.raises(NotFound):
+        tasks.complete(session, 999999, "ani", {})
