@@ -138,6 +138,8 @@ class HumanTask(Base):
     #: Task properties (camunda:properties) and multi-instance element info.
     properties: Mapped[dict[str, Any]] = mapped_column(JSON)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: camunda:followUpDate: when the task should be looked at again (before it is due).
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: open | completed | cancelled
     state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -159,6 +161,46 @@ class TaskCandidate(Base):
     #: user | group
     kind: Mapped[str] = mapped_column(String(10))
     value: Mapped[str] = mapped_column(String(200))
+
+
+class ExternalTask(Base):
+    """A READY external service task (camunda:type="external") waiting for a worker of its topic.
+
+    Materialised like the inbox: workers fetch and lock by topic with one indexed query, never a
+    workflow load.
+    """
+
+    __tablename__ = "external_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_external_task_topic_state", "topic", "state"),
+        Index("ix_external_task_instance_state", "instance_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    #: SpiffWorkflow task UUID inside the instance.
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(500))
+    #: Process id of the (sub-)process that holds the task.
+    process_id: Mapped[str] = mapped_column(String(200))
+    #: camunda:topic: what kind of worker does it.
+    topic: Mapped[str] = mapped_column(String(200))
+    #: camunda:taskPriority (higher first).
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    #: open | completed | cancelled
+    state: Mapped[str] = mapped_column(String(20))
+    #: Worker holding the lock, and until when (an expired lock may be fetched by another worker).
+    worker_id: Mapped[str | None] = mapped_column(String(200))
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Retries left as the worker last reported them; 0 makes an incident.
+    retries: Mapped[int | None] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_details: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class MessageSubscription(Base):
