@@ -25,6 +25,9 @@ class Defaults:
     WORKER_BATCH_SIZE: int = 100
     #: Who appraises JPT Pratama (heads of OPD): "wali_kota", or "sekda" acting for the Wali Kota.
     JPT_APPRAISER: str = "wali_kota"
+    #: Candidate group of the operators who see and assign user tasks no one else can take: tasks
+    #: modelled without assignee or candidates, and tasks whose lane or assignee could not be resolved.
+    OPERATORS_GROUP: str = "operators"
     #: Folder for the SQLite database and other local files.
     INSTANCE_PATH: str = field(default_factory=lambda: os.path.join(os.getcwd(), "instance"))
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import load_config
-from engine.runtime.assignment import set_resolver
+from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
 from workflows.lanes import LaneResolver
@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
+    set_operators_group(config["OPERATORS_GROUP"])
     register_all()  # the appraisal-record functions BPMN scripts call (docs/script-functions.md)
     appraisal_forms.register_all()  # skp_editor, realisasi_editor, pilih_rekan (docs/process-owners.md)
     from .views import bp

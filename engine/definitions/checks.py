@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from engine.sandbox import check_source
 
+from .assignment_checks import check_assignment
 from .dmn_checks import HIT_POLICIES, check_dmn
 from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 
@@ -37,8 +38,12 @@ def compile_problems(filename: str, line: int | None, what: str, source: str,
     return [Problem(filename, line, f"{what}: `{source}` is not allowed: {'; '.join(messages)}")]
 
 
-def check_bpmn(tree: Any, filename: str, process_ids: set[str]) -> list[Problem]:
-    """Check the processes of one translated BPMN tree that can run (process_ids); return the problems."""
+def check_bpmn(tree: Any, filename: str, process_ids: set[str], strict: bool = False) -> list[Problem]:
+    """Check the processes of one translated BPMN tree that can run (process_ids); return the problems.
+
+    The strict profile (the project's own bpmn/) also refuses a user task no lane or attribute assigns;
+    otherwise such a task is valid, as in Camunda, and goes to the operators group at run time.
+    """
     problems: list[Problem] = []
     lanes = _laned_ids(tree)
     for process in tree.getroot().iter(bpmn("process")):
@@ -46,7 +51,8 @@ def check_bpmn(tree: Any, filename: str, process_ids: set[str]) -> list[Problem]
             continue  # a diagram-only pool: Kinerja never runs it
         for element in process.iter():
             tag = local(element)
-            if tag in ("userTask", "manualTask"):
+            problems += check_assignment(element, filename)
+            if tag in ("userTask", "manualTask") and strict:
                 problems += _check_assignable(element, filename, lanes)
             elif tag == "scriptTask":
                 problems += _check_script(element, filename)
@@ -71,7 +77,8 @@ def _check_assignable(task: Any, filename: str, lanes: set[str]) -> list[Problem
     if any(node.get("id") in lanes for node in _self_and_ancestors(task)):
         return []
     return [Problem(filename, task.sourceline, f"{describe(task)} cannot be assigned to anyone: put it in a "
-                    "named lane, or set an assignee, candidate users or candidate groups")]
+                    "named lane, or set an assignee, candidate users or candidate groups (the strict "
+                    "profile of the appraisal processes)")]
 
 
 def _self_and_ancestors(element: Any) -> Iterator[Any]:

@@ -121,7 +121,16 @@ class _MessageMixin:
         return MessageEvent(name, correlations, payload, result_var)
 
 
-class StartEventParser(_MessageMixin, CamundaStartEventParser):
+class _InitiatorMixin:
+    """Keep camunda:initiator, the variable that gets the user who starts the instance."""
+
+    node: Any
+
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        return _camunda_attributes(self.node, ("initiator",))
+
+
+class StartEventParser(_InitiatorMixin, _MessageMixin, CamundaStartEventParser):
     pass
 
 

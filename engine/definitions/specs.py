@@ -32,9 +32,9 @@ class DeployResult:
 
 
 def deploy(session: Session, files: dict[str, bytes], actor: str,
-           max_bytes: int = DEFAULT_MAX_BYTES) -> list[DeployResult]:
-    """Validate a file set and store a new version of every executable process whose content changed."""
-    checked, problems = validate(files, max_bytes=max_bytes)
+           max_bytes: int = DEFAULT_MAX_BYTES, *, strict: bool = False) -> list[DeployResult]:
+    """Validate a file set (strict: the appraisal profile) and store a new version of each changed process."""
+    checked, problems = validate(files, max_bytes=max_bytes, strict=strict)
     if checked is None:
         raise ValidationFailed(problems)
     results = []

@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from .activiti import adopt_activiti
 from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
 from .dmn_checks import check_dmn
@@ -70,12 +71,18 @@ def read_paths(paths: list[str]) -> dict[str, bytes]:
     return files
 
 
-def validate(files: dict[str, bytes],
-             max_bytes: int = 5 * 1024 * 1024) -> tuple[ValidatedSet | None, list[Problem]]:
-    """Check a set of BPMN/DMN files the way deploy does; the set is None when any problem was found."""
+def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
+             strict: bool = False) -> tuple[ValidatedSet | None, list[Problem]]:
+    """Check a set of BPMN/DMN files the way deploy does; the set is None when any problem was found.
+
+    `strict` is the profile of the appraisal processes: every user task must name who works on it.
+    """
     if not files:
         return None, [Problem("(no files)", None, "no BPMN or DMN file was given")]
     trees, kinds, originals, problems = _load(files, max_bytes)
+    for name in sorted(trees):
+        if kinds[name] == "bpmn":
+            problems += adopt_activiti(trees[name], name)  # the legacy namespace Camunda 7 still reads
     # A file refused as XML or by the schema: SpiffWorkflow's view of the rest would be misleading.
     complete = not problems
     index = _Index(trees, kinds)
@@ -83,7 +90,7 @@ def validate(files: dict[str, bytes],
     runnable = index.runnable()
     for name, tree in trees.items():
         if kinds[name] == "bpmn":
-            problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable)
+            problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable, strict)
         else:
             problems += translate_dmn(tree, name) + check_dmn(tree, name)
     problems += index.reference_problems(runnable)

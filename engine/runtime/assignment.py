@@ -7,7 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+
 from engine.clock import clock
+from engine.config import Defaults
+from engine.definitions.checks import ASSIGNMENT_ATTRIBUTES
 from engine.expressions import juel_to_python, split_list
 
 
@@ -45,7 +49,7 @@ def evaluate_value(task: Any, text: str | None) -> Any:
     if expression.isidentifier():
         # `${penilai}` is by far the most common form: read it without starting the sandbox.
         if expression not in task.data:
-            raise NameError(f"name '{expression}' is not defined")
+            raise NameError(f"the process variable '{expression}' is not set")
         return task.data[expression]
     return task.workflow.script_engine.evaluate(task, expression)
 
@@ -83,6 +87,36 @@ class AttributeResolver:
 
 
 _resolver: Resolver = AttributeResolver()
+_operators_group: str = Defaults.OPERATORS_GROUP
+
+
+def set_operators_group(group: str) -> None:
+    """Set the candidate group that gets the tasks no one else can take (`KINERJA_OPERATORS_GROUP`)."""
+    global _operators_group
+    _operators_group = group.strip() or Defaults.OPERATORS_GROUP
+
+
+def operators_group() -> str:
+    """Return the candidate group that gets the tasks no one else can take."""
+    return _operators_group
+
+
+def nobody_reason(task: Any) -> str | None:
+    """Return why a task that should have someone resolved to no one; None when it was modelled for no one.
+
+    Camunda leaves a task without assignee or candidates unassigned; Kinerja hands it to the operators.
+    A task whose assignment attributes evaluate to nothing, or whose lane the resolver does not know,
+    was meant for someone: that is an assignment error the operators must see.
+    """
+    ext = task.task_spec.extensions or {}
+    named = [f"{name} '{ext[name]}'" for name in ASSIGNMENT_ATTRIBUTES if (ext.get(name) or "").strip()]
+    if named:
+        return f"{' and '.join(named)} gave no user or group"
+    lane = (task.task_spec.lane or "").strip()
+    if lane:
+        return (f"lane '{lane}' is not one Kinerja can resolve to users; put the task in a known lane or "
+                "set an assignee or candidates")
+    return None
 
 
 def set_resolver(resolver: Resolver) -> None:
@@ -94,6 +128,13 @@ def set_resolver(resolver: Resolver) -> None:
 def get_resolver() -> Resolver:
     """Return the installed resolver."""
     return _resolver
+
+
+def initiator_variables(spec: Any) -> list[str]:
+    """Return the variables (camunda:initiator) of a process's start events that get the starting user."""
+    return sorted({name for task_spec in spec.task_specs.values()
+                   if (name := (getattr(task_spec, "extensions", None) or {}).get("initiator"))
+                   and isinstance(task_spec, StartEvent)})
 
 
 def due_at(task: Any, created: datetime) -> datetime | None:

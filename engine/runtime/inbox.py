@@ -16,7 +16,7 @@ from engine.clock import clock
 from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, table_of
 
-from .assignment import due_at, evaluate_value, get_resolver
+from .assignment import due_at, evaluate_value, get_resolver, nobody_reason, operators_group
 from .run import Run
 
 _TASK = table_of(HumanTask)
@@ -62,6 +62,11 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
             "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
             "candidates": [{"kind": kind, "value": value} for kind, value in pairs],
             "due_at": row["due_at"].isoformat() if row["due_at"] else None}, human_task_id=task_id)
+        if "assignment_error" in row["properties"]:
+            run.note("task_assignment_failed", {
+                "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
+                "reason": row["properties"]["assignment_error"], "given_to": operators_group()},
+                human_task_id=task_id)
 
 
 def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
@@ -92,8 +97,17 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
         row["assignee"] = assignment.assignee
         row["candidates"] = ([("user", u) for u in assignment.candidate_users]
                              + [("group", g) for g in assignment.candidate_groups])
+        if not row["assignee"] and not row["candidates"]:
+            reason = nobody_reason(task)
+            if reason:
+                properties["assignment_error"] = reason
+            else:
+                properties["unassigned"] = True  # modelled for no one, as Camunda allows
     except Exception as exc:  # keep the task visible to operators rather than losing it
-        properties["assignment_error"] = str(exc)
+        properties["assignment_error"] = str(exc) or "the assignment could not be evaluated"
+    if not row["assignee"] and not row["candidates"]:
+        # Never a task no one sees: the operators can claim it or assign it to someone.
+        row["candidates"] = [("group", operators_group())]
     try:
         row["due_at"] = due_at(task, now)
     except Exception as exc:

@@ -19,6 +19,7 @@ from engine.clock import clock
 from engine.errors import Conflict
 from engine.models import SpecVersion
 
+from .assignment import initiator_variables
 from .execution import INSTANCE, advance, attach_engine, new_workflow, read, save_many
 from .rows import InstanceRow
 from .run import Run
@@ -79,6 +80,8 @@ def _insert_runs(session: Session, spec_version: SpecVersion, fresh: dict[str, d
         instance = InstanceRow(id=instance_id, spec_sha256=spec_version.sha256, **row)
         workflow = new_workflow(session, spec_version.id, spec_version.sha256)
         clean = audit.json_safe(data or {})
+        for name in initiator_variables(workflow.spec):
+            clean.setdefault(name, actor)  # as in Camunda, a variable given at the start wins
         workflow.get_next_task(state=TaskState.READY, spec_name="Start").data.update(clean)
         run = Run(instance, workflow, actor, session=session)
         run.journal = attach_engine(workflow)

@@ -18,6 +18,7 @@ from engine.forms import custom as custom_forms
 from engine.models import HumanTask, TaskCandidate, table_of
 
 from . import messages
+from .assignment import operators_group
 from .execution import ACTIVE, advance, lock, restore, save
 from .rows import TaskRow, task_row
 
@@ -144,13 +145,18 @@ def unclaim(session: Session, task_id: int, actor: str, *, privileged: bool = Fa
     return row
 
 
+def may_assign(row: TaskRow | HumanTask, groups: Sequence[str]) -> bool:
+    """Return whether a member of groups may assign the task: an operator, while no one holds it."""
+    return operators_group() in groups and row.assignee is None and row.claimed_by is None
+
+
 def reassign(session: Session, task_id: int, actor: str, assignee: str, reason: str, *,
-             privileged: bool = False) -> TaskRow:
-    """Hand a task to another user with a reason; the holder may do it, or a privileged operator."""
+             privileged: bool = False, groups: Sequence[str] = ()) -> TaskRow:
+    """Hand a task to another user with a reason: its holder, an operator while no one holds it, or privileged."""
     row = _open(session, task_id)
     if not reason.strip():
         raise InvalidInput("a reason is required to reassign a task", task_id=task_id)
-    if not privileged and not may_complete(row, actor):
+    if not privileged and not may_complete(row, actor) and not may_assign(row, groups):
         raise Forbidden(f"{actor} may not reassign task {task_id}", task_id=task_id)
     previous = row.assignee or row.claimed_by
     _write(session, row, assignee=assignee, claimed_by=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -15,6 +16,21 @@ from engine.definitions.validation import validate as validate_files
 from . import fail, transaction
 
 group = AppGroup("bpmn", help="Process definitions (BPMN 2.0 / DMN 1.3, Camunda 7 dialect).")
+
+#: The project's own processes: validated in the strict profile unless --no-strict says otherwise.
+PROJECT_BPMN = Path(__file__).resolve().parents[2] / "bpmn"
+
+strict_option = click.option(
+    "--strict/--no-strict", default=None,
+    help="Refuse user tasks no lane or assignee names (default: on for the project's bpmn/ folder, "
+         "off for other files, where such a task goes to the operators group).")
+
+
+def is_strict(paths: tuple[str, ...], strict: bool | None) -> bool:
+    """Return the profile: as asked, else strict when a path lies in the project's bpmn/ folder."""
+    if strict is not None:
+        return strict
+    return any(Path(path).resolve().is_relative_to(PROJECT_BPMN) for path in paths)
 
 
 def _read(paths: tuple[str, ...]) -> dict[str, bytes]:
@@ -29,10 +45,12 @@ def _read(paths: tuple[str, ...]) -> dict[str, bytes]:
 
 @group.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-def validate(paths: tuple[str, ...]) -> None:
+@strict_option
+def validate(paths: tuple[str, ...], strict: bool | None) -> None:
     """Check files the way deploy does; print FILE:LINE: message lines; exit 1 on any problem."""
     files = _read(paths)
-    checked, problems = validate_files(files, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+    checked, problems = validate_files(files, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"],
+                                       strict=is_strict(paths, strict))
     for problem in problems:
         click.echo(str(problem))
     if problems or checked is None:
@@ -44,11 +62,13 @@ def validate(paths: tuple[str, ...]) -> None:
 @group.command("deploy")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--actor", default="operator", show_default=True, help="Who deploys (recorded in the audit trail).")
-def deploy(paths: tuple[str, ...], actor: str) -> None:
+@strict_option
+def deploy(paths: tuple[str, ...], actor: str, strict: bool | None) -> None:
     """Validate and store a new version of every changed executable process."""
     files = _read(paths)
     with transaction() as session:
-        results = specs.deploy(session, files, actor, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+        results = specs.deploy(session, files, actor, max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"],
+                               strict=is_strict(paths, strict))
     for result in results:
         version = result.spec_version
         state = "deployed" if result.created else "unchanged, already deployed as"

@@ -33,7 +33,8 @@ def demo(year: int | None) -> None:
     files = read_paths([str(BPMN_DIR)])
     with transaction() as session:
         built = build_demo_org(session, year)
-        results = specs.deploy(session, files, "demo", max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"])
+        results = specs.deploy(session, files, "demo", max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"],
+                               strict=True)
     click.echo("organisation: " + ", ".join(f"{n} {kind}(s) created" for kind, n in built.created.items()))
     for result in results:
         state = "deployed" if result.created else "unchanged"

@@ -1,0 +1,30 @@
+"""Deploy-time checks of who starts and who works on a process, beyond the expression checks of dialect."""
+
+from __future__ import annotations
+
+import keyword
+from typing import Any
+
+from .problems import Problem, camunda, describe, local
+
+__all__ = ["check_assignment"]
+
+
+def check_assignment(element: Any, filename: str) -> list[Problem]:
+    """Return the problems of one element's assignment settings (camunda:initiator of a start event)."""
+    if local(element) == "startEvent" and element.get(camunda("initiator")) is not None:
+        return _check_initiator(element, filename)
+    return []
+
+
+def _check_initiator(event: Any, filename: str) -> list[Problem]:
+    name = (event.get(camunda("initiator")) or "").strip()
+    what = f"{describe(event)}, initiator '{name}'"
+    if local(event.getparent()) != "process":
+        return [Problem(filename, event.sourceline, f"{what}: only a start event of the process itself records "
+                        "who started it; move the initiator to the process's start event")]
+    # The variable is read by expressions such as ${starter}; the sandbox refuses names starting with '_'.
+    if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
+        return [Problem(filename, event.sourceline, f"{what} must be a variable name (letters, digits and _, "
+                        "not starting with a digit or _), e.g. starter")]
+    return []
