@@ -169,7 +169,7 @@ EMPLOYEES = [line.split("|") for line in """\
 STAFF = [(f"pengelola.{code.lower()}", ["pengelola_kinerja"], code)
          for code, _, kind, parent, _ in UNITS if parent == "PEMKOT"] + [
     ("bkpsdm", ["pengelola_kinerja"], None), ("inspektorat", ["inspektorat"], None),
-    ("admin", ["admin"], None), ("walikota", [WALI_KOTA_GROUP], None)]
+    ("admin", ["admin", "operators"], None), ("walikota", [WALI_KOTA_GROUP], None)]
 
 
 def demo_password(username: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -73,16 +74,38 @@ def as_names(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(",") if part.strip()]
 
 
+class AssignmentFailed(LookupError):
+    """An assignment attribute could not be evaluated; the message says which and why, in plain words."""
+
+
+def _why(exc: BaseException) -> str:
+    """Return a process owner's reading of an evaluation error (the sandbox wraps the original one)."""
+    cause = exc.__cause__ or exc
+    missing = re.match(r"name '(\w+)' is not defined", str(cause))
+    if missing:
+        return f"the process variable '{missing[1]}' is not set"
+    if isinstance(cause, KeyError):
+        return f"the value has no key {cause}"
+    return str(cause) or "it could not be evaluated"
+
+
+def _attribute(task: Any, ext: dict[str, Any], name: str, evaluate: Any) -> Any:
+    try:
+        return evaluate(task, ext.get(name))
+    except Exception as exc:
+        raise AssignmentFailed(f"{name} '{ext.get(name)}': {_why(exc)}") from exc
+
+
 class AttributeResolver:
     """Default resolver: evaluates camunda:assignee, candidateUsers and candidateGroups."""
 
     def resolve(self, task: Any) -> Assignment:
         ext = task.task_spec.extensions or {}
-        assignees = as_names(evaluate_value(task, ext.get("assignee")))
+        assignees = as_names(_attribute(task, ext, "assignee", evaluate_value))
         return Assignment(
             assignee=assignees[0] if assignees else None,
-            candidate_users=evaluate_list(task, ext.get("candidateUsers")),
-            candidate_groups=evaluate_list(task, ext.get("candidateGroups")),
+            candidate_users=_attribute(task, ext, "candidateUsers", evaluate_list),
+            candidate_groups=_attribute(task, ext, "candidateGroups", evaluate_list),
         )
 
 
