@@ -1,4 +1,4 @@
-"""Deploy-time checks of who starts and who works on a process, beyond the expression checks of dialect."""
+"""Deploy-time checks of who starts a process and who works on its tasks with which form (beyond dialect)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,22 @@ __all__ = ["check_assignment"]
 
 
 def check_assignment(element: Any, filename: str) -> list[Problem]:
-    """Return the problems of one element's assignment settings (camunda:initiator of a start event)."""
+    """Return the problems of one element's camunda:initiator or legacy form property."""
     if local(element) == "startEvent" and element.get(camunda("initiator")) is not None:
         return _check_initiator(element, filename)
+    if element.tag == camunda("formProperty"):
+        return _form_property(element, filename)
     return []
+
+
+def _form_property(prop: Any, filename: str) -> list[Problem]:
+    """Refuse the legacy form properties (activiti:formProperty in Activiti-era files): no form reads them."""
+    owner = prop.getparent().getparent()
+    name = prop.get("id") or "?"
+    kind = prop.get("type") or "string"
+    return [Problem(filename, prop.sourceline, f"{describe(owner)}, form property '{name}': form properties are "
+                    "the legacy forms of Activiti and Kinerja does not show them; in Camunda Modeler choose the "
+                    f"form type 'Generated Task Forms' and add a form field '{name}' of type {kind}")]
 
 
 def _check_initiator(event: Any, filename: str) -> list[Problem]:

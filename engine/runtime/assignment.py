@@ -102,6 +102,10 @@ class AttributeResolver:
     def resolve(self, task: Any) -> Assignment:
         ext = task.task_spec.extensions or {}
         assignees = as_names(_attribute(task, ext, "assignee", evaluate_value))
+        if len(assignees) > 1:
+            # Camunda refuses an assignee that is not one user id; taking the first would hide the others.
+            raise AssignmentFailed(f"assignee '{ext.get('assignee')}' gave {len(assignees)} users "
+                                   f"({', '.join(assignees)}); name one, or list them in candidateUsers")
         return Assignment(
             assignee=assignees[0] if assignees else None,
             candidate_users=_attribute(task, ext, "candidateUsers", evaluate_list),

@@ -83,3 +83,10 @@ def test_an_initiator_belongs_on_the_process_start_event(tmp_path: Path) -> None
                   ('</bpmn:userTask>', '</bpmn:subProcess>'))
     assert_reported(problems_of(bad), bad.name, line_of(bad, 'id="Start_telaah"'),
                     "only a start event of the process itself records who started it")
+
+
+def test_legacy_form_properties_are_refused_with_the_form_field_to_use() -> None:
+    path = CAMUNDA7 / "assignment_activiti_form_property.bpmn"
+    assert_reported(problems_of(path), path.name, line_of(path, "activiti:formProperty"),
+                    "user task 'Task_periksa' (Periksa permohonan), form property 'catatan': form properties are "
+                    "the legacy forms of Activiti")

@@ -60,6 +60,15 @@ def test_a_variable_given_at_the_start_wins_over_the_initiator(deploy, start, op
     assert open_tasks(instance.id)[0].assignee == "rudi"
 
 
+def test_an_assignee_expression_giving_several_users_is_an_assignment_error(deploy, start, open_tasks):
+    deploy(EXPRESSIONS)
+    instance = start("rapat_koordinasi", {"pengusul": ["sari", "rudi"]})
+    [agenda] = open_tasks(instance.id)
+    assert agenda.assignee is None and candidates(agenda) == [("group", operators_group())]
+    assert agenda.properties["assignment_error"] == ("assignee '${pengusul}' gave 2 users (sari, rudi); name one, "
+                                                     "or list them in candidateUsers")
+
+
 def test_a_task_modelled_for_no_one_goes_to_the_operators(session, deploy, start, open_tasks, complete, operators):
     operators("pengelola_sistem")
     deploy(UNASSIGNED)
