@@ -7,8 +7,9 @@ the caller's write lock. So the resolver reads through the caller's own session,
 makes current while it syncs the inbox (`engine.context.current_run().session`). A caller outside
 an engine step (a preview of who would get a task) passes `current_session=lambda: session`.
 
-Without a session the resolution fails; the inbox then keeps the task unassigned with
-`properties.assignment_error`, visible to operators, rather than losing it.
+Without a session the resolution fails; the inbox then gives the task to the operators group with
+`properties.assignment_error` rather than losing it. A lane not listed here resolves to nobody (unless
+the task has assignment attributes), which the inbox reports the same way.
 """
 
 from __future__ import annotations
