@@ -15,6 +15,7 @@ from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
 from .dmn_checks import check_dmn
 from .parser import KinerjaParser
+from .performers import adopt_performers
 from .problems import Problem, bpmn, camunda, describe
 from .schemas import file_kind, schema_problems
 from .xmlsafe import XmlRefused, parse_xml
@@ -83,6 +84,7 @@ def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
     for name in sorted(trees):
         if kinds[name] == "bpmn":
             problems += adopt_activiti(trees[name], name)  # the legacy namespace Camunda 7 still reads
+            problems += adopt_performers(trees[name], name)  # humanPerformer, potentialOwner
     # A file refused as XML or by the schema: SpiffWorkflow's view of the rest would be misleading.
     complete = not problems
     index = _Index(trees, kinds)

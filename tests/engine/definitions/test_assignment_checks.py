@@ -90,3 +90,36 @@ def test_legacy_form_properties_are_refused_with_the_form_field_to_use() -> None
     assert_reported(problems_of(path), path.name, line_of(path, "activiti:formProperty"),
                     "user task 'Task_periksa' (Periksa permohonan), form property 'catatan': form properties are "
                     "the legacy forms of Activiti")
+
+
+PERFORMERS = CAMUNDA7 / "assignment_performers.bpmn"
+PERFORMER = """<bpmn:humanPerformer id="humanPerformer_11">
+        <bpmn:resourceAssignmentExpression>
+          <bpmn:formalExpression>${pimpinan}</bpmn:formalExpression>
+        </bpmn:resourceAssignmentExpression>
+      </bpmn:humanPerformer>"""
+
+
+def test_a_task_has_one_human_performer(tmp_path: Path) -> None:
+    bad = variant(tmp_path, PERFORMERS, (PERFORMER, PERFORMER + "\n      " + PERFORMER.replace(
+        "humanPerformer_11", "humanPerformer_12").replace("${pimpinan}", "sekretaris")))
+    assert_reported(problems_of(bad), bad.name, line_of(bad, 'id="humanPerformer_12"'),
+                    "user task 'Task_disposisi' (Beri disposisi) has 2 human performers; a task has one assignee")
+
+
+def test_a_human_performer_disagreeing_with_the_assignee_is_refused(tmp_path: Path) -> None:
+    bad = variant(tmp_path, PERFORMERS, ('name="Beri disposisi"', 'name="Beri disposisi" camunda:assignee="kabag"'))
+    assert_reported(problems_of(bad), bad.name, line_of(bad, 'id="humanPerformer_11"'),
+                    "names the human performer '${pimpinan}' and the assignee 'kabag'; keep only the assignee")
+
+
+def test_a_potential_owner_needs_a_formal_expression(tmp_path: Path) -> None:
+    bad = variant(tmp_path, PERFORMERS, ("user(${pelaksana}), group(sekretariat), umum", ""))
+    assert_reported(problems_of(bad), bad.name, line_of(bad, "<bpmn:potentialOwner"),
+                    "has a potential owner without a formal expression")
+
+
+def test_a_performer_expression_is_checked_like_an_assignee(tmp_path: Path) -> None:
+    bad = variant(tmp_path, PERFORMERS, ("${pimpinan}", "${pimpinan.getNip()}"))
+    assert_reported(problems_of(bad), bad.name, line_of(bad, 'id="Task_disposisi"'),
+                    "user task 'Task_disposisi' (Beri disposisi), assignee: method call")

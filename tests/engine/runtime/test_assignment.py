@@ -155,3 +155,15 @@ def test_activiti_attributes_work_as_their_camunda_twins(session, deploy, start,
     [check] = open_tasks(instance.id)
     assert candidates(check) == [("group", "tata_usaha"), ("user", "rina")]
     assert check.form["key"] == "catatan_pemeriksaan"  # activiti:formKey
+
+
+def test_human_performer_and_potential_owners_assign_as_in_camunda(deploy, start, open_tasks, complete):
+    deploy("camunda7/assignment_performers.bpmn")
+    instance = start("disposisi_surat", {"pimpinan": "kabag", "pelaksana": "nina"})
+    [dispose] = open_tasks(instance.id)
+    assert dispose.assignee == "kabag" and candidates(dispose) == []
+    complete(dispose, "kabag")
+    [work] = open_tasks(instance.id)
+    # user(${pelaksana}), group(sekretariat) and a bare name, which Camunda takes as a group.
+    assert work.assignee is None
+    assert candidates(work) == [("group", "sekretariat"), ("group", "umum"), ("user", "nina")]
