@@ -11,9 +11,11 @@ __all__ = ["check_assignment"]
 
 
 def check_assignment(element: Any, filename: str) -> list[Problem]:
-    """Return the problems of one element's camunda:initiator or legacy form property."""
+    """Return the problems of one element's camunda:initiator, candidate starters or legacy form property."""
     if local(element) == "startEvent" and element.get(camunda("initiator")) is not None:
         return _check_initiator(element, filename)
+    if local(element) == "process":
+        return _candidate_starters(element, filename)
     if element.tag == camunda("formProperty"):
         return _form_property(element, filename)
     return []
@@ -27,6 +29,17 @@ def _form_property(prop: Any, filename: str) -> list[Problem]:
     return [Problem(filename, prop.sourceline, f"{describe(owner)}, form property '{name}': form properties are "
                     "the legacy forms of Activiti and Kinerja does not show them; in Camunda Modeler choose the "
                     f"form type 'Generated Task Forms' and add a form field '{name}' of type {kind}")]
+
+
+def _candidate_starters(process: Any, filename: str) -> list[Problem]:
+    """Refuse a list of who may start the process: no Kinerja screen starts a process from such a list."""
+    named = [name for name in ("candidateStarterUsers", "candidateStarterGroups")
+             if (process.get(camunda(name)) or "").strip()]
+    if not named:
+        return []
+    return [Problem(filename, process.sourceline, f"{describe(process)} sets {' and '.join(named)}; Kinerja "
+                    "starts processes from the application and by operators (kinerja instance start), never "
+                    "from a list of starters: clear Candidate starter users/groups in the process properties")]
 
 
 def _check_initiator(event: Any, filename: str) -> list[Problem]:

@@ -123,3 +123,11 @@ def test_a_performer_expression_is_checked_like_an_assignee(tmp_path: Path) -> N
     bad = variant(tmp_path, PERFORMERS, ("${pimpinan}", "${pimpinan.getNip()}"))
     assert_reported(problems_of(bad), bad.name, line_of(bad, 'id="Task_disposisi"'),
                     "user task 'Task_disposisi' (Beri disposisi), assignee: method call")
+
+
+def test_candidate_starters_are_refused_rather_than_ignored(tmp_path: Path) -> None:
+    bad = variant(tmp_path, UNASSIGNED, ('isExecutable="true"',
+                                         'isExecutable="true" camunda:candidateStarterGroups="kepegawaian"'))
+    assert_reported(problems_of(bad), bad.name, line_of(bad, "<bpmn:process"),
+                    "process 'pengaduan_masyarakat' (Pengaduan masyarakat) sets candidateStarterGroups; Kinerja "
+                    "starts processes from the application")
