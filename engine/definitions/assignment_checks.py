@@ -5,9 +5,9 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-from .problems import Problem, camunda, describe, local
+from .problems import Problem, bpmn, camunda, describe, local
 
-__all__ = ["check_assignment"]
+__all__ = ["called_initiators", "check_assignment"]
 
 
 def check_assignment(element: Any, filename: str) -> list[Problem]:
@@ -53,3 +53,24 @@ def _check_initiator(event: Any, filename: str) -> list[Problem]:
         return [Problem(filename, event.sourceline, f"{what} must be a variable name (letters, digits and _, "
                         "not starting with a digit or _), e.g. starter")]
     return []
+
+
+def called_initiators(processes: dict[str, Any], calls: dict[str, list[str]],
+                      files: dict[str, str]) -> list[Problem]:
+    """Refuse camunda:initiator in a process a call activity starts: only a started instance has an initiator."""
+    callers: dict[str, str] = {}
+    for caller, called in sorted(calls.items()):
+        for pid in called:
+            callers.setdefault(pid, caller)
+    problems = []
+    for pid, caller in sorted(callers.items()):
+        if pid not in processes:
+            continue
+        for event in processes[pid].findall(bpmn("startEvent")):
+            name = (event.get(camunda("initiator")) or "").strip()
+            if name:
+                problems.append(Problem(files[pid], event.sourceline, f"{describe(event)}, initiator '{name}': "
+                                        f"process '{pid}' is called by process '{caller}', where it gets no "
+                                        "initiator; pass the starter in from the calling process as a variable "
+                                        "and remove the initiator"))
+    return problems

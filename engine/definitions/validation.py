@@ -11,6 +11,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from .activiti import adopt_activiti
+from .assignment_checks import called_initiators
 from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
 from .dmn_checks import check_dmn
@@ -96,6 +97,7 @@ def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
         else:
             problems += translate_dmn(tree, name) + check_dmn(tree, name)
     problems += index.reference_problems(runnable)
+    problems += called_initiators(index.processes, index.calls, index.process_files)
     if not index.executable and complete:
         problems.append(Problem(min(trees), None, "none of the files defines an executable process "
                                 "(tick 'Executable' in the modeler's process properties)"))

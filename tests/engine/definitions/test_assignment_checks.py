@@ -131,3 +131,15 @@ def test_candidate_starters_are_refused_rather_than_ignored(tmp_path: Path) -> N
     assert_reported(problems_of(bad), bad.name, line_of(bad, "<bpmn:process"),
                     "process 'pengaduan_masyarakat' (Pengaduan masyarakat) sets candidateStarterGroups; Kinerja "
                     "starts processes from the application")
+
+
+def test_an_initiator_in_a_called_process_is_refused(tmp_path: Path) -> None:
+    processes = FIXTURES / "processes"
+    child = variant(tmp_path, processes / "child.bpmn", ('<bpmn:startEvent id="c_start">',
+                                                          '<bpmn:startEvent id="c_start" camunda:initiator="starter">'))
+    checked, problems = validate(read_paths([str(processes / "parent.bpmn"), str(child)]))
+    assert checked is None
+    assert_reported(problems, "child.bpmn", line_of(child, 'id="c_start"'), "initiator 'starter': process 'child' is "
+                    "called by process 'parent', where it gets no initiator")
+    checked, problems = validate(read_paths([str(child)]))  # started on its own, it records its initiator
+    assert problems == [] and checked is not None
