@@ -162,6 +162,14 @@ def open_tasks(session: Session, *, instance_id: int | None = None, limit: int =
     return _page(session, where, limit, offset)
 
 
+def operator_tasks(session: Session, *, limit: int = 50, offset: int = 0) -> Page:
+    """Return the open tasks waiting for the operators: modelled for no one, or whose assignment found no one."""
+    waiting = exists().where(TaskCandidate.human_task_id == HumanTask.id, TaskCandidate.kind == "group",
+                             TaskCandidate.value == operators_group())
+    where = and_(HumanTask.state == "open", HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None), waiting)
+    return _page(session, where, limit, offset)
+
+
 def _page(session: Session, where: Any, limit: int, offset: int) -> Page:
     total = session.execute(select(func.count()).select_from(HumanTask).where(where)).scalar_one()
     rows = session.execute(select(HumanTask).where(where).order_by(

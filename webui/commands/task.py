@@ -15,14 +15,21 @@ group = AppGroup("task", help="Human tasks.")
 @group.command("list")
 @click.option("--user", help="Only tasks this user may work on or claim.")
 @click.option("--group", "groups", multiple=True, help="A group of the user (repeatable).")
+@click.option("--operators", "for_operators", is_flag=True,
+              help="Only the tasks waiting for the operators group (no one else can take them).")
 @click.option("--limit", default=100, show_default=True)
 @click.option("--offset", default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON form.")
-def list_tasks(user: str | None, groups: tuple[str, ...], limit: int, offset: int, as_json: bool) -> None:
+def list_tasks(user: str | None, groups: tuple[str, ...], for_operators: bool, limit: int, offset: int,
+               as_json: bool) -> None:
     """List open tasks, soonest due first."""
     with transaction() as session:
-        page = (inbox.open_tasks_for(session, user, groups, limit=limit, offset=offset) if user
-                else inbox.open_tasks(session, limit=limit, offset=offset))
+        if for_operators:
+            page = inbox.operator_tasks(session, limit=limit, offset=offset)
+        elif user:
+            page = inbox.open_tasks_for(session, user, groups, limit=limit, offset=offset)
+        else:
+            page = inbox.open_tasks(session, limit=limit, offset=offset)
         items = [inbox.task_dict(t) for t in page.items]
     if as_json:
         dump({"total": page.total, "limit": limit, "offset": offset, "tasks": items})

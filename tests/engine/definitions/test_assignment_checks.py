@@ -41,14 +41,6 @@ def test_the_strict_profile_is_on_for_the_project_bpmn_folder_unless_told(tmp_pa
     assert is_strict((str(UNASSIGNED),), True)
 
 
-def test_the_cli_validates_as_camunda_unless_strict(cli) -> None:
-    assert "1 file(s) valid" in cli("bpmn", "validate", str(UNASSIGNED))
-    out = cli("bpmn", "validate", "--strict", str(UNASSIGNED), code=1)
-    line = line_of(UNASSIGNED, 'id="Task_tindak"')
-    assert f"{UNASSIGNED.name}:{line}: user task 'Task_tindak'" in out
-    assert "pengaduan_masyarakat: deployed version 1" in cli("bpmn", "deploy", str(UNASSIGNED))
-
-
 def test_activiti_and_camunda_disagreeing_is_refused_at_the_line() -> None:
     path = CAMUNDA7 / "assignment_activiti_conflict.bpmn"
     assert_reported(problems_of(path), path.name, line_of(path, 'id="Task_tanda_tangan"'),

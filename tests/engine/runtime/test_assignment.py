@@ -79,6 +79,7 @@ def test_a_task_modelled_for_no_one_goes_to_the_operators(session, deploy, start
     assert candidates(task) == [("group", "pengelola_sistem")]
     assert inbox.open_tasks_for(session, "ops", ["pengelola_sistem"]).total == 1
     assert inbox.open_tasks_for(session, "warga", ["pegawai"]).total == 0
+    assert [t.id for t in inbox.operator_tasks(session).items] == [task.id]
 
     # Someone outside the operators cannot hand it out; an operator can, and the assignee completes it.
     with pytest.raises(Forbidden):
@@ -86,6 +87,7 @@ def test_a_task_modelled_for_no_one_goes_to_the_operators(session, deploy, start
     session.rollback()
     tasks.reassign(session, task.id, "ops", "andi", "petugas pengaduan minggu ini", groups=["pengelola_sistem"])
     session.commit()
+    assert inbox.operator_tasks(session).total == 0  # handed out: no longer waiting for the operators
     with pytest.raises(Forbidden):  # now held by andi: an operator no longer hands it out without privilege
         tasks.reassign(session, task.id, "ops", "budi", "salah orang", groups=["pengelola_sistem"])
     session.rollback()
