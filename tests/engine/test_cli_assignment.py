@@ -28,3 +28,15 @@ def test_operators_list_the_tasks_waiting_for_them(cli) -> None:
     cli("task", "reassign", task_id, "--to", "andi", "--reason", "petugas minggu ini")
     assert json.loads(cli("task", "list", "--operators", "--json"))["total"] == 0
     assert json.loads(cli("task", "list", "--user", "andi", "--json"))["total"] == 1
+
+
+def test_the_operators_group_is_a_setting(database_url, monkeypatch) -> None:
+    from engine.runtime.assignment import operators_group, set_operators_group
+    from webui import create_app
+    before = operators_group()
+    monkeypatch.setenv("KINERJA_OPERATORS_GROUP", "pengelola_sistem")
+    try:
+        create_app({"DATABASE_URL": database_url})
+        assert operators_group() == "pengelola_sistem"
+    finally:
+        set_operators_group(before)
