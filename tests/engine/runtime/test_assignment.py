@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Forbidden
+from engine.errors import Forbidden, FormInvalid
 from engine.runtime import inbox, tasks
 from engine.runtime.assignment import operators_group, set_operators_group
 from workflows.lanes import LaneResolver
@@ -151,7 +151,7 @@ def test_activiti_attributes_work_as_their_camunda_twins(session, deploy, start,
     assert fill.assignee == "yusuf"
     assert fill.due_at is not None and (fill.due_at - fill.created_at).days == 3
     assert [field["id"] for field in fill.form["fields"]] == ["tujuan"]
-    with pytest.raises(Exception, match="tujuan"):
+    with pytest.raises(FormInvalid, match="tujuan"):
         complete(fill, "yusuf", {})  # the required constraint of activiti:constraint holds
     complete(fill, "yusuf", {"tujuan": "Balikpapan"})
     [check] = open_tasks(instance.id)
