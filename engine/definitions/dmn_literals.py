@@ -32,7 +32,9 @@ def translate_literal_expressions(root: Any, ns: str, filename: str) -> list[Pro
         try:
             python = _translate(source, language)
         except ExpressionError as exc:
-            problems.append(Problem(filename, text.sourceline, f"{what}: {exc}"))
+            message = str(exc).replace("DMN input expression", "literal expression")
+            at = literal.sourceline if message.startswith("the expression language") else text.sourceline
+            problems.append(Problem(filename, at, f"{what}: {message}"))
             continue
         text.text = python
         problems += compile_problems(filename, text.sourceline, what, python)
