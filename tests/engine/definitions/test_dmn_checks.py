@@ -66,3 +66,29 @@ def test_broken_tables(needle: str, text: str) -> None:
 def test_broken_literal_expressions_and_mappings(file: str, needle: str, text: str) -> None:
     prefix = _at("dmn_refused_literals", file, needle)
     assert any(p.startswith(prefix) and text in p for p in _refusals("dmn_refused_literals"))
+
+
+@pytest.mark.parametrize("old, new, line, text", [
+    ("<text>nilai</text>", "<text></text>", 7, "input 'Nilai': a DMN input expression is empty"),
+    ('<decision id="kategori_nilai"', "<decision", 3, "decision '?' (Kategori nilai) has no id; give it one"),
+    ('typeRef="string" />', 'typeRef="string"><outputValues id="u"><text>"a", b c</text></outputValues></output>',
+     10, "output values of 'kategori': 'b c' is not a value; list texts or numbers"),
+])
+def test_broken_variants_of_a_dmn_12_file(old: str, new: str, line: int, text: str) -> None:
+    files = read_paths([str(CAMUNDA7 / "dmn_version_12")])
+    changed = files["kategori_dmn_12.dmn"].decode().replace(old, new, 1)
+    checked, problems = validate({**files, "kategori_dmn_12.dmn": changed.encode()})
+    assert checked is None and all(p.line for p in problems)
+    assert any(p.file == "kategori_dmn_12.dmn" and p.line == line and text in p.message for p in problems), problems
+
+
+def test_a_decision_that_is_neither_table_nor_literal_expression() -> None:
+    files = read_paths([str(CAMUNDA7 / "dmn_version_12")])
+    text = files["kategori_dmn_12.dmn"].decode()
+    start, end = text.index("<decisionTable"), text.index("</decisionTable>") + len("</decisionTable>")
+    changed = text[:start] + '<context id="Context_1" />' + text[end:]
+    checked, problems = validate({**files, "kategori_dmn_12.dmn": changed.encode()})
+    assert checked is None
+    assert [str(p) for p in problems] == ["kategori_dmn_12.dmn:3: decision 'kategori_nilai' (Kategori nilai) is "
+                                          "neither a decision table nor a literal expression; Kinerja runs only "
+                                          "those two"]

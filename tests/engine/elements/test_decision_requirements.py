@@ -51,3 +51,20 @@ def test_older_dmn_versions_run(deploy: Any, start: Any, reload: Any, session: A
         instance = start(process, {"nilai": nilai}, f"n{nilai}")
         assert reload(instance.id).status == "completed"
         assert instances.load(session, instance.id).workflow.data["kategori"] == kategori
+
+
+def test_versions_deployed_before_decision_graphs_still_run(deploy: Any, start: Any, reload: Any,
+                                                            session: Any) -> None:
+    import json
+
+    version = deploy(files=_files("dmn_version_12"))["kategori_dmn_12"]
+    spec = json.loads(version.spec_json)
+    tasks = spec["spec"]["task_specs"].values()
+    assert sum("decisions" in task for task in tasks) == 1
+    for task in tasks:
+        task.pop("decisions", None)  # what the earlier serializer wrote: SpiffWorkflow's one table only
+    version.spec_json, version.sha256 = json.dumps(spec), "0" * 64
+    session.commit()
+    instance = start("kategori_dmn_12", {"nilai": 75})
+    assert reload(instance.id).status == "completed"
+    assert instances.load(session, instance.id).workflow.data["kategori"] == "cukup"
