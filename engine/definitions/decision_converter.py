@@ -31,11 +31,11 @@ class DecisionTaskConverter(BaseBusinessRuleTaskConverter):
             "id": decision.id, "name": decision.name, "requires": decision.requires,
             "table": self.decision_table_to_dict(decision.table) if decision.table is not None else None,
             "aggregation": decision.aggregation, "output_values": decision.output_values,
-            "variable": decision.variable, "expression": decision.expression,
+            "variable": decision.variable, "expression": decision.expression, "type_ref": decision.type_ref,
         }
 
     def _decision_from_dict(self, dct: dict[str, Any]) -> Decision:
         table = self.decision_table_from_dict(dct["table"]) if dct.get("table") else None
         return Decision(dct["id"], dct.get("name", ""), list(dct.get("requires", [])), table,
                         dct.get("aggregation"), [list(values) for values in dct.get("output_values", [])],
-                        dct.get("variable"), dct.get("expression"))
+                        dct.get("variable"), dct.get("expression"), dct.get("type_ref"))

@@ -77,6 +77,7 @@ class DecisionFileParser(DMNParser):
         text = element.find("dmn:literalExpression/dmn:text", namespaces=ns)
         decision.variable = variable.get("name") if variable is not None and variable.get("name") else decision.id
         decision.expression = (text.text or "").strip() if text is not None else "None"
+        decision.type_ref = variable.get("typeRef") if variable is not None else None
         return decision
 
     def _parse_inputs_outputs(self, decisionTable: Any, decisionTableElement: Any) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 
-from .decision_model import Decision
+from .decision_model import Decision, DecisionError
+from .decision_types import to_type
 
 __all__ = ["DecisionError", "Evaluation", "evaluate"]
 
@@ -16,15 +17,12 @@ Row = dict[str, Any]
 Evaluation = tuple[list[Row], dict[str, Any]]
 
 
-class DecisionError(Exception):
-    """A decision cannot give a result under its own rules (an incident, as in Camunda)."""
-
-
 def evaluate(decision: Decision, my_task: Any) -> Evaluation:
     """Return the result rows of a decision over the task's data, and what to record of it."""
     if decision.table is None:
-        value = my_task.workflow.script_engine.evaluate(my_task, decision.expression or "None")
         variable = decision.variable or decision.id
+        value = to_type(my_task.workflow.script_engine.evaluate(my_task, decision.expression or "None"),
+                        decision.type_ref, f"Decision '{decision.id}': the value of '{variable}'")
         return [{variable: value}], {"table_id": decision.id, "hit_policy": None, "inputs": {},
                                      "matched_rules": [], "outputs": {variable: value}}
     table = decision.table
@@ -32,7 +30,7 @@ def evaluate(decision: Decision, my_task: Any) -> Evaluation:
               for inp in table.inputs}
     engine = DMNEngine(table)
     matched = [rule for rule in table.rules if engine._DMNEngine__check_rule(rule, my_task)]
-    hits = [(rule, dict(rule.output_as_dict(my_task))) for rule in matched]
+    hits = [(rule, _typed(decision, rule, dict(rule.output_as_dict(my_task)))) for rule in matched]
     hits = _apply_policy(decision, hits)
     rows = [row for _, row in hits]
     if table.hit_policy == "COLLECT" and decision.aggregation:
@@ -57,6 +55,17 @@ def is_multi_row(decision: Decision) -> bool:
     """Return True when a decision may give several rows (COLLECT without aggregation, the ORDER policies)."""
     policy = decision.table.hit_policy if decision.table is not None else None
     return policy in ("RULE ORDER", "OUTPUT ORDER") or (policy == "COLLECT" and not decision.aggregation)
+
+
+def _typed(decision: Decision, rule: Any, row: Row) -> Row:
+    """Convert a matched row's outputs to their typeRef before the hit policy compares them."""
+    assert decision.table is not None
+    for output in decision.table.outputs:
+        name = output.name or output.label
+        if name in row:
+            row[name] = to_type(row[name], output.typeRef, f"Decision '{decision.id}', rule {rule.row_number}: "
+                                f"output '{name}'")
+    return row
 
 
 def _policy_label(decision: Decision) -> str:

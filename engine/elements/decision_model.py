@@ -7,10 +7,14 @@ from typing import Any
 
 from SpiffWorkflow.dmn.specs.model import DecisionTable
 
-__all__ = ["AGGREGATIONS", "HIT_POLICIES", "Decision", "required_order"]
+__all__ = ["AGGREGATIONS", "HIT_POLICIES", "Decision", "DecisionError", "required_order"]
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "ANY", "PRIORITY", "RULE ORDER", "OUTPUT ORDER", "COLLECT")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
+
+
+class DecisionError(Exception):
+    """A decision cannot give a result under its own rules (an incident, as in Camunda)."""
 
 
 @dataclass
@@ -27,6 +31,8 @@ class Decision:
     #: A literal expression decision stores the value of `expression` in `variable`.
     variable: str | None = None
     expression: str | None = None
+    #: The typeRef of a literal expression's variable (a table's outputs carry their own).
+    type_ref: str | None = None
 
 
 def required_order(decisions: dict[str, Decision], top: str) -> list[str]:

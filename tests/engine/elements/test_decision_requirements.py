@@ -68,3 +68,17 @@ def test_versions_deployed_before_decision_graphs_still_run(deploy: Any, start: 
     instance = start("kategori_dmn_12", {"nilai": 75})
     assert reload(instance.id).status == "completed"
     assert instances.load(session, instance.id).workflow.data["kategori"] == "cukup"
+
+
+def test_results_take_their_type_ref(deploy: Any, start: Any, reload: Any, events: Any) -> None:
+    files = _files("dmn_requirements")
+    files["predikat_drg.dmn"] = files["predikat_drg.dmn"].replace(
+        b'name="nilai_akhir" typeRef="double"', b'name="nilai_akhir" typeRef="integer"')
+    deploy(files=files)
+    whole = start("predikat_drg", {"nilai_kinerja": 95, "nilai_perilaku": 90}, "whole")
+    evaluated = [d for e, d in events(whole.id) if e == "decision_evaluated"]
+    assert evaluated[0]["outputs"] == {"nilai_akhir": 93} and isinstance(evaluated[0]["outputs"]["nilai_akhir"], int)
+    failed = reload(start("predikat_drg", {"nilai_kinerja": 96, "nilai_perilaku": 90}, "fraction").id)
+    assert failed.status == "error"
+    assert ("Decision 'nilai_akhir': the value of 'nilai_akhir' is 93.6, which cannot be converted to its typeRef "
+            "integer") in failed.error["message"]
