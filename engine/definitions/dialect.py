@@ -23,6 +23,7 @@ from engine.expressions import (
 from engine.expressions.feel import feel_expression_to_python, feel_literal_to_python, feel_unary_to_python
 
 from .checks import ASSIGNMENT_ATTRIBUTES, Problem, camunda, compile_problems, describe, local, text_of
+from .dmn_literals import translate_literal_expressions
 
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 # What SpiffWorkflow's DMN engine replaces `?` with (outside quotes) before evaluating an input entry.
@@ -175,7 +176,7 @@ def translate_dmn(tree: Any, filename: str) -> list[Problem]:
             for index, entry in enumerate(rule.findall(f"{{{ns}}}outputEntry"), 1):
                 what = f"{describe(decision)}, rule {number}, output {index}"
                 problems += _feel(entry.find(f"{{{ns}}}text"), what, filename, feel_literal_to_python, entry)
-    return problems
+    return problems + translate_literal_expressions(root, ns, filename)
 
 
 def _feel(text: Any, what: str, filename: str, translate: Any, owner: Any) -> list[Problem]:

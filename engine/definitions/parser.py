@@ -35,6 +35,8 @@ from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 
+from .decision_parser import DecisionGraphMixin
+
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 #: camunda: attributes of user and manual tasks that SpiffWorkflow's parser drops.
@@ -94,8 +96,9 @@ class KinerjaBusinessRuleTaskParser(BusinessRuleTaskParser):
     def create_task(self) -> DecisionTask:
         # The base parser hard-codes SpiffWorkflow's class; build ours.
         decision_ref = self.get_decision_ref(self.node)
-        return DecisionTask(self.spec, self.bpmn_id, dmnEngine=self.process_parser.parser.get_engine(
-            decision_ref, self.node), **self.bpmn_attributes)
+        parser = self.process_parser.parser
+        return DecisionTask(self.spec, self.bpmn_id, dmnEngine=parser.get_engine(decision_ref, self.node),
+                            decisions=parser.decision_graph(decision_ref, self.node), **self.bpmn_attributes)
 
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         extensions: dict[str, Any] = {"properties": super().parse_extensions(node)}
@@ -164,7 +167,7 @@ class KinerjaProcessParser(ProcessParser):
                 self.nodes_by_id[node.get("id")] = node
 
 
-class KinerjaParser(CamundaParser):
+class KinerjaParser(DecisionGraphMixin, CamundaParser):
     """The parser every deploy uses (a new one per deployment: it refuses duplicate process ids)."""
 
     PROCESS_PARSER_CLASS = KinerjaProcessParser

@@ -16,6 +16,10 @@ __all__ = ["file_kind", "schema_problems"]
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 DMN12_NS = "http://www.omg.org/spec/DMN/20180521/MODEL/"
 DMN12_DI_NS = "http://www.omg.org/spec/DMN/20180521/DMNDI/"
+DMN11_NS = "http://www.omg.org/spec/DMN/20151101/dmn.xsd"
+#: The other DMN 1.1 namespace Camunda 7 accepts; SpiffWorkflow ships the 1.1 XSD under the first one only.
+DMN11_ALT_NS = "http://www.omg.org/spec/DMN/20151101/dmn11.xsd"
+DMN_NAMESPACES = (*DMN_SCHEMAS, DMN11_ALT_NS)
 MAX_SCHEMA_ERRORS = 20  # per file: the first few errors say what is wrong; hundreds only bury it
 
 _schemas: dict[str, etree.XMLSchema] = {}
@@ -30,7 +34,7 @@ def file_kind(tree: Any) -> tuple[str, str | None]:
         return "", "the file was made for Camunda 8 (zeebe); Kinerja runs Camunda 7 (Camunda Platform) files"
     if qname.namespace == BPMN_NS and qname.localname == "definitions":
         return "bpmn", None
-    if qname.namespace in DMN_SCHEMAS and qname.localname == "definitions":
+    if qname.namespace in DMN_NAMESPACES and qname.localname == "definitions":
         if root.nsmap.get(None) != qname.namespace and root.nsmap.get("dmn") != qname.namespace:
             # SpiffWorkflow's DMN parser finds elements through the default namespace or the dmn: prefix.
             return "", "the DMN elements must use the default namespace or the prefix dmn:"
@@ -42,11 +46,21 @@ def file_kind(tree: Any) -> tuple[str, str | None]:
 def _schema(namespace: str) -> etree.XMLSchema:
     """Return the XSD for a namespace, built once per process (building one costs ~15 ms)."""
     if namespace not in _schemas:
-        document = etree.parse(XSD_PATH if namespace == BPMN_NS else DMN_SCHEMAS[namespace])
+        if namespace == DMN11_ALT_NS:
+            document = _dmn11_alt_schema()
+        else:
+            document = etree.parse(XSD_PATH if namespace == BPMN_NS else DMN_SCHEMAS[namespace])
         if namespace == DMN12_NS:
             _skip_dmn12_diagram(document)
         _schemas[namespace] = etree.XMLSchema(document)
     return _schemas[namespace]
+
+
+def _dmn11_alt_schema() -> Any:
+    """Return the DMN 1.1 XSD with its target namespace renamed to the dmn11.xsd spelling."""
+    with open(DMN_SCHEMAS[DMN11_NS], "rb") as source:
+        text = source.read().replace(DMN11_NS.encode(), DMN11_ALT_NS.encode())
+    return etree.ElementTree(etree.fromstring(text))
 
 
 def _skip_dmn12_diagram(document: Any) -> None:

@@ -14,11 +14,12 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
-from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
+
+from .decision_converter import DecisionTaskConverter
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 
@@ -49,7 +50,7 @@ def _uuid(value: str) -> Any:
 
 def _config(specless: bool) -> dict[Any, Any]:
     config: dict[Any, Any] = copy(CAMUNDA_CONFIG)
-    config[DecisionTask] = BaseBusinessRuleTaskConverter
+    config[DecisionTask] = DecisionTaskConverter
     config[MessageEvent] = MessageEventDefinitionConverter
     config[ParallelJoin] = ParallelGatewayConverter
     config[InclusiveJoin] = ConditionalGatewayConverter

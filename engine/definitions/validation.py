@@ -10,6 +10,8 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.elements.decisions import MAPPINGS
+
 from .activiti import adopt_activiti
 from .assignment_checks import called_initiators
 from .checks import check_bpmn
@@ -91,18 +93,23 @@ def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
     index = _Index(trees, kinds)
     problems += index.problems
     runnable = index.runnable()
+    dmn_problems: list[Problem] = []
     for name, tree in trees.items():
         if kinds[name] == "bpmn":
             problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable, strict)
         else:
-            problems += translate_dmn(tree, name) + check_dmn(tree, name)
+            dmn_problems += translate_dmn(tree, name) + check_dmn(tree, name)
+    problems += dmn_problems
+    # SpiffWorkflow reads a business rule task's decisions while building the process: a DMN file
+    # refused above would make it fail at the task with an unhelpful message.
+    readable = complete and not dmn_problems
     problems += index.reference_problems(runnable)
     problems += called_initiators(index.processes, index.calls, index.process_files)
     if not index.executable and complete:
         problems.append(Problem(min(trees), None, "none of the files defines an executable process "
                                 "(tick 'Executable' in the modeler's process properties)"))
     parser = KinerjaParser()
-    if complete:
+    if readable:
         problems += _new_only(problems, _parse_with_spiff(parser, trees, kinds, index, runnable))
     problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
     if problems:
@@ -226,6 +233,10 @@ class _Index:
         if ref not in self.decision_files:
             problems.append(Problem(file, line, f"{what} uses decision '{ref}', which is defined in none "
                                     "of the DMN files"))
+        mapping = task.get(camunda("mapDecisionResult"))
+        if mapping is not None and mapping not in MAPPINGS:
+            problems.append(Problem(file, line, f"{what} maps the decision result with '{mapping}'; use "
+                                    f"one of {', '.join(MAPPINGS)}"))
         binding = task.get(camunda("decisionRefBinding"))
         if (binding and binding != "latest") or task.get(camunda("decisionRefVersion")) \
                 or task.get(camunda("decisionRefVersionTag")):

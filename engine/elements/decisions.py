@@ -1,4 +1,4 @@
-"""Business rule tasks that apply Camunda's resultVariable mapping and record each evaluation."""
+"""Business rule tasks that evaluate a decision with its required decisions, map the result and record it."""
 
 from __future__ import annotations
 
@@ -6,57 +6,73 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
-from SpiffWorkflow.dmn.specs.model import HitPolicy
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.deep_merge import DeepMerge
+
+from .decision_eval import evaluate, is_multi_row, merged_outputs
+from .decision_model import Decision, DecisionError, required_order
+
+MAPPINGS = ("singleEntry", "singleResult", "collectEntries", "resultList")
 
 
 class DecisionTask(BusinessRuleTask):
     """A DMN business rule task; evaluations are appended to the script engine's journal."""
 
+    def __init__(self, wf_spec: Any, name: str, dmnEngine: Any, decisions: dict[str, Decision] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(wf_spec, name, dmnEngine, **kwargs)
+        #: The called decision and every decision it requires, by id (empty in specs saved before them).
+        self.decisions: dict[str, Decision] = decisions or {}
+
+    def graph(self) -> tuple[dict[str, Decision], str]:
+        """Return the decisions by id and the id of the one the task calls."""
+        table = self.dmnEngine.decision_table
+        top = self.extensions.get("decisionRef") or table.id
+        if top not in self.decisions:
+            return {top: Decision(top, table=table)}, top
+        return self.decisions, top
+
     def _run_hook(self, my_task: Any) -> bool:
-        engine = self.dmnEngine
-        table = engine.decision_table
+        decisions, top = self.graph()
+        results: dict[str, list[dict[str, Any]]] = {}
+        records = []
         try:
-            inputs = {
-                (inp.label or inp.expression or inp.id): _safe_evaluate(my_task, inp.expression)
-                for inp in table.inputs
-            }
-            matched = [rule for rule in table.rules if engine._DMNEngine__check_rule(rule, my_task)]
-            if table.hit_policy == HitPolicy.UNIQUE.value and len(matched) > 1:
-                rows = ", ".join(str(rule.row_number) for rule in matched)
-                raise WorkflowTaskException(
-                    f"Decision '{table.id}' has hit policy UNIQUE but rows {rows} all match", task=my_task)
-            outputs = _outputs(my_task, table.hit_policy, matched)
-            my_task.data = DeepMerge.merge(my_task.data, self._mapped(my_task, outputs, matched))
+            for decision_id in required_order(decisions, top):
+                decision = decisions[decision_id]
+                rows, record = _with_variables(my_task, _required_variables(decision, decisions, results),
+                                               decision)
+                results[decision_id] = rows
+                records.append({**record, "decision_id": decision_id})
+            mapped = self._mapped(decisions[top], results[top])
+            my_task.data = DeepMerge.merge(my_task.data, mapped)
         except SpiffWorkflowException as exc:
             exc.add_note(f"Business Rule Task '{self.bpmn_name}'.")
             raise
-        except Exception as exc:  # the DMN engine raises plain exceptions for bad entries
+        except Exception as exc:  # DecisionError, or the DMN engine's plain exceptions for bad entries
             error = WorkflowTaskException(str(exc), task=my_task, exception=exc)
             error.add_note(f"Business Rule Task '{self.bpmn_name}'.")
             raise error from exc
         journal = getattr(my_task.workflow.script_engine, "journal", None)
         if journal is not None:
-            journal.append({
-                "type": "decision_evaluated",
-                "task": my_task,
-                "decision_id": self.extensions.get("decisionRef") or table.id,
-                "table_id": table.id,
-                "hit_policy": table.hit_policy,
-                "inputs": inputs,
-                "matched_rules": [rule.id for rule in matched],
-                "outputs": outputs,
-            })
+            for record in records:
+                journal.append({"type": "decision_evaluated", "task": my_task, **record})
         return True
 
-    def _mapped(self, my_task: Any, outputs: dict[str, Any], matched: list[Any]) -> dict[str, Any]:
+    def _mapped(self, decision: Decision, rows: list[dict[str, Any]]) -> dict[str, Any]:
         """Apply camunda:resultVariable with its mapDecisionResult, else merge the outputs."""
         variable = self.extensions.get("resultVariable")
         if not variable:
-            return outputs
+            return merged_outputs(decision, rows)
         mapping = self.extensions.get("mapDecisionResult", "resultList")
-        rows = [rule.output_as_dict(my_task) for rule in matched]
+        where = f"decision '{decision.id}' with mapDecisionResult {mapping}"
+        if mapping in ("singleEntry", "singleResult") and len(rows) > 1:
+            raise DecisionError(f"The result of {where} has {len(rows)} rows; {mapping} needs at most one "
+                                "(use resultList or collectEntries, or a hit policy giving one row)")
+        if mapping in ("singleEntry", "collectEntries") and any(len(row) > 1 for row in rows):
+            names = ", ".join(rows[0])
+            raise DecisionError(f"The result of {where} has several outputs ({names}); {mapping} needs "
+                                "exactly one (use singleResult or resultList)")
+        value: Any
         if mapping == "singleEntry":
             value = next(iter(rows[0].values()), None) if rows else None
         elif mapping == "singleResult":
@@ -68,21 +84,36 @@ class DecisionTask(BusinessRuleTask):
         return {variable: value}
 
 
-def _outputs(my_task: Any, hit_policy: str, matched: list[Any]) -> dict[str, Any]:
-    """Return the decision result as SpiffWorkflow does: lists per output for COLLECT, else the first row."""
-    if hit_policy == HitPolicy.COLLECT.value:
-        result: dict[str, Any] = {}
-        for rule in matched:
-            for key, value in rule.output_as_dict(my_task).items():
-                result.setdefault(key, []).append(value)
-        return result
-    return dict(matched[0].output_as_dict(my_task)) if matched else {}
+def _required_variables(decision: Decision, decisions: dict[str, Decision],
+                        results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Return the outputs of the decisions a decision requires, as variables (Camunda's names)."""
+    variables: dict[str, Any] = {}
+    for required in decision.requires:
+        if required not in results:
+            continue
+        rows = results[required]
+        if len(rows) == 1 and not is_multi_row(decisions[required]):
+            variables.update(rows[0])
+        elif rows:
+            variables.update(merged_outputs(decisions[required], rows))
+        else:
+            variables.update(dict.fromkeys(_output_names(decisions[required])))  # no match: null outputs
+    return variables
 
 
-def _safe_evaluate(my_task: Any, expression: str | None) -> Any:
-    if not expression:
-        return None
+def _output_names(decision: Decision) -> list[str]:
+    if decision.table is None:
+        return [decision.variable or decision.id]
+    return [output.name or output.label for output in decision.table.outputs]
+
+
+def _with_variables(my_task: Any, variables: dict[str, Any], decision: Decision) -> Any:
+    """Evaluate a decision with the required decisions' outputs visible beside the task data."""
+    if not variables:
+        return evaluate(decision, my_task)
+    saved = my_task.data
+    my_task.data = {**saved, **variables}
     try:
-        return my_task.workflow.script_engine.evaluate(my_task, expression)
-    except Exception:  # the decision itself reports the failure with its row
-        return None
+        return evaluate(decision, my_task)
+    finally:
+        my_task.data = saved

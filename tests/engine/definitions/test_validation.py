@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -177,14 +178,6 @@ def test_hostile_script_and_condition() -> None:
     assert_fixture("hostile.bpmn", "__class__", "__class__")
 
 
-@pytest.mark.parametrize("name, text", [
-    ("hit_any.dmn", "hit policy ANY is not supported"),
-    ("collect_sum.dmn", "COLLECT with aggregation SUM is not supported"),
-])
-def test_unsupported_hit_policy(name: str, text: str) -> None:
-    assert_fixture(name, "<decisionTable", text)
-
-
 def test_unassignable_user_task_is_refused_in_the_strict_profile() -> None:
     assert_fixture("unassigned.bpmn", 'id="Task_periksa"',
                    "user task 'Task_periksa' (Periksa berkas) cannot be assigned to anyone", strict=True)
@@ -265,13 +258,16 @@ def test_script_and_decision_reference_problems(tmp_path: Path, old: str, new: s
                                                    else 'id="Task_jenis"'), text)
 
 
-def test_second_decision_table_in_one_file(tmp_path: Path) -> None:
-    source = FIXTURES / "valid" / "jenis_cuti.dmn"
-    text = source.read_text()
+def test_any_decision_of_a_file_can_be_called() -> None:
+    files = read_paths([str(FIXTURES / "valid")])
+    text = files["jenis_cuti.dmn"].decode()
     decision = text[text.index("  <decision "):text.index("  <dmndi:DMNDI>")]
-    second = decision.replace('id="jenis_cuti"', 'id="jenis_cuti_lama"').replace("_1", "_9")
-    path, problems = _valid_with(tmp_path, "jenis_cuti.dmn", ("  <dmndi:DMNDI>", second + "  <dmndi:DMNDI>"))
-    assert_reported(problems, "jenis_cuti.dmn", line_of(path, 'id="jenis_cuti_lama"'), "2 decision tables")
+    second = re.sub(r'id="([^"]+)"', r'id="\1_lama"', decision)
+    files["jenis_cuti.dmn"] = text.replace("  <dmndi:DMNDI>", second + "  <dmndi:DMNDI>").encode()
+    files["cuti.bpmn"] = files["cuti.bpmn"].replace(b'decisionRef="jenis_cuti"', b'decisionRef="jenis_cuti_lama"')
+    checked, problems = validate(files)
+    assert problems == [] and checked is not None
+    assert "jenis_cuti.dmn" in checked.files_for("pengajuan_cuti")
 
 
 @pytest.mark.parametrize("model, diagram", [
