@@ -46,7 +46,7 @@ def check_bpmn(tree: Any, filename: str, process_ids: set[str]) -> list[Problem]
             continue  # a diagram-only pool: Kinerja never runs it
         for element in process.iter():
             tag = local(element)
-            if tag in ("userTask", "manualTask"):
+            if tag == "userTask":  # a manual task passes through, as in Camunda
                 problems += _check_assignable(element, filename, lanes)
             elif tag == "scriptTask":
                 problems += _check_script(element, filename)

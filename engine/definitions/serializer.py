@@ -8,7 +8,12 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.task_spec import ConditionalGatewayConverter, ParallelGatewayConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import (
+    BpmnTaskSpecConverter,
+    ConditionalGatewayConverter,
+    EventConverter,
+    ParallelGatewayConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -19,6 +24,13 @@ from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
+from engine.elements.service_tasks import (
+    ExternalServiceTask,
+    ExternalServiceTaskConverter,
+    PassThroughManualTask,
+    PassThroughTask,
+    ThrowEvent,
+)
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 
@@ -53,6 +65,10 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[MessageEvent] = MessageEventDefinitionConverter
     config[ParallelJoin] = ParallelGatewayConverter
     config[InclusiveJoin] = ConditionalGatewayConverter
+    config[ExternalServiceTask] = ExternalServiceTaskConverter
+    config[PassThroughTask] = BpmnTaskSpecConverter
+    config[PassThroughManualTask] = BpmnTaskSpecConverter
+    config[ThrowEvent] = EventConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config
