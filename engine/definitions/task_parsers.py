@@ -16,6 +16,11 @@ def is_external(node: Any) -> bool:
     return (node.get(camunda("type")) or "").strip() == "external"
 
 
+def calls_java(node: Any) -> bool:
+    """Return whether a task names Java code (camunda:class, delegateExpression or expression)."""
+    return any((node.get(camunda(name)) or "").strip() for name in ("class", "delegateExpression", "expression"))
+
+
 class ExternalTaskMixin:
     """Build an ExternalServiceTask for an element with camunda:type="external"."""
 

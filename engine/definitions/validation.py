@@ -17,7 +17,7 @@ from .parser import KinerjaParser
 from .problems import Problem, bpmn, camunda, describe
 from .schemas import file_kind, schema_problems
 from .task_checks import check_tasks, unstorable_problems
-from .task_parsers import is_external
+from .task_parsers import calls_java, is_external
 from .xmlsafe import XmlRefused, parse_xml
 
 __all__ = ["Problem", "ValidatedSet", "read_paths", "validate"]
@@ -206,7 +206,8 @@ class _Index:
                     problems.append(Problem(file, call.sourceline, f"{describe(call)} calls process "
                                             f"'{called}', which is defined in none of the files"))
             for task in self.processes[pid].iter(bpmn("businessRuleTask")):
-                if not is_external(task):  # an external one is done by a worker, not a decision
+                # An external one is done by a worker; a Java one is refused by the task checks.
+                if not is_external(task) and not calls_java(task):
                     problems += self._decision_problems(task, file)
         return problems
 

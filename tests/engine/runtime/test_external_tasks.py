@@ -182,3 +182,20 @@ def test_terminating_an_instance_cancels_its_external_tasks(external, start, ses
     session.commit()
     assert [r.state for r in _rows(session, instance.id)] == ["cancelled"]
     assert _fetch(session, "w1", "kirim-email") == []
+
+
+def test_each_instance_of_a_multi_instance_external_task_inside_a_sub_process_is_fetched(deploy, start, session,
+                                                                                          reload):
+    clock.set(T0)
+    deploy("camunda7/tasks_external_multi_instance.bpmn")
+    instance = start("tasks_external_multi_instance", {"penerima": ["ani@x.id", "budi@x.id", "cici@x.id"]})
+    assert reload(instance.id).status == "waiting"
+    fetched = _fetch(session, "w1", "kirim-email")
+    assert len(fetched) == 3
+    seen = sorted(external_tasks.variables(session, row.id)["alamat"] for row in fetched)
+    assert seen == ["ani@x.id", "budi@x.id", "cici@x.id"]
+    for row in fetched[:2]:
+        _complete(session, row, "w1")
+    assert reload(instance.id).status == "waiting"
+    _complete(session, fetched[2], "w1")
+    assert reload(instance.id).status == "completed"
