@@ -159,17 +159,20 @@ def unlock(session: Session, external_task_id: int, actor: str) -> ExternalTask:
     return row
 
 
-def reopen_failed(session: Session, run: Run) -> None:
-    """Make an instance's tasks whose retries ran out fetchable again (one retry), as `instance retry` asks."""
+def reopen_failed(session: Session, run: Run) -> list[Any]:
+    """Make an instance's tasks whose retries ran out fetchable again (one retry); return their workflow tasks."""
     reopened = session.execute(
         update(ExternalTask).where(ExternalTask.instance_id == run.instance.id, ExternalTask.state == "open",
                                    ExternalTask.retries == 0)
         .values(retries=1, worker_id=None, lock_expires_at=None)
-        .returning(ExternalTask.id, ExternalTask.bpmn_id, ExternalTask.topic)
+        .returning(ExternalTask.id, ExternalTask.bpmn_id, ExternalTask.topic, ExternalTask.spiff_task_id)
         .execution_options(synchronize_session=False))
+    tasks = []
     for found in reopened:
         run.note("external_task_reopened", {"external_task_id": found.id, "bpmn_id": found.bpmn_id,
                                             "topic": found.topic, "retries": 1})
+        tasks.append(run.workflow.get_task_from_id(UUID(found.spiff_task_id)))
+    return [task for task in tasks if task is not None]
 
 
 def _describe(row: ExternalTask) -> dict[str, Any]:

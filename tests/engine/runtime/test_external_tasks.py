@@ -138,11 +138,12 @@ def test_failure_with_retries_waits_then_retries_out_make_an_incident(external, 
     clock.set(T0 + timedelta(hours=1))
     assert _fetch(session, "w1", "kirim-email") == []  # an incident is not fetched
 
-    instances.retry(session, instance.id, "operator")
+    instances.retry(session, instance.id, "operator", data={"alamat": "ani@samarinda.go.id"})
     session.commit()
     assert reload(instance.id).status == "waiting"
     [row] = _fetch(session, "w1", "kirim-email")
     assert row.retries == 1
+    assert external_tasks.variables(session, row.id)["alamat"] == "ani@samarinda.go.id"  # the correction
     _complete(session, row, "w1")
     kinds = [kind for kind, _ in events(instance.id)]
     assert kinds.count("external_task_failed") == 2
