@@ -48,6 +48,10 @@ def check_task_implementation(task: Any, filename: str) -> list[Problem]:
             if tag == "businessRuleTask":
                 hint = "link a DMN decision (Implementation: DMN, Decision reference), or " + hint
             return [Problem(filename, line, f"{what} {words.format(value)}: Kinerja runs no Java; {hint}")]
+    kind = (task.get(camunda("type")) or "").strip()
+    if kind:
+        return [Problem(filename, line, f"{what} has the implementation type '{kind}', which Kinerja cannot run; "
+                        f"{hint}")]
     if tag == "businessRuleTask":
         return []  # no implementation: the decision checks say it names no decision
     connector = task.find(f"{bpmn('extensionElements')}/{camunda('connector')}")

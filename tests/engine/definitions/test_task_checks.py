@@ -91,3 +91,14 @@ def test_validation_refuses_an_element_deploy_could_not_store(monkeypatch) -> No
     [problem] = _problems("tasks_external.bpmn")
     assert str(problem).startswith("tasks_external.bpmn:8: service task 'Task_kirim' (Kirim email) is a kind of "
                                    "element Kinerja cannot run yet")
+
+
+def test_an_implementation_type_other_than_external_is_refused() -> None:
+    # Camunda Modeler offers only External, but a file may come from an older tool (Activiti's "mail").
+    text = read_fixture("camunda7/tasks_service_class.bpmn")["tasks_service_class.bpmn"].replace(
+        b'camunda:class="id.go.samarinda.kinerja.KirimEmail"', b'camunda:type="mail"')
+    checked, problems = validate({"mail.bpmn": text})
+    assert checked is None
+    assert [str(p) for p in problems] == [
+        "mail.bpmn:7: service task 'Task_kirim' (Kirim email) has the implementation type 'mail', which Kinerja "
+        "cannot run; " + HINT]
