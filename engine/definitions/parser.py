@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
 from SpiffWorkflow.bpmn.parser.util import full_tag, one
@@ -11,8 +12,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
     EndEvent,
     IntermediateCatchEvent,
-    IntermediateThrowEvent,
-    ManualTask,
+    ReceiveTask,
     StartEvent,
 )
 from SpiffWorkflow.camunda.parser import CamundaParser
@@ -34,8 +34,10 @@ from SpiffWorkflow.camunda.specs.user_task import Form, UserTask
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
+from engine.elements.service_tasks import ExternalServiceTask, PassThroughManualTask, PassThroughTask, ThrowEvent
 
 from .decision_parser import DecisionGraphMixin
+from .task_parsers import ExternalTaskMixin, ExternalTaskParser, is_external
 
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
@@ -107,6 +109,22 @@ class KinerjaBusinessRuleTaskParser(BusinessRuleTaskParser):
         return extensions
 
 
+class BusinessRuleParser(ExternalTaskMixin, KinerjaBusinessRuleTaskParser):
+    """A business rule task evaluates a DMN decision, or is an external task (camunda:type="external")."""
+
+    def create_task(self) -> Any:
+        if is_external(self.node):
+            return self.create_external_task()
+        return super().create_task()
+
+    @staticmethod
+    def get_decision_ref(node: Any) -> str | None:
+        # SpiffWorkflow reads it from every business rule task, external ones too; the checks refuse
+        # a missing decision with its line.
+        ref: str | None = node.get(f"{{{CAMUNDA_MODEL_NS}}}decisionRef")
+        return ref
+
+
 class _MessageMixin:
     """Build Kinerja's MessageEvent (optional payload, correlation on both sides)."""
 
@@ -153,6 +171,10 @@ class BoundaryParser(_MessageMixin, CamundaBoundaryEventParser):
     pass
 
 
+class ReceiveParser(_MessageMixin, ReceiveTaskParser):
+    pass
+
+
 class KinerjaProcessParser(ProcessParser):
     """Process parser whose id index prefers BPMN elements over vendor ones with the same id.
 
@@ -174,14 +196,19 @@ class KinerjaParser(DecisionGraphMixin, CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (KinerjaUserTaskParser, UserTask),
-        full_tag("manualTask"): (KinerjaManualTaskParser, ManualTask),
-        full_tag("businessRuleTask"): (KinerjaBusinessRuleTaskParser, DecisionTask),
+        full_tag("manualTask"): (KinerjaManualTaskParser, PassThroughManualTask),
+        full_tag("businessRuleTask"): (BusinessRuleParser, DecisionTask),
         full_tag("startEvent"): (StartEventParser, StartEvent),
         full_tag("endEvent"): (EndEventParser, EndEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
-        full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
+        full_tag("intermediateThrowEvent"): (ThrowEventParser, ThrowEvent),
         full_tag("boundaryEvent"): (BoundaryParser, BoundaryEvent),
         # Camunda's variable semantics at joins (engine/joins.py).
         full_tag("parallelGateway"): (GatewayParser, ParallelJoin),
         full_tag("inclusiveGateway"): (ConditionalGatewayParser, InclusiveJoin),
+        # Camunda 7 semantics of tasks (engine/elements/service_tasks.py).
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
+        full_tag("serviceTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("sendTask"): (ExternalTaskParser, ExternalServiceTask),
+        full_tag("receiveTask"): (ReceiveParser, ReceiveTask),
     }

@@ -8,7 +8,12 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.task_spec import ConditionalGatewayConverter, ParallelGatewayConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import (
+    BpmnTaskSpecConverter,
+    ConditionalGatewayConverter,
+    EventConverter,
+    ParallelGatewayConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -18,6 +23,13 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
+from engine.elements.service_tasks import (
+    ExternalServiceTask,
+    ExternalServiceTaskConverter,
+    PassThroughManualTask,
+    PassThroughTask,
+    ThrowEvent,
+)
 
 from .decision_converter import DecisionTaskConverter
 
@@ -54,6 +66,10 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[MessageEvent] = MessageEventDefinitionConverter
     config[ParallelJoin] = ParallelGatewayConverter
     config[InclusiveJoin] = ConditionalGatewayConverter
+    config[ExternalServiceTask] = ExternalServiceTaskConverter
+    config[PassThroughTask] = BpmnTaskSpecConverter
+    config[PassThroughManualTask] = BpmnTaskSpecConverter
+    config[ThrowEvent] = EventConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

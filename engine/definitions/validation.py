@@ -21,6 +21,8 @@ from .parser import KinerjaParser
 from .performers import adopt_performers
 from .problems import Problem, bpmn, camunda, describe
 from .schemas import file_kind, schema_problems
+from .task_checks import check_tasks, unstorable_problems
+from .task_parsers import calls_java, is_external
 from .xmlsafe import XmlRefused, parse_xml
 
 __all__ = ["Problem", "ValidatedSet", "read_paths", "validate"]
@@ -97,6 +99,7 @@ def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
     for name, tree in trees.items():
         if kinds[name] == "bpmn":
             problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable, strict)
+            problems += check_tasks(tree, name, runnable)
         else:
             dmn_problems += translate_dmn(tree, name) + check_dmn(tree, name)
     problems += dmn_problems
@@ -184,7 +187,7 @@ class _Index:
                     self.executable.append(pid)
                 self.calls[pid] = [c.get("calledElement", "") for c in process.iter(bpmn("callActivity"))]
                 self.decision_refs[pid] = [t.get(camunda("decisionRef"), "")
-                                           for t in process.iter(bpmn("businessRuleTask"))]
+                                           for t in process.iter(bpmn("businessRuleTask")) if not is_external(t)]
 
     def _add(self, index: dict[str, str], element: Any, name: str, what: str) -> bool:
         key = element.get("id")
@@ -221,7 +224,9 @@ class _Index:
                     problems.append(Problem(file, call.sourceline, f"{describe(call)} calls process "
                                             f"'{called}', which is defined in none of the files"))
             for task in self.processes[pid].iter(bpmn("businessRuleTask")):
-                problems += self._decision_problems(task, file)
+                # An external one is done by a worker; a Java one is refused by the task checks.
+                if not is_external(task) and not calls_java(task):
+                    problems += self._decision_problems(task, file)
         return problems
 
     def _decision_problems(self, task: Any, file: str) -> list[Problem]:
@@ -270,10 +275,13 @@ def _parse_with_spiff(parser: KinerjaParser, trees: dict[str, Any], kinds: dict[
             problems.append(_spiff_problem(exc, dmn_parser.filename, trees))
     for pid in index.executable:
         try:
-            parser.get_spec(pid)
-            parser.get_subprocess_specs(pid)
+            spec = parser.get_spec(pid)
+            subprocess_specs = parser.get_subprocess_specs(pid)
         except Exception as exc:
             problems.append(_spiff_problem(exc, index.process_files[pid], trees))
+            continue
+        # Deploy stores what validation accepts: an element without a serializer is refused here.
+        problems += unstorable_problems([spec, *subprocess_specs.values()], trees, index.process_files[pid])
     return problems
 
 

@@ -23,7 +23,7 @@ from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
 
-from . import inbox
+from . import external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 
@@ -55,6 +55,7 @@ def restore(session: Session, instance: InstanceRow, actor: str) -> Run:
     run.journal = attach_engine(workflow)
     run.subscriptions_before = _subscriptions(run)
     run.ready_before = ready_ids(workflow)
+    run.external_before = set(external_rows.started_external_tasks(workflow))
     return run
 
 
@@ -294,6 +295,7 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
     audit_rows: list[dict[str, Any]] = []
     with session.no_autoflush:
         inbox.sync_many(session, runs)
+        external_rows.sync_many(session, runs)
         for run, row_values in zip(runs, values, strict=True):
             with run.context():
                 _sync_subscriptions(session, run)

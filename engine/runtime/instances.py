@@ -16,7 +16,7 @@ from engine.elements.joins import merge_branches
 from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask, Instance, SpecVersion
 
-from . import messages
+from . import external_tasks, messages
 from .execution import (
     ACTIVE,
     ENDED,
@@ -150,13 +150,15 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
     run = migrate(session, instance, actor) if latest else restore(session, instance, actor)
+    # An external task whose retries ran out is fetched again (with the corrections, if any).
+    reopened = external_tasks.reopen_failed(session, run)
     failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]
     for task_id in failed:
         # Reset copies the parent's data again (a half-run script's writes are dropped).
         run.workflow.reset_from_task_id(task_id)
     if data:
         # Corrections go onto what runs next: the reset tasks, else whatever is ready.
-        targets = [run.workflow.get_task_from_id(t) for t in failed] or run.workflow.get_tasks(
+        targets = [run.workflow.get_task_from_id(t) for t in failed] or reopened or run.workflow.get_tasks(
             state=TaskState.READY)
         for task in targets:
             task.data.update(audit.json_safe(data))

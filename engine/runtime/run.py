@@ -32,6 +32,8 @@ class Run:
     session: Session | None = None
     #: Ids of the READY manual tasks when the run began: exactly the instance's open human_task rows.
     ready_before: set[str] = field(default_factory=set)
+    #: Ids of the started external tasks when the run began: exactly the instance's open external_task rows.
+    external_before: set[str] = field(default_factory=set)
 
     def context(self) -> AbstractContextManager[Any]:
         """Make this run current for application functions called from scripts and resolvers."""
