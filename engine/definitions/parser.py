@@ -35,6 +35,8 @@ from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 
+from .mappings import apply_mappings
+
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 #: camunda: attributes of user and manual tasks that SpiffWorkflow's parser drops.
@@ -153,6 +155,10 @@ class KinerjaProcessParser(ProcessParser):
         for node in self.xpath(".//*[@id]"):
             if str(node.tag).startswith(BPMN_TAG_PREFIX):
                 self.nodes_by_id[node.get("id")] = node
+
+    def parse_node(self, node: Any) -> Any:
+        # camunda:inputOutput and camunda:in/out (engine/elements/mappings.py).
+        return apply_mappings(node, super().parse_node(node), self.filename)
 
 
 class KinerjaParser(CamundaParser):

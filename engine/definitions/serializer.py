@@ -18,6 +18,7 @@ from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
+from engine.elements.mappings import mapped_converters
 from engine.elements.message_events import MessageEvent
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
@@ -53,6 +54,7 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[MessageEvent] = MessageEventDefinitionConverter
     config[ParallelJoin] = ParallelGatewayConverter
     config[InclusiveJoin] = ConditionalGatewayConverter
+    config.update(mapped_converters(config))  # keep last: covers every task spec class above
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
 from .dmn_checks import check_dmn
+from .mapping_checks import check_mappings
 from .parser import KinerjaParser
 from .problems import Problem, bpmn, camunda, describe
 from .schemas import file_kind, schema_problems
@@ -84,6 +85,7 @@ def validate(files: dict[str, bytes],
     for name, tree in trees.items():
         if kinds[name] == "bpmn":
             problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable)
+            problems += check_mappings(tree, name, runnable)
         else:
             problems += translate_dmn(tree, name) + check_dmn(tree, name)
     problems += index.reference_problems(runnable)

@@ -1,0 +1,74 @@
+"""Input/output parameters and call activity in/out mappings run with Camunda 7's variable scopes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime import instances
+
+
+def _open_data(session: Any, instance_id: int) -> dict[str, Any]:
+    """Return the data of the instance's one open human task, as restored from the database."""
+    [task] = instances.load(session, instance_id).workflow.get_tasks(state=TaskState.READY, manual=True)
+    return dict(task.data)
+
+
+def test_input_parameters_are_local_and_outputs_leave(deploy, start, open_tasks, complete, session, reload):
+    deploy("camunda7/mappings_input_output.bpmn")
+    instance = start("mappings_input_output", {"nilai_awal": 7, "judul": "milik proses"})
+    [isi] = open_tasks(instance.id)
+    inside = _open_data(session, instance.id)
+    # Text, ${...}, list, map and python script inputs, each with its value, inside the user task.
+    assert inside["judul"] == "Rencana kerja"
+    assert inside["batas"] == 17
+    assert inside["daftar"] == ["a", 7]
+    assert inside["peta"] == {"kunci": "nilai", "angka": 7}
+    assert inside["ringkas"] == 15
+    assert "x" not in inside  # the script's own variable stays inside the script
+    assert [f["id"] for f in isi.form["fields"]] == ["catatan"]
+
+    complete(isi, "demo", {"catatan": "sudah dibaca"})
+    after = _open_data(session, instance.id)
+    # With an output parameter only the outputs leave the task: inputs and form fields stay inside,
+    # and the shadowed process variable 'judul' is back.
+    assert after["hasil"] == "sudah dibaca"
+    assert after["judul"] == "milik proses"
+    assert not {"batas", "daftar", "peta", "ringkas", "catatan"} & set(after)
+    # Without output parameters the script's own results leave the task, its input does not.
+    assert after["terlihat_di_skrip"] == ["faktor", "judul"]
+    assert after["total"] == 21
+    assert after["terlihat"] == ["judul", "hasil", "total"]
+    assert reload(instance.id).status == "running"
+
+
+def test_failing_input_parameter_is_an_incident_naming_it(deploy, start, reload):
+    deploy("camunda7/mappings_input_output.bpmn")
+    instance = start("mappings_input_output", {})  # nilai_awal is missing
+    stopped = reload(instance.id)
+    assert stopped.status == "error"
+    assert stopped.error and stopped.error["message"].startswith("input parameter 'batas' of Isi catatan")
+
+
+def test_call_activity_passes_only_what_in_and_out_name(deploy, start, open_tasks, complete, session):
+    deploy("camunda7/mappings_call_activity/induk.bpmn", "camunda7/mappings_call_activity/anak.bpmn")
+    instance = start("mappings_induk", {"nilai_awal": 4, "rahasia": "jangan"}, key="SKP-7")
+    [in_child] = open_tasks(instance.id)
+    child = _open_data(session, instance.id)
+    assert child["anak_melihat"] == ["nilai", "ganda"]  # no camunda:in for nilai_awal or rahasia
+    assert child["hasil_anak"] == 12
+    assert instances.load(session, instance.id).instance.business_key == "SKP-7"
+    complete(in_child, "demo")
+    parent = _open_data(session, instance.id)
+    assert parent == {"nilai_awal": 4, "rahasia": "jangan", "hasil": 12}
+
+
+def test_data_objects_are_diagram_only(deploy, start, open_tasks, session):
+    deploy("camunda7/mappings_data_objects.bpmn")
+    instance = start("mappings_data_objects")
+    open_tasks(instance.id)
+    data = _open_data(session, instance.id)
+    # As in Camunda 7 the associations move nothing: the script's variables flow on as variables.
+    assert data["nilai"] == 5 and data["DataObject_nilai"] == 4
+    assert "data_objects" not in instances.load(session, instance.id).workflow.data
