@@ -12,10 +12,13 @@ elements name and takes back only what its camunda:out elements name, as in Camu
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.specs.base import TaskSpec
+from SpiffWorkflow.util.task import TaskState
 
 #: Where the parser keeps the mappings in task_spec.extensions (serialized with the spec).
 IO_KEY = "kinerja.inputOutput"
@@ -60,6 +63,10 @@ class MappedTask:
         mapping = self.extensions.get(IO_KEY)
         if not mapping or my_task.internal_data.get("io_entered"):
             return
+        with _failing_marks_error(my_task):
+            self._set_inputs(my_task, mapping)
+
+    def _set_inputs(self, my_task: Any, mapping: dict[str, Any]) -> None:
         data = my_task.data
         if mapping["outputs"]:
             my_task.internal_data["io_before"] = copy.deepcopy(data)
@@ -75,8 +82,9 @@ class MappedTask:
         mapping = self.extensions.get(IO_KEY)
         if not mapping:
             return
-        outputs = {name: value_of(my_task, value, f"output parameter '{name}'")
-                   for name, value in mapping["outputs"]}
+        with _failing_marks_error(my_task):
+            outputs = {name: value_of(my_task, value, f"output parameter '{name}'")
+                       for name, value in mapping["outputs"]}
         internal = my_task.internal_data
         if "io_before" in internal:
             data = internal.pop("io_before")
@@ -89,6 +97,16 @@ class MappedTask:
         my_task.data = data
         for key in ("io_shadowed", "io_inputs", "io_entered"):
             internal.pop(key, None)
+
+
+@contextmanager
+def _failing_marks_error(my_task: Any) -> Iterator[None]:
+    """Leave the task in ERROR when a mapping fails, so retry runs it again from its parent's data."""
+    try:
+        yield
+    except Exception:
+        my_task._set_state(TaskState.ERROR)
+        raise
 
 
 def _passed(my_task: Any, data: dict[str, Any], items: list[dict[str, Any]], local_names: set[str],

@@ -191,6 +191,11 @@ class _ScriptSavepoint:
             del self.run.events[self.events:]
 
 
+def fail(run: Run, exc: Exception) -> None:
+    """Make a failure outside the engine loop (input parameters evaluated on a reset) the instance's incident."""
+    _fail(run, exc)
+
+
 def _fail(run: Run, exc: Exception) -> None:
     task = getattr(exc, "task", None)
     spec = getattr(task, "task_spec", None)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from SpiffWorkflow.util.task import TaskState
 
+from engine.errors import InvalidInput
 from engine.runtime import instances
+from tests.conftest import FIXTURES
 
 
 def _open_data(session: Any, instance_id: int) -> dict[str, Any]:
@@ -43,12 +46,19 @@ def test_input_parameters_are_local_and_outputs_leave(deploy, start, open_tasks,
     assert reload(instance.id).status == "running"
 
 
-def test_failing_input_parameter_is_an_incident_naming_it(deploy, start, reload):
+def test_failing_input_parameter_is_an_incident_naming_it(deploy, start, reload, open_tasks, session):
     deploy("camunda7/mappings_input_output.bpmn")
     instance = start("mappings_input_output", {})  # nilai_awal is missing
     stopped = reload(instance.id)
     assert stopped.status == "error"
     assert stopped.error and stopped.error["message"].startswith("input parameter 'batas' of Isi catatan")
+    instances.retry(session, instance.id, "admin")  # nothing corrected: fails again, stays an incident
+    session.commit()
+    assert reload(instance.id).status == "error"
+    instances.retry(session, instance.id, "admin", {"nilai_awal": 2})
+    session.commit()
+    assert [t.bpmn_id for t in open_tasks(instance.id)] == ["Task_isi"]
+    assert _open_data(session, instance.id)["batas"] == 12
 
 
 def test_call_activity_passes_only_what_in_and_out_name(deploy, start, open_tasks, complete, session):
@@ -72,3 +82,15 @@ def test_data_objects_are_diagram_only(deploy, start, open_tasks, session):
     # As in Camunda 7 the associations move nothing: the script's variables flow on as variables.
     assert data["nilai"] == 5 and data["DataObject_nilai"] == 4
     assert "data_objects" not in instances.load(session, instance.id).workflow.data
+
+
+def test_failing_output_parameter_refuses_the_completion(deploy, start, open_tasks, complete, reload, session):
+    xml = (FIXTURES / "camunda7" / "mappings_input_output.bpmn").read_text()
+    deploy(files={"keluaran.bpmn": xml.replace("${catatan}", "${catatan_lain}").encode()})
+    instance = start("mappings_input_output", {"nilai_awal": 1})
+    [isi] = open_tasks(instance.id)
+    with pytest.raises(InvalidInput, match=r"output parameter 'hasil' of Isi catatan: .*catatan_lain"):
+        complete(isi, "demo", {"catatan": "x"})
+    # As in Camunda the completion is rolled back whole: the task is still open, the instance running.
+    assert [t.id for t in open_tasks(instance.id)] == [isi.id]
+    assert reload(instance.id).status == "running"
