@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .listeners import is_activity, listener_script
 from .mappings import read_call_mappings, read_input_output
 from .problems import Problem, bpmn, camunda, describe, local
 
@@ -30,12 +31,13 @@ def check_mappings(tree: Any, filename: str, process_ids: set[str]) -> list[Prob
             if not isinstance(element.tag, str):
                 continue
             tag = local(element)
-            if element.tag == camunda("inputOutput"):
+            if element.tag == camunda("inputOutput") and local(element.getparent()) == "extensionElements":
                 problems += _input_output(element.getparent().getparent(), filename)
             elif element.tag in (camunda("in"), camunda("out")):
                 problems += _call_item(element, filename)
             elif tag in LISTENERS and element.tag == camunda(tag):
-                problems.append(_listener(element, filename))
+                problem = listener_script(element, _owner(element), filename)[1]
+                problems += [problem] if problem is not None else []
             elif element.tag == camunda("failedJobRetryTimeCycle"):
                 problems.append(Problem(filename, element.sourceline, f"{describe(_owner(element))} sets a "
                                         "retry time cycle; Kinerja does not retry failed steps by itself: a "
@@ -56,8 +58,8 @@ def _owner(element: Any) -> Any:
 
 
 def _input_output(activity: Any, filename: str) -> list[Problem]:
-    what, tag = describe(activity), local(activity)
-    if not (tag.endswith("Task") or tag in ("subProcess", "callActivity", "transaction", "task")):
+    what = describe(activity)
+    if not is_activity(activity):
         return [Problem(filename, activity.sourceline, f"{what} has input/output parameters; Kinerja runs "
                         "them on tasks, sub-processes and call activities only: set the variables in a "
                         "script task before or after it")]
@@ -75,18 +77,6 @@ def _call_item(item: Any, filename: str) -> list[Problem]:
     return [Problem(filename, item.sourceline, f"{describe(owner)} has a camunda:{local(item)} mapping, "
                     "which Kinerja runs only on call activities; pass the data in the message payload or "
                     "set it in a script task")]
-
-
-def _listener(listener: Any, filename: str) -> Problem:
-    owner = _owner(listener)
-    kind = "task listener" if local(listener) == "taskListener" else "execution listener"
-    event = listener.get("event") or "?"
-    what = f"{describe(owner)} has {'an' if kind[0] == 'e' else 'a'} {kind} on '{event}'"
-    if listener.get("class") or listener.get("delegateExpression") or listener.get("expression"):
-        return Problem(filename, listener.sourceline, f"{what} that calls Java code; Kinerja runs no Java: "
-                       "do the work in a python script task before or after the activity")
-    return Problem(filename, listener.sourceline, f"{what}; Kinerja does not run listeners: move the script "
-                   "into a python script task before or after the activity")
 
 
 def _data_store_problems(process: Any, filename: str) -> list[Problem]:

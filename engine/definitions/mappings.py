@@ -9,10 +9,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from engine.elements.mappings import CALL_KEY, IO_KEY, MappedTask, mapped_class
+from engine.elements.mappings import CALL_KEY, IO_KEY, LISTENERS_KEY, MappedTask, mapped_class
 from engine.expressions import ExpressionError, juel_to_python
 
 from .checks import compile_problems
+from .listeners import read_listeners
 from .problems import Problem, camunda, describe, local, text_of
 
 #: The only business key a called process can get: the parent's (it runs inside the same instance).
@@ -170,7 +171,8 @@ def apply_mappings(node: Any, spec: Any, filename: str) -> Any:
     io, io_problems = read_input_output(node, filename)
     calls, call_problems = (read_call_mappings(node, filename) if local(node) == "callActivity"
                             else (None, []))
-    if (io is None and calls is None) or io_problems or call_problems:
+    listeners, listener_problems = read_listeners(node, filename)
+    if (io is None and calls is None and listeners is None) or io_problems or call_problems or listener_problems:
         return spec  # nothing to run, or validation refuses the file with these problems anyway
     # A multi-instance activity runs its mappings in each instance, the child spec.
     target = spec.wf_spec.task_specs.get(spec.task_spec) if isinstance(getattr(spec, "task_spec", None), str) \
@@ -182,5 +184,7 @@ def apply_mappings(node: Any, spec: Any, filename: str) -> Any:
         target.extensions[IO_KEY] = io
     if calls is not None:
         target.extensions[CALL_KEY] = calls
+    if listeners is not None:
+        target.extensions[LISTENERS_KEY] = listeners
     target.__class__ = mapped_class(type(target))
     return spec

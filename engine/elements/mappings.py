@@ -1,4 +1,4 @@
-"""Camunda's input/output parameters and call activity in/out mappings on SpiffWorkflow task specs.
+"""Camunda's input/output parameters, python listeners and call activity in/out mappings on task specs.
 
 SpiffWorkflow gives every task its own copy of the data, so "local" means: an activity's input
 parameters are set in its data when it is entered (a user task shows them, a script in it reads them,
@@ -6,7 +6,9 @@ a sub-process and, through camunda:in, a called process receive them) and are ta
 completes, the value they shadowed coming back. Output parameters are evaluated on the activity's data
 at completion; when there are any, they are all that leaves the activity: the data after it is the data
 before it plus the outputs. A call activity passes to the called process only what its camunda:in
-elements name and takes back only what its camunda:out elements name, as in Camunda.
+elements name and takes back only what its camunda:out elements name, as in Camunda. Inline python
+listeners run on the same data: start, then a user task's create, after the inputs; complete, then end,
+before the outputs.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from SpiffWorkflow.util.task import TaskState
 #: Where the parser keeps the mappings in task_spec.extensions (serialized with the spec).
 IO_KEY = "kinerja.inputOutput"
 CALL_KEY = "kinerja.callMappings"
+LISTENERS_KEY = "kinerja.listeners"
 
 
 class MappedTask:
-    """Mixin for task specs with camunda:inputOutput and, on call activities, camunda:in/out."""
+    """Mixin for task specs with camunda:inputOutput, python listeners and, on call activities, camunda:in/out."""
 
     extensions: dict[str, Any]
 
@@ -61,10 +64,16 @@ class MappedTask:
 
     def _enter(self, my_task: Any) -> None:
         mapping = self.extensions.get(IO_KEY)
-        if not mapping or my_task.internal_data.get("io_entered"):
+        listeners = self.extensions.get(LISTENERS_KEY) or {}
+        if (not mapping and not listeners) or my_task.internal_data.get("io_entered"):
             return
         with _failing_marks_error(my_task):
-            self._set_inputs(my_task, mapping)
+            if mapping:
+                self._set_inputs(my_task, mapping)
+            # As in Camunda, start listeners see the input parameters; a user task is created after.
+            for event in ("start", "create"):
+                _run_listeners(my_task, listeners.get(event, []), event)
+        my_task.internal_data["io_entered"] = True
 
     def _set_inputs(self, my_task: Any, mapping: dict[str, Any]) -> None:
         data = my_task.data
@@ -76,16 +85,22 @@ class MappedTask:
         for name, value in mapping["inputs"]:
             # Each input sees the ones before it, as Camunda resolves them in the activity's scope.
             data[name] = value_of(my_task, value, f"input parameter '{name}'")
-        my_task.internal_data["io_entered"] = True
 
     def _leave(self, my_task: Any) -> None:
         mapping = self.extensions.get(IO_KEY)
-        if not mapping:
+        listeners = self.extensions.get(LISTENERS_KEY) or {}
+        internal = my_task.internal_data
+        internal.pop("io_entered", None)
+        if not mapping and not listeners:
             return
         with _failing_marks_error(my_task):
+            # End listeners still see the activity's local variables; what they set can be mapped out.
+            for event in ("complete", "end"):
+                _run_listeners(my_task, listeners.get(event, []), event)
             outputs = {name: value_of(my_task, value, f"output parameter '{name}'")
-                       for name, value in mapping["outputs"]}
-        internal = my_task.internal_data
+                       for name, value in (mapping or {}).get("outputs", [])}
+        if not mapping:
+            return
         if "io_before" in internal:
             data = internal.pop("io_before")
         else:
@@ -95,8 +110,20 @@ class MappedTask:
             data.update(internal.get("io_shadowed", {}))
         data.update(outputs)
         my_task.data = data
-        for key in ("io_shadowed", "io_inputs", "io_entered"):
+        for key in ("io_shadowed", "io_inputs"):
             internal.pop(key, None)
+
+
+def _run_listeners(my_task: Any, scripts: list[str], event: str) -> None:
+    """Run a listener event's python scripts on the task's data, in the order the file lists them."""
+    kind = "task" if event in ("create", "complete") else "execution"
+    for script in scripts:
+        try:
+            my_task.workflow.script_engine.environment.execute(script, my_task.data)
+        except Exception as error:
+            name = my_task.task_spec.bpmn_name or my_task.task_spec.bpmn_id
+            raise WorkflowTaskException(f"{kind} listener on '{event}' of {name}: {error}", task=my_task,
+                                        exception=error) from error
 
 
 @contextmanager

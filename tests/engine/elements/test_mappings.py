@@ -94,3 +94,25 @@ def test_failing_output_parameter_refuses_the_completion(deploy, start, open_tas
     # As in Camunda the completion is rolled back whole: the task is still open, the instance running.
     assert [t.id for t in open_tasks(instance.id)] == [isi.id]
     assert reload(instance.id).status == "running"
+
+
+def test_python_listeners_run_in_order_around_the_mappings(deploy, start, open_tasks, complete, session):
+    deploy("camunda7/mappings_listeners.bpmn")
+    instance = start("mappings_listeners", {"urutan": []})
+    [isi] = open_tasks(instance.id)
+    # The start listener sees the input parameter; the task listener runs when the task is created.
+    assert _open_data(session, instance.id)["urutan"] == ["mulai:5", "dibuat"]
+    complete(isi, "demo", {"catatan": "ok"})
+    after = _open_data(session, instance.id)
+    # complete, then end, then the output parameter maps what the end listener set; locals stay inside.
+    assert after["jejak_akhir"] == ["mulai:5", "dibuat", "diselesaikan:ok", "akhir"]
+    assert after["urutan"] == []
+    assert not {"jejak", "batas", "catatan"} & set(after)
+
+
+def test_failing_listener_is_an_incident_naming_it(deploy, start, reload):
+    deploy("camunda7/mappings_listeners.bpmn")
+    instance = start("mappings_listeners", {})  # urutan is missing
+    stopped = reload(instance.id)
+    assert stopped.status == "error"
+    assert stopped.error and stopped.error["message"].startswith("execution listener on 'start' of Isi: ")
