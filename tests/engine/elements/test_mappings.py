@@ -116,3 +116,24 @@ def test_failing_listener_is_an_incident_naming_it(deploy, start, reload):
     stopped = reload(instance.id)
     assert stopped.status == "error"
     assert stopped.error and stopped.error["message"].startswith("execution listener on 'start' of Isi: ")
+
+
+def test_sub_process_inputs_are_seen_inside_and_gone_after(deploy, start, open_tasks, complete, session):
+    deploy("camunda7/mappings_sub_process.bpmn")
+    instance = start("mappings_sub_process", {"nilai": 4})
+    [inside] = open_tasks(instance.id)
+    assert inside.bpmn_id == "Task_dalam"
+    assert _open_data(session, instance.id) == {"nilai": 4, "dalam": 8}
+    complete(inside, "demo", {})
+    # No output parameters: what the sub-process set leaves it, its input parameter does not.
+    assert _open_data(session, instance.id) == {"nilai": 4}
+
+
+def test_call_activity_all_and_local_variables(deploy, start, open_tasks, session):
+    deploy("camunda7/mappings_call_all/induk_semua.bpmn", "camunda7/mappings_call_all/anak_semua.bpmn")
+    instance = start("mappings_induk_semua", {"nilai": 1})
+    open_tasks(instance.id)
+    # local="true": only the call activity's own input parameter goes in; variables="all" comes back,
+    # but the input parameter stays local to the call activity. Then everything goes in, one comes back.
+    assert _open_data(session, instance.id) == {"nilai": 1, "dilihat": ["lokal"],
+                                                  "dilihat_kedua": ["nilai", "dilihat"]}
