@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .listeners import is_activity, listener_script
-from .mappings import read_call_mappings, read_input_output
+from .mappings import read_call_mappings, read_input_output, read_retry_cycle
 from .problems import Problem, bpmn, camunda, describe, local
 
 #: Diagram-only data elements (Camunda 7 ignores them at run time).
@@ -39,10 +39,7 @@ def check_mappings(tree: Any, filename: str, process_ids: set[str]) -> list[Prob
                 problem = listener_script(element, _owner(element), filename)[1]
                 problems += [problem] if problem is not None else []
             elif element.tag == camunda("failedJobRetryTimeCycle"):
-                problems.append(Problem(filename, element.sourceline, f"{describe(_owner(element))} sets a "
-                                        "retry time cycle; Kinerja does not retry failed steps by itself: a "
-                                        "failure stops the instance as an incident that an administrator "
-                                        "retries (kinerja instance retry). Remove the retry time cycle"))
+                problems += _retry_cycle(_owner(element), element, filename)
             elif tag == "callActivity":
                 problems += read_call_mappings(element, filename)[1]
         _strip_data(process)
@@ -68,6 +65,13 @@ def _input_output(activity: Any, filename: str) -> list[Problem]:
                         "parameters, which Kinerja does not run per instance: put the activity in a "
                         "sub-process, or compute the values in a script task before it")]
     return read_input_output(activity, filename)[1]
+
+
+def _retry_cycle(owner: Any, cycle: Any, filename: str) -> list[Problem]:
+    if not is_activity(owner):
+        return [Problem(filename, cycle.sourceline, f"{describe(owner)} sets a retry time cycle; Kinerja "
+                        "retries failed tasks, sub-processes and call activities only: remove it here")]
+    return read_retry_cycle(owner, filename)[1]
 
 
 def _call_item(item: Any, filename: str) -> list[Problem]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from engine.elements.mappings import CALL_KEY, IO_KEY, LISTENERS_KEY, MappedTask, mapped_class
-from engine.expressions import ExpressionError, juel_to_python
+from engine.elements.mappings import CALL_KEY, IO_KEY, LISTENERS_KEY, RETRY_KEY, MappedTask, mapped_class
+from engine.expressions import ExpressionError, check_timer_value, juel_to_python
 
 from .checks import compile_problems
 from .listeners import read_listeners
@@ -162,8 +162,35 @@ def _script(script: Any, what: str, filename: str) -> dict[str, Any]:
     return {"script": head, "expr": expression}
 
 
+def _instance_spec(spec: Any) -> Any:
+    """Return the spec that runs an activity: a multi-instance activity's per-instance child spec."""
+    if isinstance(getattr(spec, "task_spec", None), str):
+        return spec._wf_spec.task_specs.get(spec.task_spec)
+    return spec
+
+
 def _bpmn_ext() -> str:
     return "{http://www.omg.org/spec/BPMN/20100524/MODEL}extensionElements"
+
+
+def read_retry_cycle(element: Any, filename: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Return an activity's camunda:failedJobRetryTimeCycle as {"times", "every"}, and its problems."""
+    found = element.find(f"{_bpmn_ext()}/{camunda('failedJobRetryTimeCycle')}")
+    if found is None:
+        return None, []
+    value, what = text_of(found), f"{describe(element)}, retry time cycle"
+    times, _, every = value.partition("/")
+    problem = None
+    if not (times[:1] == "R" and times[1:].isdigit() and int(times[1:]) >= 1):
+        problem = f"'{value}' must be R<attempts>/<interval>, e.g. R3/PT5M (3 attempts, 5 minutes apart)"
+    else:
+        try:
+            check_timer_value(every, "timeDuration")
+        except ExpressionError as exc:
+            problem = f"the interval of '{value}' is not a duration: {exc}"
+    if problem is not None:
+        return None, [Problem(filename, found.sourceline, f"{what}: {problem}")]
+    return {"times": int(times[1:]), "every": every}, []
 
 
 def apply_mappings(node: Any, spec: Any, filename: str) -> Any:
@@ -172,11 +199,13 @@ def apply_mappings(node: Any, spec: Any, filename: str) -> Any:
     calls, call_problems = (read_call_mappings(node, filename) if local(node) == "callActivity"
                             else (None, []))
     listeners, listener_problems = read_listeners(node, filename)
+    cycle, cycle_problems = read_retry_cycle(node, filename)
+    if cycle is not None and not cycle_problems and _instance_spec(spec) is not None:
+        target = _instance_spec(spec)
+        target.extensions = {**(getattr(target, "extensions", None) or {}), RETRY_KEY: cycle}
     if (io is None and calls is None and listeners is None) or io_problems or call_problems or listener_problems:
         return spec  # nothing to run, or validation refuses the file with these problems anyway
-    # A multi-instance activity runs its mappings in each instance, the child spec.
-    target = spec.wf_spec.task_specs.get(spec.task_spec) if isinstance(getattr(spec, "task_spec", None), str) \
-        else spec
+    target = _instance_spec(spec)
     if target is None or isinstance(target, MappedTask):
         return spec
     target.extensions = dict(getattr(target, "extensions", None) or {})

@@ -145,16 +145,21 @@ def terminate(session: Session, instance_id: int, actor: str, reason: str) -> In
 
 
 def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None,
-          latest: bool = False) -> InstanceRow:
-    """Re-run the failed step of an instance in error, with corrected data or on the latest version."""
+          latest: bool = False, attempt: int = 1) -> InstanceRow:
+    """Re-run the failed step of an instance in error, with corrected data or on the latest version.
+
+    attempt > 1 is an automatic retry of a retry time cycle; by hand the count starts again.
+    """
     instance = _locked(session, instance_id)
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
     run = migrate(session, instance, actor) if latest else restore(session, instance, actor)
     failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]
+    run.attempt = attempt
     previous = instance.error
     instance.status, instance.error = "running", None
-    run.note("instance_retried", {"previous_error": previous, "data": audit.json_safe(data or {})})
+    retried = {"previous_error": previous, "data": audit.json_safe(data or {})}
+    run.note("instance_retried", {**retried, "attempt": attempt} if attempt > 1 else retried)
     try:
         for task_id in failed:
             parent = run.workflow.get_task_from_id(task_id).parent

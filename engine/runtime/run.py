@@ -32,6 +32,8 @@ class Run:
     session: Session | None = None
     #: Ids of the READY manual tasks when the run began: exactly the instance's open human_task rows.
     ready_before: set[str] = field(default_factory=set)
+    #: Which attempt at a failed step this run is (automatic retries of a retry time cycle count up).
+    attempt: int = 1
 
     def context(self) -> AbstractContextManager[Any]:
         """Make this run current for application functions called from scripts and resolvers."""

@@ -36,11 +36,17 @@ def test_java_and_unsupported_listeners_are_refused_at_their_line() -> None:
     assert len(refusals) == 6
 
 
-def test_retry_time_cycle_is_refused_with_the_rewrite() -> None:
-    [(line, message)] = _refusals("mappings_retry_cycle.bpmn")
-    assert line == _line("mappings_retry_cycle.bpmn", "failedJobRetryTimeCycle")
-    assert "script task 'Task_skrip' (Skrip) sets a retry time cycle" in message
-    assert "kinerja instance retry" in message and "Remove the retry time cycle" in message
+@pytest.mark.parametrize("needle, expected", [
+    ("R0/PT5M", "'R0/PT5M' must be R<attempts>/<interval>, e.g. R3/PT5M"),
+    ("PT5M,PT10M", "'PT5M,PT10M' must be R<attempts>/<interval>"),
+    ("R2/5M", "the interval of 'R2/5M' is not a duration"),
+    ("R2/PT5M", "end event 'Event_selesai' sets a retry time cycle; Kinerja retries failed tasks"),
+])
+def test_retry_time_cycles_kinerja_cannot_run_are_refused(needle: str, expected: str) -> None:
+    name = "mappings_retry_cycle_refused.bpmn"
+    refusals = _refusals(name)
+    assert len(refusals) == 4
+    assert any(line == _line(name, needle) and expected in message for line, message in refusals), refusals
 
 
 def test_data_store_a_task_writes_is_refused_at_the_store() -> None:
@@ -66,7 +72,7 @@ def test_parameters_kinerja_cannot_run_are_refused_at_their_line(needle: str, ex
 
 def test_accepted_constructs_validate() -> None:
     for name in ("mappings_async.bpmn", "mappings_data_objects.bpmn", "mappings_input_output.bpmn",
-                 "mappings_listeners.bpmn"):
+                 "mappings_listeners.bpmn", "mappings_retry_cycle.bpmn", "mappings_sub_process.bpmn"):
         path = CAMUNDA7 / name
         checked, problems = validate({path.name: path.read_bytes()})
         assert checked is not None and not problems, (name, problems)
