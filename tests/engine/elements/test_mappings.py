@@ -137,3 +137,14 @@ def test_call_activity_all_and_local_variables(deploy, start, open_tasks, sessio
     # but the input parameter stays local to the call activity. Then everything goes in, one comes back.
     assert _open_data(session, instance.id) == {"nilai": 1, "dilihat": ["lokal"],
                                                   "dilihat_kedua": ["nilai", "dilihat"]}
+
+
+def test_multi_instance_call_activity_maps_each_instance(deploy, start, open_tasks, session):
+    deploy("camunda7/mappings_call_multi/induk_banyak.bpmn", "camunda7/mappings_call_multi/anak_banyak.bpmn")
+    instance = start("mappings_induk_banyak", {"daftar_penilai": ["ani", "budi"], "rahasia": "x"})
+    rows = open_tasks(instance.id)
+    assert sorted(row.assignee for row in rows) == ["ani", "budi"]  # each child got its own penilai_ini
+    workflow = instances.load(session, instance.id).workflow
+    inside = [task.data for task in workflow.get_tasks(state=TaskState.READY, manual=True)]
+    # Neither the collection, the element variable nor rahasia went in: only what camunda:in names.
+    assert sorted(inside, key=str) == [{"penilai_ini": "ani"}, {"penilai_ini": "budi"}]
