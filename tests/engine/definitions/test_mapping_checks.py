@@ -63,6 +63,8 @@ def test_data_store_a_task_writes_is_refused_at_the_store() -> None:
     ("${a.trim()}", "output parameter 'd': method call 'a.trim(...)' is not supported"),
     ('businessKey="${nomor}"', "always has its business key: write #{execution.processBusinessKey}"),
     ('<camunda:in source="a" />', "camunda:in needs a target variable name"),
+    ('id="Task_banyak"', "user task 'Task_banyak' (Banyak) is multi-instance and has input/output parameters"),
+    ('id="Event_lempar"', "has input/output parameters; Kinerja runs them on tasks, sub-processes and call"),
 ])
 def test_parameters_kinerja_cannot_run_are_refused_at_their_line(needle: str, expected: str) -> None:
     name = "mappings_refused_parameters.bpmn"
