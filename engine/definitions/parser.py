@@ -37,6 +37,7 @@ from engine.elements.message_events import MessageEvent
 from engine.elements.service_tasks import ExternalServiceTask, PassThroughManualTask, PassThroughTask, ThrowEvent
 
 from .decision_parser import DecisionGraphMixin
+from .mappings import apply_mappings
 from .task_parsers import ExternalTaskMixin, ExternalTaskParser, is_external
 
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -187,6 +188,10 @@ class KinerjaProcessParser(ProcessParser):
         for node in self.xpath(".//*[@id]"):
             if str(node.tag).startswith(BPMN_TAG_PREFIX):
                 self.nodes_by_id[node.get("id")] = node
+
+    def parse_node(self, node: Any) -> Any:
+        # camunda:inputOutput and camunda:in/out (engine/elements/mappings.py).
+        return apply_mappings(node, super().parse_node(node), self.filename)
 
 
 class KinerjaParser(DecisionGraphMixin, CamundaParser):

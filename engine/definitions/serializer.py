@@ -22,6 +22,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
+from engine.elements.mappings import mapped_converters
 from engine.elements.message_events import MessageEvent
 from engine.elements.service_tasks import (
     ExternalServiceTask,
@@ -70,6 +71,7 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[PassThroughTask] = BpmnTaskSpecConverter
     config[PassThroughManualTask] = BpmnTaskSpecConverter
     config[ThrowEvent] = EventConverter
+    config.update(mapped_converters(config))  # keep last: covers every task spec class above
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

@@ -17,6 +17,7 @@ from .assignment_checks import called_initiators
 from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
 from .dmn_checks import check_dmn
+from .mapping_checks import check_mappings
 from .parser import KinerjaParser
 from .performers import adopt_performers
 from .problems import Problem, bpmn, camunda, describe
@@ -100,6 +101,7 @@ def validate(files: dict[str, bytes], max_bytes: int = 5 * 1024 * 1024, *,
         if kinds[name] == "bpmn":
             problems += translate_bpmn(tree, name) + check_bpmn(tree, name, runnable, strict)
             problems += check_tasks(tree, name, runnable)
+            problems += check_mappings(tree, name, runnable)
         else:
             dmn_problems += translate_dmn(tree, name) + check_dmn(tree, name)
     problems += dmn_problems

@@ -23,13 +23,15 @@ from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
 
-from . import external_rows, inbox
+from . import auto_retry, external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 
 ACTIVE = ("running", "waiting")
 #: Statuses an instance never leaves.
 ENDED = ("completed", "terminated")
+#: Statuses whose next_timer_at the worker watches: timers, and automatic retries of a failed step.
+DUE = (*ACTIVE, "error")
 
 
 def attach_engine(workflow: BpmnWorkflow) -> list[dict[str, Any]]:
@@ -90,7 +92,7 @@ def lock(session: Session, instance_id: int, *, due_by: datetime | None = None,
     """
     query = _LOCK_FOR_UPDATE
     if due_by is not None:
-        query = _LOCK.where(INSTANCE.c.status.in_(ACTIVE), INSTANCE.c.next_timer_at < due_by).with_for_update(
+        query = _LOCK.where(INSTANCE.c.status.in_(DUE), INSTANCE.c.next_timer_at < due_by).with_for_update(
             of=INSTANCE, skip_locked=skip_locked)
     row = session.connection().execute(query, {"instance_id": instance_id}).mappings().first()
     if row is None:
@@ -192,6 +194,11 @@ class _ScriptSavepoint:
             del self.run.events[self.events:]
 
 
+def fail(run: Run, exc: Exception) -> None:
+    """Make a failure outside the engine loop (input parameters evaluated on a reset) the instance's incident."""
+    _fail(run, exc)
+
+
 def _fail(run: Run, exc: Exception) -> None:
     task = getattr(exc, "task", None)
     spec = getattr(task, "task_spec", None)
@@ -205,6 +212,7 @@ def _fail(run: Run, exc: Exception) -> None:
         "error_line": getattr(exc, "error_line", None) or None,
         "notes": list(getattr(exc, "notes", []) or getattr(exc, "__notes__", []) or []),
     }
+    auto_retry.plan(run, task, error)
     run.instance.status = "error"
     run.instance.error = error
     run.note("instance_failed", error)
@@ -314,7 +322,8 @@ def _state_values(run: Run) -> dict[str, Any]:
     status = status_of(run)
     values: dict[str, Any] = {
         "status": status, "state": dump_state(run.workflow), "serializer_version": STATE_VERSION,
-        "next_timer_at": next_timer_at(run.workflow) if status in ACTIVE else None,
+        "next_timer_at": next_timer_at(run.workflow) if status in ACTIVE else auto_retry.due_at(
+            instance.error) if status == "error" else None,
         "updated_at": clock.now(), "error": instance.error, "status_reason": instance.status_reason,
         "spec_version_id": instance.spec_version_id, "ended_at": instance.ended_at}
     if status == "completed" and instance.status != "completed":

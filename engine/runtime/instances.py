@@ -21,6 +21,7 @@ from .execution import (
     ACTIVE,
     ENDED,
     advance,
+    fail,
     lock,
     read,
     restore,
@@ -144,8 +145,11 @@ def terminate(session: Session, instance_id: int, actor: str, reason: str) -> In
 
 
 def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] | None = None,
-          latest: bool = False) -> InstanceRow:
-    """Re-run the failed step of an instance in error, with corrected data or on the latest version."""
+          latest: bool = False, attempt: int = 1) -> InstanceRow:
+    """Re-run the failed step of an instance in error, with corrected data or on the latest version.
+
+    attempt > 1 is an automatic retry of a retry time cycle; by hand the count starts again.
+    """
     instance = _locked(session, instance_id)
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
@@ -153,19 +157,30 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     # An external task whose retries ran out is fetched again (with the corrections, if any).
     reopened = external_tasks.reopen_failed(session, run)
     failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]
-    for task_id in failed:
-        # Reset copies the parent's data again (a half-run script's writes are dropped).
-        run.workflow.reset_from_task_id(task_id)
+    run.attempt = attempt
+    previous = instance.error
+    instance.status, instance.error = "running", None
+    retried = {"previous_error": previous, "data": audit.json_safe(data or {})}
+    run.note("instance_retried", {**retried, "attempt": attempt} if attempt > 1 else retried)
+    try:
+        for task_id in failed:
+            parent = run.workflow.get_task_from_id(task_id).parent
+            if data and parent is not None:
+                # The step is entered again from its parent's data: corrections go there too, so its
+                # input parameters, evaluated on entry, see them.
+                parent.data.update(audit.json_safe(data))
+            # Reset copies the parent's data again (a half-run script's writes are dropped).
+            run.workflow.reset_from_task_id(task_id)
+    except Exception as exc:  # the step's input parameters failed again: still an incident
+        fail(run, exc)
     if data:
         # Corrections go onto what runs next: the reset tasks, else whatever is ready.
         targets = [run.workflow.get_task_from_id(t) for t in failed] or reopened or run.workflow.get_tasks(
             state=TaskState.READY)
         for task in targets:
             task.data.update(audit.json_safe(data))
-    previous = instance.error
-    instance.status, instance.error = "running", None
-    run.note("instance_retried", {"previous_error": previous, "data": audit.json_safe(data or {})})
-    advance(run, refresh_timers=True)
+    if instance.status != "error":
+        advance(run, refresh_timers=True)
     save(session, run)
     messages.deliver(session, run)
     return instance

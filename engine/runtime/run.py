@@ -34,6 +34,8 @@ class Run:
     ready_before: set[str] = field(default_factory=set)
     #: Ids of the started external tasks when the run began: exactly the instance's open external_task rows.
     external_before: set[str] = field(default_factory=set)
+    #: Which attempt at a failed step this run is (automatic retries of a retry time cycle count up).
+    attempt: int = 1
 
     def context(self) -> AbstractContextManager[Any]:
         """Make this run current for application functions called from scripts and resolvers."""

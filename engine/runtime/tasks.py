@@ -94,7 +94,13 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
         raise Conflict(f"task {task_id} is no longer ready in its instance", task_id=task_id)
     before = copy.deepcopy(task.data)
     task.set_data(**cleaned)
-    task.run()
+    try:
+        task.run()
+    except Exception as exc:
+        # The task's output parameters or the next step's input parameters failed. As in Camunda the
+        # completion is refused whole and the task stays open (the caller rolls back).
+        raise InvalidInput(f"task {task_id} cannot be completed, nothing was saved: "
+                           f"{getattr(exc, 'error', None) or exc}", task_id=task_id) from exc
     now = clock.now()
     session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
     row.state, row.completed_at, row.completed_by = "completed", now, actor

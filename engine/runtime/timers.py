@@ -9,15 +9,16 @@ from sqlalchemy.orm import Session
 
 from engine.models import Instance
 
-from . import messages
-from .execution import ACTIVE, advance, lock, restore, save
+from . import auto_retry, messages
+from .execution import DUE, advance, lock, restore, save
+from .instances import retry
 
 
 def due_instance_ids(session: Session, now: datetime, limit: int = 100) -> list[int]:
-    """Return ids of active instances with a timer due at now, earliest first."""
+    """Return ids of active instances with a timer due at now (or a failed step's next attempt), earliest first."""
     return list(session.execute(
         # Strictly earlier: SpiffWorkflow fires a timer only once its time has passed.
-        select(Instance.id).where(Instance.status.in_(ACTIVE), Instance.next_timer_at < now)
+        select(Instance.id).where(Instance.status.in_(DUE), Instance.next_timer_at < now)
         .order_by(Instance.next_timer_at).limit(limit)).scalars())
 
 
@@ -28,6 +29,9 @@ def fire_due(session: Session, instance_id: int, now: datetime, actor: str = "wo
     instance = lock(session, instance_id, due_by=now, skip_locked=True)
     if instance is None:
         return False
+    if instance.status == "error":  # the failed step's activity has a retry time cycle
+        retry(session, instance.id, actor, attempt=auto_retry.attempt_of(instance.error) or 1)
+        return True
     run = restore(session, instance, actor)
     advance(run, refresh_timers=True)
     save(session, run)
