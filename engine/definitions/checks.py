@@ -15,6 +15,7 @@ from typing import Any, Literal
 from engine.sandbox import check_source
 
 from .dmn_checks import HIT_POLICIES, check_dmn
+from .loops import loop_problems
 from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 
 __all__ = [
@@ -111,7 +112,7 @@ def _check_multi_instance(loop: Any, filename: str) -> list[Problem]:
     if loop.get(camunda("collection")) and not loop.get(camunda("elementVariable"), "").strip():
         return [Problem(filename, loop.sourceline, f"{describe(activity)} loops over a collection but names "
                         "no element variable; set one (e.g. rater) so each instance knows its item")]
-    return []
+    return loop_problems(loop, filename)
 
 
 def _check_flows(process: Any, filename: str) -> list[Problem]:

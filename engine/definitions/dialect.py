@@ -106,12 +106,9 @@ def _collection(loop: Any, filename: str) -> list[Problem]:
         collection = juel_to_python(loop.get(camunda("collection"), ""))
     except ExpressionError as exc:
         return [Problem(filename, loop.sourceline, f"{what}: {exc}")]
-    # SpiffWorkflow looks the collection up by name in the task data; it never evaluates an expression.
-    if not collection.isidentifier() or collection.startswith("_"):
-        return [Problem(filename, loop.sourceline, f"{what} must name a variable holding a list, not "
-                        f"'{loop.get(camunda('collection'))}'")]
+    # engine.elements.multi_instance evaluates the collection once, when the activity begins.
     loop.set(camunda("collection"), collection)
-    return []
+    return compile_problems(filename, loop.sourceline, what, collection)
 
 
 def _assignment(element: Any, filename: str) -> list[Problem]:

@@ -35,6 +35,8 @@ from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 
+from .loops import with_camunda_loops
+
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 #: camunda: attributes of user and manual tasks that SpiffWorkflow's parser drops.
@@ -173,3 +175,8 @@ class KinerjaParser(CamundaParser):
         full_tag("parallelGateway"): (GatewayParser, ParallelJoin),
         full_tag("inclusiveGateway"): (ConditionalGatewayParser, InclusiveJoin),
     }
+
+    def _get_parser_class(self, tag: str) -> tuple[Any, Any]:
+        # Every task parser reads multi-instance the Camunda 7 way (engine/definitions/loops.py).
+        node_parser, spec_class = super()._get_parser_class(tag)
+        return with_camunda_loops(node_parser), spec_class

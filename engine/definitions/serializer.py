@@ -19,6 +19,7 @@ from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
+from engine.elements.multi_instance import CamundaLoopConverter, CamundaParallelLoop, CamundaSequentialLoop
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 
@@ -53,6 +54,8 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[MessageEvent] = MessageEventDefinitionConverter
     config[ParallelJoin] = ParallelGatewayConverter
     config[InclusiveJoin] = ConditionalGatewayConverter
+    config[CamundaParallelLoop] = CamundaLoopConverter
+    config[CamundaSequentialLoop] = CamundaLoopConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config
