@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import keyword
-from functools import cache
 from typing import Any
-
-from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 
 from engine.elements.multi_instance import COUNTERS, LOOP_COUNTER, CamundaParallelLoop, CamundaSequentialLoop
 
@@ -17,7 +14,7 @@ _FOREIGN = {"loopDataInputRef": "camunda:collection", "inputDataItem": "camunda:
             "loopDataOutputRef": None, "outputDataItem": None, "complexBehaviorDefinition": None}
 
 
-class _CamundaLoopParser:
+class CamundaLoopParser:
     """Task parser part that builds Kinerja's Camunda loops instead of SpiffWorkflow's."""
 
     node: Any
@@ -36,14 +33,6 @@ class _CamundaLoopParser:
             cardinality=text_of(cardinality) or None if cardinality is not None else None,
             condition=text_of(condition) or None if condition is not None else None)
         self._copy_task_attrs(original, loop)  # type: ignore[attr-defined]
-
-
-@cache
-def with_camunda_loops(parser_class: Any) -> Any:
-    """Return a subclass of a task parser class that reads multi-instance the Camunda 7 way."""
-    if not isinstance(parser_class, type) or not issubclass(parser_class, TaskParser):
-        return parser_class
-    return type(parser_class.__name__, (_CamundaLoopParser, parser_class), {})
 
 
 def loop_problems(loop: Any, filename: str) -> list[Problem]:

@@ -35,7 +35,7 @@ from engine.elements.decisions import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 
-from .loops import with_camunda_loops
+from .task_parsers import arm_event_subprocesses, kinerja_parser_class
 
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
@@ -150,6 +150,10 @@ class KinerjaProcessParser(ProcessParser):
     shadowed the user task "approve" and the parser refused the file.
     """
 
+    def add_tasks(self) -> None:
+        super().add_tasks()
+        arm_event_subprocesses(self.spec)  # event sub-processes listen while their scope runs
+
     def _index_process_nodes(self) -> None:
         super()._index_process_nodes()
         for node in self.xpath(".//*[@id]"):
@@ -177,6 +181,6 @@ class KinerjaParser(CamundaParser):
     }
 
     def _get_parser_class(self, tag: str) -> tuple[Any, Any]:
-        # Every task parser reads multi-instance the Camunda 7 way (engine/definitions/loops.py).
+        # Camunda multi-instance and event sub-processes for every task (engine/definitions/task_parsers.py).
         node_parser, spec_class = super()._get_parser_class(tag)
-        return with_camunda_loops(node_parser), spec_class
+        return kinerja_parser_class(node_parser, spec_class)

@@ -8,7 +8,11 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.task_spec import ConditionalGatewayConverter, ParallelGatewayConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import (
+    ConditionalGatewayConverter,
+    EventConverter,
+    ParallelGatewayConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -17,6 +21,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
 from engine.elements.decisions import DecisionTask
+from engine.elements.event_subprocess import EventSubprocess, EventSubprocessConverter, ScopeStartEvent
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 from engine.elements.multi_instance import CamundaLoopConverter, CamundaParallelLoop, CamundaSequentialLoop
@@ -56,6 +61,8 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[InclusiveJoin] = ConditionalGatewayConverter
     config[CamundaParallelLoop] = CamundaLoopConverter
     config[CamundaSequentialLoop] = CamundaLoopConverter
+    config[EventSubprocess] = EventSubprocessConverter
+    config[ScopeStartEvent] = EventConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

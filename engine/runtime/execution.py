@@ -18,6 +18,7 @@ from engine import audit
 from engine.clock import clock
 from engine.definitions.serializer import STATE_VERSION, dump_state, load_state
 from engine.definitions.specs import spec_of
+from engine.elements.event_subprocess import close_finished_scopes
 from engine.elements.message_events import MessageEvent
 from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
@@ -151,7 +152,9 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
             workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
             # follow-up READY, so step once more until nothing moves.
-            while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+            # A scope whose own flow is done stops listening to its event sub-processes and ends.
+            while (workflow.get_next_task(state=TaskState.READY, manual=False) is not None
+                   or close_finished_scopes(workflow)):
                 workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
             script.undo()
