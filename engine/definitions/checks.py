@@ -15,6 +15,8 @@ from typing import Any, Literal
 from engine.sandbox import check_source
 
 from .dmn_checks import HIT_POLICIES, check_dmn
+from .event_checks import CHECKED as EVENT_CHECKED
+from .event_checks import event_problems
 from .loops import loop_problems
 from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 
@@ -55,6 +57,8 @@ def check_bpmn(tree: Any, filename: str, process_ids: set[str]) -> list[Problem]
                 problems += _check_form(element, filename)
             elif tag == "multiInstanceLoopCharacteristics":
                 problems += _check_multi_instance(element, filename)
+            elif tag in EVENT_CHECKED:
+                problems += event_problems(element, filename)
         problems += _check_flows(process, filename)
     return problems
 

@@ -36,6 +36,8 @@ def translate_bpmn(tree: Any, filename: str) -> list[Problem]:
         tag = local(element)
         if tag == "conditionExpression":
             problems += _expression(element, f"condition of {describe(element.getparent())}", filename)
+        elif tag == "condition" and local(element.getparent()) == "conditionalEventDefinition":
+            problems += _expression(element, f"condition of {describe(element.getparent().getparent())}", filename)
         elif tag in ("completionCondition", "loopCardinality"):
             what = "completion condition" if tag == "completionCondition" else "loop cardinality"
             problems += _expression(element, f"{what} of {describe(_activity(element))}", filename)

@@ -8,6 +8,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     ConditionalGatewayConverter,
     EventConverter,
@@ -20,6 +21,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
+from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.decisions import DecisionTask
 from engine.elements.event_subprocess import EventSubprocess, EventSubprocessConverter, ScopeStartEvent
 from engine.elements.joins import InclusiveJoin, ParallelJoin
@@ -63,6 +65,7 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[CamundaSequentialLoop] = CamundaLoopConverter
     config[EventSubprocess] = EventSubprocessConverter
     config[ScopeStartEvent] = EventConverter
+    config[ConditionalEvent] = TimerConditionalEventDefinitionConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

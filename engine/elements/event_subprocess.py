@@ -18,8 +18,10 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import SubWorkflowConverter
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.defaults import EventSubprocess as SpiffEventSubprocess
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.util.task import TaskState
 
+from .joins import merge_branches
 from .multi_instance import apply_changes
 
 #: Marks, in an event sub-process task's internal data, that its start event fired.
@@ -94,25 +96,32 @@ def interrupt(esp_task: Any) -> None:
 
 
 def live_tasks(workflow: Any, exclude: Any = None) -> list[Any]:
-    """Return the unfinished tasks of a scope that hold its flow's data (not the event sub-processes)."""
-    return [task for task in workflow.tasks.values()
-            if task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED)
-            and task is not exclude and not isinstance(task.task_spec, (EventSubprocess, _EndJoin))
-            and not _inside_event_subprocess(task, workflow)]
+    """Return the tasks holding the data of a scope's running branches (not its event sub-processes).
+
+    A branch waiting at a join holds its data in the task that reached the join, as in
+    `instances.variables`.
+    """
+    found = []
+    for task in workflow.tasks.values():
+        if not task.has_state(TaskState.READY | TaskState.WAITING | TaskState.STARTED) or task is exclude:
+            continue
+        if isinstance(task.task_spec, UnstructuredJoin):
+            if task.state == TaskState.WAITING and task.parent is not None:
+                found.append(task.parent)
+        elif not isinstance(task.task_spec, EventSubprocess) and not _inside_event_subprocess(task):
+            found.append(task)
+    return list({id(task): task for task in found}.values())
 
 
 def scope_variables(workflow: Any, exclude: Any = None) -> dict[str, Any]:
-    """Return the scope's variables now: its running flow's data, latest change last."""
-    tasks = sorted(live_tasks(workflow, exclude), key=lambda t: t.last_state_change)
-    data: dict[str, Any] = {}
-    for task in tasks:
-        data.update(task.data)
-    if not tasks and workflow.last_task is not None:
-        data.update(workflow.last_task.data)
-    return data
+    """Return a scope's variables now: its branches combined by what each changed, as the joins do."""
+    ends = sorted(live_tasks(workflow, exclude), key=lambda t: t.last_state_change)
+    if not ends:
+        return dict(workflow.last_task.data) if workflow.last_task is not None else {}
+    return merge_branches(ends) if len(ends) > 1 else dict(ends[0].data)
 
 
-def _inside_event_subprocess(task: Any, workflow: Any) -> bool:
+def _inside_event_subprocess(task: Any) -> bool:
     node = task.parent
     while node is not None:
         if isinstance(node.task_spec, EventSubprocess):

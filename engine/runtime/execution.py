@@ -18,6 +18,7 @@ from engine import audit
 from engine.clock import clock
 from engine.definitions.serializer import STATE_VERSION, dump_state, load_state
 from engine.definitions.specs import spec_of
+from engine.elements.conditional_events import refresh_conditions
 from engine.elements.event_subprocess import close_finished_scopes
 from engine.elements.message_events import MessageEvent
 from engine.errors import Conflict
@@ -152,9 +153,10 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
             workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
             # follow-up READY, so step once more until nothing moves.
-            # A scope whose own flow is done stops listening to its event sub-processes and ends.
+            # A scope whose own flow is done stops listening to its event sub-processes and ends;
+            # conditional events check their condition again after every step.
             while (workflow.get_next_task(state=TaskState.READY, manual=False) is not None
-                   or close_finished_scopes(workflow)):
+                   or close_finished_scopes(workflow) or refresh_conditions(workflow)):
                 workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
             script.undo()

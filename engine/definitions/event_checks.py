@@ -1,0 +1,98 @@
+"""Events Kinerja refuses at deploy: what Camunda 7 runs one way and Kinerja cannot run the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .problems import Problem, bpmn, camunda, describe, local
+
+#: Elements whose events event_problems checks.
+CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess")
+
+_SIGNAL = ("Kinerja does not broadcast signals between instances; use a message instead (a message throw or "
+           "end event sends it, a message catch, boundary or start event receives it; a correlation key on "
+           "the message picks the instances)")
+_CODED = ("errorEventDefinition", "escalationEventDefinition")
+
+
+def event_problems(element: Any, filename: str) -> list[Problem]:
+    """Return why an event element (or an event sub-process) cannot run as Camunda 7 runs it."""
+    tag = local(element)
+    if tag == "signalEventDefinition":
+        return [Problem(filename, element.sourceline, f"{describe(element.getparent())} uses a signal: {_SIGNAL}")]
+    if tag == "compensateEventDefinition":
+        return [Problem(filename, element.sourceline, f"{describe(element.getparent())} uses compensation, which "
+                        "Kinerja does not run; model the undo steps as a path after an error boundary event")]
+    if tag == "conditionalEventDefinition":
+        return _conditional(element, filename)
+    if tag == "subProcess" and element.get("triggeredByEvent") == "true":
+        return _event_subprocess(element, filename)
+    return []
+
+
+def _conditional(definition: Any, filename: str) -> list[Problem]:
+    event = definition.getparent()
+    what, line = describe(event), definition.sourceline
+    problems = []
+    if definition.find(bpmn("condition")) is None:
+        problems.append(Problem(filename, line, f"{what} has no condition; write one such as ${{amount > 100}}"))
+    if definition.get(camunda("variableName")) or definition.get(camunda("variableEvents")):
+        problems.append(Problem(filename, line, f"{what} waits for changes of particular variables; Kinerja "
+                                "checks the condition after every step of the instance: remove Variable name "
+                                "and Variable events and name the variable in the condition"))
+    tag = local(event)
+    if tag == "startEvent" and not _in_event_subprocess(event):
+        problems.append(Problem(filename, line, f"{what} is a conditional start event of a process, which "
+                                "Camunda starts only when asked through its API; use a none or message start event"))
+    repeating = (tag == "boundaryEvent" and event.get("cancelActivity") == "false") or (
+        tag == "startEvent" and _in_event_subprocess(event) and event.get("isInterrupting") == "false")
+    if repeating:
+        problems.append(Problem(filename, line, f"{what} is a non-interrupting conditional event, which Camunda "
+                                "fires again on every variable change while the condition holds; make it "
+                                "interrupting, or use a timer cycle"))
+    return problems
+
+
+def _event_subprocess(subprocess: Any, filename: str) -> list[Problem]:
+    what, line = describe(subprocess), subprocess.sourceline
+    problems = []
+    if subprocess.find(bpmn("incoming")) is not None or subprocess.find(bpmn("outgoing")) is not None:
+        problems.append(Problem(filename, line, f"{what} is an event sub-process with sequence flows; an event "
+                                "sub-process starts by its event only: remove its incoming and outgoing flows"))
+    starts = subprocess.findall(bpmn("startEvent"))
+    if len(starts) != 1:
+        problems.append(Problem(filename, line, f"{what} is an event sub-process with {len(starts)} start events; "
+                                "give it exactly one, with a message, timer, error, escalation or conditional event"))
+        return problems
+    start = starts[0]
+    kinds = [local(child) for child in start if local(child).endswith("EventDefinition")]
+    if not kinds:
+        problems.append(Problem(filename, start.sourceline, f"{describe(start)} starts an event sub-process "
+                                "without an event; give it a message, timer, error, escalation or conditional "
+                                "event (or make the sub-process a normal one)"))
+    coded = [kind for kind in kinds if kind in _CODED]
+    if "errorEventDefinition" in coded and start.get("isInterrupting") == "false":
+        problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches an error without "
+                                "interrupting; an error start event always interrupts: tick 'Interrupting'"))
+    enclosing = _enclosing_subprocess(subprocess)
+    if coded and enclosing is not None:
+        kind = "error" if coded[0] == "errorEventDefinition" else "escalation"
+        problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches an {kind} inside "
+                                f"{describe(enclosing)}; Kinerja catches errors and escalations by event "
+                                f"sub-processes of a process only: put an {kind} boundary event on "
+                                f"{describe(enclosing)} instead"))
+    return problems
+
+
+def _in_event_subprocess(event: Any) -> bool:
+    parent = event.getparent()
+    return parent is not None and local(parent) == "subProcess" and parent.get("triggeredByEvent") == "true"
+
+
+def _enclosing_subprocess(element: Any) -> Any:
+    node = element.getparent()
+    while node is not None and local(node) != "process":
+        if local(node) in ("subProcess", "transaction", "adHocSubProcess"):
+            return node
+        node = node.getparent()
+    return None
