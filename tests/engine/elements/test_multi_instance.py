@@ -82,3 +82,19 @@ def test_refused_loops_point_at_their_line(line, words):
     checked, problems = validate(read_fixture("camunda7/events_mi_refused.bpmn"))
     assert checked is None
     assert any(p.line == line and words in p.message for p in problems), problems
+
+
+def test_sequential_call_activity_gets_one_item_at_a_time_and_returns_what_it_set(
+        deploy, start, open_tasks, complete, reload, events):
+    deploy("camunda7/events_mi_call_activity/events_mi_call_main.bpmn",
+           "camunda7/events_mi_call_activity/events_mi_call_called.bpmn")
+    instance = start("events_mi_call_main", {"daftar_rekan": ["ani", "budi"], "nilai_rekan": {}})
+    for rater, score in (("ani", 4), ("budi", 5)):
+        [task] = open_tasks(instance.id)
+        assert task.assignee == rater  # one instance at a time, in the collection's order
+        complete(task, rater, {"nilai": score})
+    assert reload(instance.id).status == "completed"
+    data = _final(events, instance.id)
+    assert data["nilai_rekan"] == {"ani": 4, "budi": 5}
+    assert data["daftar_rekan"] == ["ani", "budi"]
+    assert "rekan" not in data and "loopCounter" not in data and "nilai" not in data
