@@ -98,7 +98,7 @@ class _CamundaLoop:
         hidden = {name: my_task.data.pop(name) for name in local if name in my_task.data}
         try:
             counters = self._counters(my_task)
-            counters["nrOfActiveInstances"] += 1  # this one, not yet counted
+            counters["nrOfActiveInstances"] = self._active_at_start(my_task)
             child.data.update(counters)
             child.task_spec._update(child)
         finally:
@@ -120,6 +120,10 @@ class _CamundaLoop:
             self._after_instance(my_task)
 
     def _after_instance(self, my_task: Any) -> None:
+        raise NotImplementedError
+
+    def _active_at_start(self, my_task: Any) -> int:
+        """Return nrOfActiveInstances as an instance beginning now sees it."""
         raise NotImplementedError
 
     def _condition_met(self, my_task: Any, child: Any) -> bool:
@@ -173,6 +177,9 @@ class CamundaParallelLoop(_CamundaLoop, ParallelMultiInstanceTask):
         if self.children_complete(my_task):
             my_task._set_state(TaskState.READY)
 
+    def _active_at_start(self, my_task: Any) -> int:
+        return len(my_task.internal_data["items"])  # all instances begin together
+
 
 class CamundaSequentialLoop(_CamundaLoop, SequentialMultiInstanceTask):
     """bpmn:multiInstanceLoopCharacteristics isSequential="true" with Camunda's attributes."""
@@ -200,6 +207,9 @@ class CamundaSequentialLoop(_CamundaLoop, SequentialMultiInstanceTask):
             # The next instance begins from the data as the previous ones left it.
             my_task.internal_data["base"] = copy.deepcopy(my_task.data)
             self._create_instance(my_task)
+
+    def _active_at_start(self, my_task: Any) -> int:
+        return 1
 
 
 class CamundaLoopConverter(BpmnTaskSpecConverter):
