@@ -120,20 +120,26 @@ def test_an_event_sub_process_in_an_embedded_sub_process_interrupts_only_that_sc
         deploy, start, open_tasks, complete, reload, events, session):
     clock.set(T0)
     deploy("camunda7/events_esp_nested.bpmn")
-    instance = start("events_esp_nested")
+    instance = start("events_esp_nested", {"jumlah_komentar": 0})
     assert [t.bpmn_id for t in open_tasks(instance.id)] == ["Task_isi"]
+    assert messages.send(session, "komentar_tahap", {}, "operator") == 1
+    session.commit()
     assert _pass(session, T0 + timedelta(days=3, minutes=1)) == [instance.id]
     [review] = open_tasks(instance.id)
     assert review.bpmn_id == "Task_tinjau"  # the scope ended; the process goes on
+    assert _subscriptions(session, instance.id) == []  # the scope's listeners ended with it
     complete(review, "budi")
-    assert _final(events, instance.id)["kedaluwarsa"] is True
+    data = _final(events, instance.id)
+    assert data["kedaluwarsa"] is True and data["jumlah_komentar"] == 1
 
 
 def test_the_embedded_scope_ends_without_its_timer_when_its_flow_is_done(
         deploy, start, open_tasks, complete, reload, session):
     clock.set(T0)
     deploy("camunda7/events_esp_nested.bpmn")
-    instance = start("events_esp_nested")
+    instance = start("events_esp_nested", {"jumlah_komentar": 0})
+    assert _subscriptions(session, instance.id) == ["komentar_tahap"]
     complete(open_tasks(instance.id)[0], "ani")
     assert [t.bpmn_id for t in open_tasks(instance.id)] == ["Task_tinjau"]
     assert reload(instance.id).next_timer_at is None
+    assert _subscriptions(session, instance.id) == []
