@@ -75,13 +75,32 @@ def _event_subprocess(subprocess: Any, filename: str) -> list[Problem]:
         problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches an error without "
                                 "interrupting; an error start event always interrupts: tick 'Interrupting'"))
     enclosing = _enclosing_subprocess(subprocess)
-    if coded and enclosing is not None:
+    boundary = _same_boundary(start, coded[0], enclosing) if coded and enclosing is not None else None
+    if boundary is not None:
         kind = "error" if coded[0] == "errorEventDefinition" else "escalation"
-        problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches an {kind} inside "
-                                f"{describe(enclosing)}; Kinerja catches errors and escalations by event "
-                                f"sub-processes of a process only: put an {kind} boundary event on "
-                                f"{describe(enclosing)} instead"))
+        problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches the same {kind} as "
+                                f"{describe(boundary)} on {describe(enclosing)}; Camunda lets the event "
+                                "sub-process inside catch it, Kinerja would let the boundary event: keep "
+                                "only one of them"))
     return problems
+
+
+def _same_boundary(start: Any, kind: str, enclosing: Any) -> Any:
+    """Return a boundary event on enclosing that catches what start catches (same reference or catch-all)."""
+    definition = start.find(bpmn(kind))
+    ref_name = "errorRef" if kind == "errorEventDefinition" else "escalationRef"
+    wanted = definition.get(ref_name) if definition is not None else None
+    process = enclosing
+    while process is not None and local(process) != "process":
+        process = process.getparent()
+    for boundary in (process if process is not None else enclosing).iter(bpmn("boundaryEvent")):
+        if boundary.get("attachedToRef") != enclosing.get("id"):
+            continue
+        for other in boundary.findall(bpmn(kind)):
+            ref = other.get(ref_name)
+            if not ref or not wanted or ref == wanted:
+                return boundary
+    return None
 
 
 def _in_event_subprocess(event: Any) -> bool:

@@ -8,7 +8,10 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    ErrorEscalationEventDefinitionConverter,
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     ConditionalGatewayConverter,
     EventConverter,
@@ -21,6 +24,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
+from engine.elements.coded_events import ScopedError, ScopedEscalation
 from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.decisions import DecisionTask
 from engine.elements.event_subprocess import EventSubprocess, EventSubprocessConverter, ScopeStartEvent
@@ -66,6 +70,8 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[EventSubprocess] = EventSubprocessConverter
     config[ScopeStartEvent] = EventConverter
     config[ConditionalEvent] = TimerConditionalEventDefinitionConverter
+    config[ScopedError] = ErrorEscalationEventDefinitionConverter
+    config[ScopedEscalation] = ErrorEscalationEventDefinitionConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 
+from engine.elements.coded_events import ScopedError, ScopedEscalation
 from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.event_subprocess import EventSubprocess, ScopeStartEvent
 
@@ -68,12 +69,20 @@ class _ScopeStartEventParser:
         return task
 
 
-class _ConditionalParser:
-    """Event parser part that builds Kinerja's conditional event definition."""
+class _EventDefinitionParser:
+    """Event parser part that builds Kinerja's conditional, error and escalation event definitions."""
 
     def parse_conditional_event(self, event: Any) -> ConditionalEvent:
         definition = super().parse_conditional_event(event)  # type: ignore[misc]
         return ConditionalEvent(definition.expression, description=definition.description)
+
+    def parse_error_event(self, event: Any) -> ScopedError:
+        definition = super().parse_error_event(event)  # type: ignore[misc]
+        return ScopedError(definition.name, definition.code, description=definition.description)
+
+    def parse_escalation_event(self, event: Any) -> ScopedEscalation:
+        definition = super().parse_escalation_event(event)  # type: ignore[misc]
+        return ScopedEscalation(definition.name, definition.code, description=definition.description)
 
 
 @cache
@@ -81,7 +90,7 @@ def kinerja_parser_class(parser_class: Any, spec_class: Any) -> tuple[Any, Any]:
     """Return (task parser class, task spec class) with Kinerja's parts for one BPMN tag."""
     if not isinstance(parser_class, type) or not issubclass(parser_class, TaskParser):
         return parser_class, spec_class
-    parts: tuple[type, ...] = (_ConditionalParser, _EventSubprocessParser, CamundaLoopParser, parser_class)
+    parts: tuple[type, ...] = (_EventDefinitionParser, _EventSubprocessParser, CamundaLoopParser, parser_class)
     if spec_class is StartEvent:
         spec_class = ScopeStartEvent
         parts = (_ScopeStartEventParser, *parts)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import MessageSubscription
-from engine.runtime import messages, timers
+from engine.runtime import instances, messages, timers
 
 T0 = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
 
@@ -143,3 +143,16 @@ def test_the_embedded_scope_ends_without_its_timer_when_its_flow_is_done(
     assert [t.bpmn_id for t in open_tasks(instance.id)] == ["Task_tinjau"]
     assert reload(instance.id).next_timer_at is None
     assert _subscriptions(session, instance.id) == []
+
+
+def test_an_error_is_caught_by_the_nearest_event_sub_process_only(deploy, start, open_tasks, reload, session):
+    deploy("camunda7/events_esp_error_scopes/events_esp_scopes_main.bpmn",
+           "camunda7/events_esp_error_scopes/events_esp_scopes_called.bpmn")
+    instance = start("events_esp_scopes_main")
+    # The embedded sub-process and the called process each handled their own error and ended normally;
+    # the process-level event sub-process for the same error never fired.
+    assert [t.bpmn_id for t in open_tasks(instance.id)] == ["Task_akhir"]
+    assert reload(instance.id).status == "running"
+    data = instances.variables(instances.load(session, instance.id))
+    assert data["ditangani_tahap"] is True and data["ditangani_dipanggil"] is True
+    assert "ditangani_proses" not in data
