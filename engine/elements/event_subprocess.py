@@ -59,9 +59,13 @@ class EventSubprocess(SpiffEventSubprocess):
         result = copy.deepcopy(subworkflow.last_task.data)
         base = my_task.internal_data.get("base", {})
         if not self.interrupting:
-            # What it set reaches the scope's running flow, as Camunda's shared variables would.
-            for task in live_tasks(my_task.workflow, exclude=my_task):
+            # What it set reaches the scope's running flow, as Camunda's shared variables would, and it
+            # carries the scope's current variables on to the end, not its own older copy.
+            live = live_tasks(my_task.workflow, exclude=my_task)
+            for task in live:
                 apply_changes(task.data, base, result)
+            if live:
+                result = scope_variables(my_task.workflow, exclude=my_task)
         my_task.data = result
 
 

@@ -105,7 +105,7 @@ def test_escalation_runs_beside_the_flow_and_an_error_interrupts_everything(
 def test_a_running_non_interrupting_sub_process_keeps_the_process_open(
         deploy, start, open_tasks, complete, reload, events):
     deploy("camunda7/events_esp_error_escalation.bpmn")
-    instance = start("events_esp_error_escalation")
+    instance = start("events_esp_error_escalation", {"berhasil": False})
     [work] = [t for t in open_tasks(instance.id) if t.bpmn_id == "Task_kerja"]
     complete(work, "ani", {"berhasil": True})
     assert reload(instance.id).status == "running"
@@ -113,7 +113,9 @@ def test_a_running_non_interrupting_sub_process_keeps_the_process_open(
     assert report.bpmn_id == "Task_baca_laporan"
     complete(report, "budi")
     assert reload(instance.id).status == "completed"
-    assert "ditangani" not in _final(events, instance.id)
+    data = _final(events, instance.id)
+    assert "ditangani" not in data
+    assert data["berhasil"] is True  # the report's older copy does not undo what the flow set after it
 
 
 def test_an_event_sub_process_in_an_embedded_sub_process_interrupts_only_that_scope(
