@@ -70,6 +70,11 @@ def _event_subprocess(subprocess: Any, filename: str) -> list[Problem]:
         problems.append(Problem(filename, start.sourceline, f"{describe(start)} starts an event sub-process "
                                 "without an event; give it a message, timer, error, escalation or conditional "
                                 "event (or make the sub-process a normal one)"))
+    interrupting = start.get("isInterrupting", "true") != "false"
+    if interrupting and start.find(f"{bpmn('timerEventDefinition')}/{bpmn('timeCycle')}") is not None:
+        problems.append(Problem(filename, start.sourceline, f"{describe(start)} is an interrupting timer "
+                                "cycle, which can fire only once; use a duration (the cycle's period) or make "
+                                "it non-interrupting"))
     coded = [kind for kind in kinds if kind in _CODED]
     if "errorEventDefinition" in coded and start.get("isInterrupting") == "false":
         problems.append(Problem(filename, start.sourceline, f"{describe(start)} catches an error without "

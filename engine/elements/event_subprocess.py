@@ -57,7 +57,8 @@ class EventSubprocess(SpiffEventSubprocess):
 
     def update_data(self, my_task: Any, subworkflow: Any) -> None:
         result = copy.deepcopy(subworkflow.last_task.data)
-        base = my_task.internal_data.get("base", {})
+        # A cycle timer's occurrences never complete the start event: the base is what it began with.
+        base = my_task.internal_data.get("base", my_task.data)
         if not self.interrupting:
             # What it set reaches the scope's running flow, as Camunda's shared variables would, and it
             # carries the scope's current variables on to the end, not its own older copy.
@@ -139,7 +140,7 @@ def close_finished_scopes(workflow: Any) -> bool:
     closed = False
     for scope in [workflow, *workflow.subprocesses.values()]:
         listeners = [task for task in scope.tasks.values() if isinstance(task.task_spec, EventSubprocess)
-                     and task.state == TaskState.STARTED and not task.internal_data.get(FIRED)]
+                     and task.state == TaskState.STARTED and _only_listening(task)]
         if not listeners:
             continue
         busy = [task for task in scope.tasks.values() if task.has_state(TaskState.READY | TaskState.WAITING
@@ -155,6 +156,18 @@ def close_finished_scopes(workflow: Any) -> bool:
         closed = True
     return closed
 
+
+def _only_listening(esp_task: Any) -> bool:
+    """Return whether an event sub-process only waits for its event (a cycle timer's next one included)."""
+    sub = esp_task.workflow.top_workflow.subprocesses.get(esp_task.id)
+    if sub is None:
+        return False
+    for task in sub.tasks.values():
+        if task.has_state(TaskState.READY | TaskState.STARTED | TaskState.ERROR):
+            return False
+        if task.state == TaskState.WAITING and not isinstance(task.task_spec, (StartEvent, _EndJoin)):
+            return False
+    return True
 
 
 class EventSubprocessConverter(SubWorkflowConverter):

@@ -70,6 +70,7 @@ def test_a_condition_on_a_missing_variable_is_an_incident(deploy, start, reload)
     (30, "catches the same error as boundary event 'Event_salah_tahap'"),
     (56, "without an event"),
     (67, "non-interrupting conditional event"),
+    (77, "interrupting timer cycle"),
 ])
 def test_refused_events_point_at_their_line(line, words):
     checked, problems = validate(read_fixture("camunda7/events_refused.bpmn"))

@@ -61,6 +61,7 @@ def test_the_process_ends_when_its_flow_ends_and_its_listeners_are_dropped(
     clock.set(T0)
     deploy("camunda7/events_esp_timer.bpmn")
     instance = start("events_esp_timer")
+    assert _pass(session, T0 + timedelta(days=1, minutes=1)) == [instance.id]  # one reminder of two
     complete(open_tasks(instance.id)[0], "ani")
     stored = reload(instance.id)
     assert stored.status == "completed" and stored.next_timer_at is None
