@@ -9,9 +9,6 @@ from .problems import Problem, bpmn, camunda, describe, local
 #: Elements whose events event_problems checks.
 CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess")
 
-_SIGNAL = ("Kinerja does not broadcast signals between instances; use a message instead (a message throw or "
-           "end event sends it, a message catch, boundary or start event receives it; a correlation key on "
-           "the message picks the instances)")
 _CODED = ("errorEventDefinition", "escalationEventDefinition")
 
 
@@ -19,7 +16,7 @@ def event_problems(element: Any, filename: str) -> list[Problem]:
     """Return why an event element (or an event sub-process) cannot run as Camunda 7 runs it."""
     tag = local(element)
     if tag == "signalEventDefinition":
-        return [Problem(filename, element.sourceline, f"{describe(element.getparent())} uses a signal: {_SIGNAL}")]
+        return _signal(element, filename)
     if tag == "compensateEventDefinition":
         return [Problem(filename, element.sourceline, f"{describe(element.getparent())} uses compensation, which "
                         "Kinerja does not run; model the undo steps as a path after an error boundary event")]
@@ -28,6 +25,22 @@ def event_problems(element: Any, filename: str) -> list[Problem]:
     if tag == "subProcess" and element.get("triggeredByEvent") == "true":
         return _event_subprocess(element, filename)
     return []
+
+
+def _signal(definition: Any, filename: str) -> list[Problem]:
+    event = definition.getparent()
+    what, line = describe(event), definition.sourceline
+    problems = []
+    if not definition.get("signalRef"):
+        problems.append(Problem(filename, line, f"{what} names no signal; choose one (Signal reference)"))
+    if definition.get(camunda("async")) == "true":
+        problems.append(Problem(filename, line, f"{what} throws its signal asynchronously, which Kinerja does "
+                                "not do: untick 'Asynchronous'"))
+    extensions = event.find(bpmn("extensionElements"))
+    if extensions is not None and any(local(child) == "in" for child in extensions):
+        problems.append(Problem(filename, line, f"{what} passes variables with its signal (camunda:in), which "
+                                "Kinerja does not; send a message with a payload instead"))
+    return problems
 
 
 def _conditional(definition: Any, filename: str) -> list[Problem]:

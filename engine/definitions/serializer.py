@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     ParallelGatewayConverter,
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
@@ -31,6 +32,7 @@ from engine.elements.event_subprocess import EventSubprocess, EventSubprocessCon
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 from engine.elements.multi_instance import CamundaLoopConverter, CamundaParallelLoop, CamundaSequentialLoop
+from engine.elements.signal_events import SignalEvent
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 
@@ -72,6 +74,7 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[ConditionalEvent] = TimerConditionalEventDefinitionConverter
     config[ScopedError] = ErrorEscalationEventDefinitionConverter
     config[ScopedEscalation] = ErrorEscalationEventDefinitionConverter
+    config[SignalEvent] = EventDefinitionConverter
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter
     return config

@@ -15,11 +15,12 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
 )
 from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
-from SpiffWorkflow.bpmn.specs.defaults import StartEvent
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
 
 from engine.elements.coded_events import ScopedError, ScopedEscalation
 from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.event_subprocess import EventSubprocess, ScopeStartEvent
+from engine.elements.signal_events import SignalEvent
 
 from .loops import CamundaLoopParser
 from .problems import bpmn
@@ -84,6 +85,25 @@ class _EventDefinitionParser:
         definition = super().parse_escalation_event(event)  # type: ignore[misc]
         return ScopedEscalation(definition.name, definition.code, description=definition.description)
 
+    def parse_signal_event(self, event: Any) -> SignalEvent:
+        definition = super().parse_signal_event(event)  # type: ignore[misc]
+        return SignalEvent(definition.name, description=definition.description)
+
+
+class _SignalEndEventParser:
+    """End event parser part that reads a signal end event (SpiffWorkflow's made it a plain end)."""
+
+    node: Any
+    spec: Any
+
+    def create_task(self) -> Any:
+        if self.node.find(bpmn("signalEventDefinition")) is None:
+            return super().create_task()  # type: ignore[misc]
+        definition = self.get_event_definition([SIGNAL_EVENT_XPATH])  # type: ignore[attr-defined]
+        task = self._create_task(definition)  # type: ignore[attr-defined]
+        task.connect(self.spec.end)
+        return task
+
 
 @cache
 def kinerja_parser_class(parser_class: Any, spec_class: Any) -> tuple[Any, Any]:
@@ -94,6 +114,8 @@ def kinerja_parser_class(parser_class: Any, spec_class: Any) -> tuple[Any, Any]:
     if spec_class is StartEvent:
         spec_class = ScopeStartEvent
         parts = (_ScopeStartEventParser, *parts)
+    elif spec_class is EndEvent:
+        parts = (_SignalEndEventParser, *parts)
     return type(parser_class.__name__, parts, {}), spec_class
 
 

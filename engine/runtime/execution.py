@@ -21,6 +21,8 @@ from engine.definitions.specs import spec_of
 from engine.elements.conditional_events import refresh_conditions
 from engine.elements.event_subprocess import close_finished_scopes
 from engine.elements.message_events import MessageEvent
+from engine.elements.signal_events import SignalEvent
+from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
@@ -335,6 +337,9 @@ def _subscriptions(run: Run) -> list[dict[str, Any]]:
             if isinstance(definition, MessageEvent) and task.state == TaskState.WAITING:
                 wanted.append({"instance_id": run.instance.id, "message_name": definition.name,
                                "correlations": definition.expected_correlations(task)})
+            elif isinstance(definition, SignalEvent) and task.state == TaskState.WAITING:
+                wanted.append({"instance_id": run.instance.id, "correlations": {},
+                               "message_name": signal_subscription(definition.name)})
     return wanted
 
 

@@ -65,12 +65,12 @@ def test_a_condition_on_a_missing_variable_is_an_incident(deploy, start, reload)
 
 
 @pytest.mark.parametrize("line, words", [
-    (10, "uses a signal"),
-    (15, "remove Variable name"),
-    (30, "catches the same error as boundary event 'Event_salah_tahap'"),
-    (56, "without an event"),
-    (67, "non-interrupting conditional event"),
-    (77, "interrupting timer cycle"),
+    (13, "passes variables with its signal"),
+    (18, "remove Variable name"),
+    (33, "catches the same error as boundary event 'Event_salah_tahap'"),
+    (59, "without an event"),
+    (70, "non-interrupting conditional event"),
+    (80, "interrupting timer cycle"),
 ])
 def test_refused_events_point_at_their_line(line, words):
     checked, problems = validate(read_fixture("camunda7/events_refused.bpmn"))
