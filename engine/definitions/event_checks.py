@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .problems import Problem, bpmn, camunda, describe, local
 
 #: Elements whose events event_problems checks.
-CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess")
+CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess",
+           "startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "boundaryEvent")
+
+#: Event definitions each kind of event can run (SpiffWorkflow reads no others there: it would run the
+#: event as a plain one).
+_RUNS = {
+    "startEvent": ("message", "timer", "signal", "conditional"),
+    "intermediateCatchEvent": ("message", "timer", "signal", "conditional"),
+    "intermediateThrowEvent": ("message", "signal", "escalation"),
+    "endEvent": ("message", "signal", "error", "escalation", "terminate", "cancel"),
+    "boundaryEvent": ("message", "timer", "signal", "conditional", "error", "escalation", "cancel"),
+}
 
 _CODED = ("errorEventDefinition", "escalationEventDefinition")
 
@@ -24,7 +36,30 @@ def event_problems(element: Any, filename: str) -> list[Problem]:
         return _conditional(element, filename)
     if tag == "subProcess" and element.get("triggeredByEvent") == "true":
         return _event_subprocess(element, filename)
+    if tag in _RUNS:
+        return _definitions(element, tag, filename)
     return []
+
+
+def _definitions(event: Any, tag: str, filename: str) -> list[Problem]:
+    kinds = [local(child)[: -len("EventDefinition")] for child in event if local(child).endswith("EventDefinition")]
+    if len(kinds) > 1:
+        return [Problem(filename, event.sourceline, f"{describe(event)} has {len(kinds)} event definitions; "
+                        "Camunda 7 runs one per event: split it into separate events")]
+    allowed = _RUNS[tag]
+    if tag == "startEvent" and _in_event_subprocess(event):
+        allowed = (*allowed, "error", "escalation")
+    if not kinds or kinds[0] in allowed or kinds[0] == "compensate":
+        return []  # compensation has its own refusal
+    if kinds[0] == "link":
+        advice = "connect the two places with a sequence flow instead"
+    elif tag == "startEvent" and kinds[0] in ("error", "escalation"):
+        advice = f"only an event sub-process starts with an {kinds[0]}: use an event sub-process or a boundary event"
+    else:
+        advice = "Camunda 7 does not run it there either"
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", tag).lower()
+    return [Problem(filename, event.sourceline, f"{describe(event)}: Kinerja cannot run {kinds[0]} events as "
+                    f"{words}s; {advice}")]
 
 
 def _signal(definition: Any, filename: str) -> list[Problem]:

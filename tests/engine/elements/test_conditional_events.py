@@ -76,3 +76,14 @@ def test_refused_events_point_at_their_line(line, words):
     checked, problems = validate(read_fixture("camunda7/events_refused.bpmn"))
     assert checked is None
     assert any(p.line == line and words in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("line, words", [
+    (7, "cannot run link events as intermediate throw events; connect the two places with a sequence flow"),
+    (11, "cannot run link events as intermediate catch events"),
+    (15, "cannot run escalation events as intermediate catch events"),
+])
+def test_event_definitions_kinerja_would_skip_are_refused(line, words):
+    checked, problems = validate(read_fixture("camunda7/events_definitions_refused.bpmn"))
+    assert checked is None
+    assert any(p.line == line and words in p.message for p in problems), problems
