@@ -157,6 +157,31 @@ def close_finished_scopes(workflow: Any) -> bool:
     return closed
 
 
+def refresh_listeners(workflow: Any) -> None:
+    """Give event sub-processes still listening the variables of their scope as they are now.
+
+    A message start's correlation is read from its data when the instance is saved, so a key the flow
+    set after the scope began (a script assigning `nip`) must reach it, or it would accept the message
+    meant for another instance.
+    """
+    for scope in [workflow, *workflow.subprocesses.values()]:
+        listeners = [task for task in scope.tasks.values() if isinstance(task.task_spec, EventSubprocess)
+                     and task.state == TaskState.STARTED and not task.internal_data.get(FIRED)]
+        if not listeners:
+            continue
+        current = scope_variables(scope)
+        for esp_task in listeners:
+            sub = workflow.subprocesses.get(esp_task.id)
+            if sub is None:
+                continue
+            esp_task.data = copy.deepcopy(current)
+            for task in sub.tasks.values():
+                # Its Start task too: a waiting event inherits from it again when it is updated.
+                if task.parent is None or (task.state == TaskState.WAITING and isinstance(task.task_spec,
+                                                                                          StartEvent)):
+                    task.data = copy.deepcopy(current)
+
+
 def _only_listening(esp_task: Any) -> bool:
     """Return whether an event sub-process only waits for its event (a cycle timer's next one included)."""
     sub = esp_task.workflow.top_workflow.subprocesses.get(esp_task.id)

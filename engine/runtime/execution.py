@@ -19,7 +19,7 @@ from engine.clock import clock
 from engine.definitions.serializer import STATE_VERSION, dump_state, load_state
 from engine.definitions.specs import spec_of
 from engine.elements.conditional_events import refresh_conditions
-from engine.elements.event_subprocess import close_finished_scopes
+from engine.elements.event_subprocess import close_finished_scopes, refresh_listeners
 from engine.elements.message_events import MessageEvent
 from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
@@ -160,6 +160,7 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
             while (workflow.get_next_task(state=TaskState.READY, manual=False) is not None
                    or close_finished_scopes(workflow) or refresh_conditions(workflow)):
                 workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
+            refresh_listeners(workflow)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
             script.undo()
             _fail(run, exc)

@@ -159,3 +159,18 @@ def test_an_error_is_caught_by_the_nearest_event_sub_process_only(deploy, start,
     data = instances.variables(instances.load(session, instance.id))
     assert data["ditangani_tahap"] is True and data["ditangani_dipanggil"] is True
     assert "ditangani_proses" not in data
+
+
+def test_a_correlated_message_start_reaches_only_its_instance_even_when_the_key_is_set_later(
+        deploy, start, open_tasks, complete, events, session):
+    deploy("camunda7/events_esp_correlated.bpmn")
+    first = start("events_esp_correlated", {"calon_nip": "198001012005011001"}, key="a")
+    second = start("events_esp_correlated", {"calon_nip": "198202022006022002"}, key="b")
+    # The correlation variable (nip) is set by a script after the process began.
+    assert messages.send(session, "koreksi_data", {"nip": "198202022006022002", "alamat": "Jl. Pahlawan"},
+                         "operator") == 1
+    session.commit()
+    for instance in (first, second):
+        complete(open_tasks(instance.id)[0], "ani")
+    assert "koreksi" not in _final(events, first.id)
+    assert _final(events, second.id)["koreksi"] == {"nip": "198202022006022002", "alamat": "Jl. Pahlawan"}
