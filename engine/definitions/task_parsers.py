@@ -1,4 +1,4 @@
-"""Kinerja's parts of every task parser: Camunda multi-instance, event sub-processes and their start events."""
+"""Kinerja's parts of every task parser: Camunda multi-instance, event sub-processes, event definitions."""
 
 from __future__ import annotations
 
