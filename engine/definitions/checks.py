@@ -16,6 +16,9 @@ from engine.sandbox import check_source
 
 from .assignment_checks import check_assignment
 from .dmn_checks import HIT_POLICIES, check_dmn
+from .event_checks import CHECKED as EVENT_CHECKED
+from .event_checks import event_problems
+from .loops import loop_problems
 from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 
 __all__ = [
@@ -60,6 +63,8 @@ def check_bpmn(tree: Any, filename: str, process_ids: set[str], strict: bool = F
                 problems += _check_form(element, filename)
             elif tag == "multiInstanceLoopCharacteristics":
                 problems += _check_multi_instance(element, filename)
+            elif tag in EVENT_CHECKED:
+                problems += event_problems(element, filename)
         problems += _check_flows(process, filename)
     return problems
 
@@ -118,7 +123,7 @@ def _check_multi_instance(loop: Any, filename: str) -> list[Problem]:
     if loop.get(camunda("collection")) and not loop.get(camunda("elementVariable"), "").strip():
         return [Problem(filename, loop.sourceline, f"{describe(activity)} loops over a collection but names "
                         "no element variable; set one (e.g. rater) so each instance knows its item")]
-    return []
+    return loop_problems(loop, filename)
 
 
 def _check_flows(process: Any, filename: str) -> list[Problem]:

@@ -37,6 +37,8 @@ def translate_bpmn(tree: Any, filename: str) -> list[Problem]:
         tag = local(element)
         if tag == "conditionExpression":
             problems += _expression(element, f"condition of {describe(element.getparent())}", filename)
+        elif tag == "condition" and local(element.getparent()) == "conditionalEventDefinition":
+            problems += _expression(element, f"condition of {describe(element.getparent().getparent())}", filename)
         elif tag in ("completionCondition", "loopCardinality"):
             what = "completion condition" if tag == "completionCondition" else "loop cardinality"
             problems += _expression(element, f"{what} of {describe(_activity(element))}", filename)
@@ -107,12 +109,9 @@ def _collection(loop: Any, filename: str) -> list[Problem]:
         collection = juel_to_python(loop.get(camunda("collection"), ""))
     except ExpressionError as exc:
         return [Problem(filename, loop.sourceline, f"{what}: {exc}")]
-    # SpiffWorkflow looks the collection up by name in the task data; it never evaluates an expression.
-    if not collection.isidentifier() or collection.startswith("_"):
-        return [Problem(filename, loop.sourceline, f"{what} must name a variable holding a list, not "
-                        f"'{loop.get(camunda('collection'))}'")]
+    # engine.elements.multi_instance evaluates the collection once, when the activity begins.
     loop.set(camunda("collection"), collection)
-    return []
+    return compile_problems(filename, loop.sourceline, what, collection)
 
 
 def _assignment(element: Any, filename: str) -> list[Problem]:

@@ -37,6 +37,7 @@ from engine.elements.message_events import MessageEvent
 from engine.elements.service_tasks import ExternalServiceTask, PassThroughManualTask, PassThroughTask, ThrowEvent
 
 from .decision_parser import DecisionGraphMixin
+from .event_parsers import arm_event_subprocesses, kinerja_parser_class
 from .mappings import apply_mappings
 from .task_parsers import ExternalTaskMixin, ExternalTaskParser, is_external
 
@@ -183,6 +184,10 @@ class KinerjaProcessParser(ProcessParser):
     shadowed the user task "approve" and the parser refused the file.
     """
 
+    def add_tasks(self) -> None:
+        super().add_tasks()
+        arm_event_subprocesses(self.spec)  # event sub-processes listen while their scope runs
+
     def _index_process_nodes(self) -> None:
         super()._index_process_nodes()
         for node in self.xpath(".//*[@id]"):
@@ -217,3 +222,8 @@ class KinerjaParser(DecisionGraphMixin, CamundaParser):
         full_tag("sendTask"): (ExternalTaskParser, ExternalServiceTask),
         full_tag("receiveTask"): (ReceiveParser, ReceiveTask),
     }
+
+    def _get_parser_class(self, tag: str) -> tuple[Any, Any]:
+        # Camunda multi-instance and event sub-processes for every task (engine/definitions/event_parsers.py).
+        node_parser, spec_class = super()._get_parser_class(tag)
+        return kinerja_parser_class(node_parser, spec_class)

@@ -8,6 +8,10 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    ErrorEscalationEventDefinitionConverter,
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     BpmnTaskSpecConverter,
     ConditionalGatewayConverter,
@@ -15,15 +19,20 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     ParallelGatewayConverter,
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
 
+from engine.elements.coded_events import ScopedError, ScopedEscalation
+from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.decisions import DecisionTask
+from engine.elements.event_subprocess import EventSubprocess, EventSubprocessConverter, ScopeStartEvent
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.mappings import mapped_converters
 from engine.elements.message_events import MessageEvent
+from engine.elements.multi_instance import CamundaLoopConverter, CamundaParallelLoop, CamundaSequentialLoop
 from engine.elements.service_tasks import (
     ExternalServiceTask,
     ExternalServiceTaskConverter,
@@ -31,6 +40,7 @@ from engine.elements.service_tasks import (
     PassThroughTask,
     ThrowEvent,
 )
+from engine.elements.signal_events import SignalEvent
 
 from .decision_converter import DecisionTaskConverter
 
@@ -71,6 +81,14 @@ def _config(specless: bool) -> dict[Any, Any]:
     config[PassThroughTask] = BpmnTaskSpecConverter
     config[PassThroughManualTask] = BpmnTaskSpecConverter
     config[ThrowEvent] = EventConverter
+    config[CamundaParallelLoop] = CamundaLoopConverter
+    config[CamundaSequentialLoop] = CamundaLoopConverter
+    config[EventSubprocess] = EventSubprocessConverter
+    config[ScopeStartEvent] = EventConverter
+    config[ConditionalEvent] = TimerConditionalEventDefinitionConverter
+    config[ScopedError] = ErrorEscalationEventDefinitionConverter
+    config[ScopedEscalation] = ErrorEscalationEventDefinitionConverter
+    config[SignalEvent] = EventDefinitionConverter
     config.update(mapped_converters(config))  # keep last: covers every task spec class above
     if specless:
         config[BpmnWorkflow] = SpeclessWorkflowConverter

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.clock import clock
 from engine.elements.message_events import MessageEvent
+from engine.elements.signal_events import SignalEvent
+from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.errors import NotFound, ValidationFailed
 from engine.models import SpecVersion
 
@@ -71,6 +73,8 @@ def _start_messages(spec: Any) -> list[str]:
         definition = getattr(task_spec, "event_definition", None)
         if isinstance(task_spec, StartEvent) and isinstance(definition, MessageEvent):
             names.add(definition.name)
+        elif isinstance(task_spec, StartEvent) and isinstance(definition, SignalEvent):
+            names.add(signal_subscription(definition.name))  # started by a signal (messages.route)
     return sorted(names)
 
 

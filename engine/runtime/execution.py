@@ -18,7 +18,11 @@ from engine import audit
 from engine.clock import clock
 from engine.definitions.serializer import STATE_VERSION, dump_state, load_state
 from engine.definitions.specs import spec_of
+from engine.elements.conditional_events import refresh_conditions
+from engine.elements.event_subprocess import close_finished_scopes, refresh_listeners
 from engine.elements.message_events import MessageEvent
+from engine.elements.signal_events import SignalEvent
+from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
@@ -154,8 +158,12 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
             workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
             # follow-up READY, so step once more until nothing moves.
-            while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+            # A scope whose own flow is done stops listening to its event sub-processes and ends;
+            # conditional events check their condition again after every step.
+            while (workflow.get_next_task(state=TaskState.READY, manual=False) is not None
+                   or close_finished_scopes(workflow) or refresh_conditions(workflow)):
                 workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
+            refresh_listeners(workflow)
         except Exception as exc:  # any script or expression failure is an incident, not a crash
             script.undo()
             _fail(run, exc)
@@ -341,6 +349,9 @@ def _subscriptions(run: Run) -> list[dict[str, Any]]:
             if isinstance(definition, MessageEvent) and task.state == TaskState.WAITING:
                 wanted.append({"instance_id": run.instance.id, "message_name": definition.name,
                                "correlations": definition.expected_correlations(task)})
+            elif isinstance(definition, SignalEvent) and task.state == TaskState.WAITING:
+                wanted.append({"instance_id": run.instance.id, "correlations": {},
+                               "message_name": signal_subscription(definition.name)})
     return wanted
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import ErrorEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.audit import Pending
 from engine.clock import clock
+from engine.elements.coded_events import ScopedError
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.models import ExternalTask, Instance
 
@@ -122,8 +122,10 @@ def handle_bpmn_error(session: Session, external_task_id: int, worker_id: str, e
     run, task = _restore(session, row, worker_id)
     cleaned = audit.json_safe(variables or {})
     task.set_data(**cleaned)
-    event = BpmnEvent(ErrorEventDefinition(error_code, code=error_code), payload=copy.deepcopy(task.data),
+    # Thrown as the process's own error events are, so the nearest scope around the task catches it.
+    event = BpmnEvent(ScopedError(error_code, code=error_code), payload=copy.deepcopy(task.data),
                       target=task.workflow)
+    event.origin = task.workflow
     run.workflow.catch(event)
     if event in run.workflow.bpmn_events:
         # Camunda would silently end the path; an error nobody handles is refused so nothing is lost.

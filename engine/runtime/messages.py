@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.definitions.specs import latest_versions, spec_of
 from engine.elements.message_events import MessageEvent, _agree
+from engine.elements.signal_events import SignalEvent
+from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.models import Instance, MessageSubscription, SpecVersion
 
 from .execution import ACTIVE, advance, lock, restore, save
@@ -75,6 +77,8 @@ def route(session: Session, event: Any, sender_id: int | None, actor: str, depth
                      data={**describe(event), "reason": f"more than {MAX_DEPTH} cascaded deliveries"})
         return 0
     name = event.event_definition.name
+    if isinstance(event.event_definition, SignalEvent):
+        name = signal_subscription(name)  # every waiting instance, without correlation
     subscriptions = session.execute(select(MessageSubscription).where(
         MessageSubscription.message_name == name).order_by(MessageSubscription.instance_id)).scalars().all()
     delivered = 0
@@ -93,8 +97,8 @@ def route(session: Session, event: Any, sender_id: int | None, actor: str, depth
         save(session, run)
         deliver(session, run, depth + 1)
         delivered += 1
-    if delivered:
-        return delivered
+    if delivered and not isinstance(event.event_definition, SignalEvent):
+        return delivered  # a signal also starts the processes whose start event catches it
     for version in latest_versions(session):
         if name in (version.start_messages or []):
             payload = event.payload.get("payload") if isinstance(event.payload, dict) else None
