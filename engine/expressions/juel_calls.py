@@ -52,9 +52,17 @@ def method_call(target: Py, name: str, args: list[Py], call: str, source: str) -
         known = ", ".join(m for m in METHODS if m not in DATE_METHODS)
         dates = ", ".join(m for m in DATE_METHODS if not m.startswith(("plus", "minus")))
         raise ExpressionError(f"method call '{call}(...)' is not supported in {source!r}: Kinerja knows {known} "
-                              f"and, on dates, plus/minus{'/'.join(_SHIFTS)}, {dates}; {_DATE_ADVICE}")
+                              f"and, on dates, plus/minus{'/'.join(_SHIFTS)}, {dates}; {_advice(target, name)}")
     rest = _arguments(f"{name}()", METHODS[name], args, source)
     return Py(f"juel_method({target.code}, {python_string(name).code}{rest})", P_ATOM)
+
+
+def _advice(target: Py, name: str) -> str:
+    """Return the rewrite to suggest for an unsupported method: a duration for date arithmetic."""
+    on_date = "juel_function(" in target.code or '", "plus' in target.code or '", "minus' in target.code
+    if on_date or name.startswith(("with", "plus", "minus", "get")):
+        return _DATE_ADVICE
+    return "compute the value in a script task and use the variable it sets"
 
 
 def function_call(name: str, args: list[Py], source: str) -> Py:
