@@ -18,6 +18,8 @@ from engine.clock import clock
 from engine.context import current_run
 from engine.expressions.juel_calls import DATE_METHODS, FUNCTIONS, METHODS
 
+from .guards import MAX_SEQUENCE_LENGTH
+
 __all__ = ["Moment", "juel_function", "juel_method", "juel_text"]
 
 
@@ -144,6 +146,14 @@ def _substring(target: Any, begin: int, end: int | None = None) -> str:
     return text[begin:end]
 
 
+def _replace(target: Any, old: Any, new: Any) -> str:
+    text, part, by = _text(target, "replace"), _text(old, "replace"), juel_text(new)
+    # Bounded like the sandbox's `+` and `*`: 'aaaa'.replace('a', long text) multiplies the length.
+    if len(text) + text.count(part) * max(len(by) - len(part), 0) > MAX_SEQUENCE_LENGTH:
+        raise ValueError(f"replace() would build a text longer than {MAX_SEQUENCE_LENGTH} characters")
+    return text.replace(part, by)
+
+
 def _get(target: Any, key: Any) -> Any:
     if isinstance(target, dict):
         return target.get(key)
@@ -169,7 +179,7 @@ _OTHER_METHODS: dict[str, Callable[..., Any]] = {
     "trim": lambda t: _text(t, "trim").strip(),
     "substring": _substring,
     "indexOf": lambda t, part: _text(t, "indexOf").find(_text(part, "indexOf")),
-    "replace": lambda t, old, new: _text(t, "replace").replace(_text(old, "replace"), juel_text(new)),
+    "replace": _replace,
     "toString": lambda t: juel_text(t),
     "get": _get,
 }

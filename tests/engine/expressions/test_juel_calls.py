@@ -101,9 +101,10 @@ def test_text_list_and_map_methods(expression: str, expected: Any) -> None:
     ("${nama.plusDays(1)}", "plusDays() needs a date, and 'Ani' is not an ISO 8601 date"),
     ("${batas.plusDays('x')}", "plusDays() needs a whole number"),
     ("${nama.substring(5)}", "outside the text"),
+    ("${panjang.replace('a', panjang)}", "would build a text longer than"),
 ])
 def test_run_time_errors_say_what_is_wrong(expression: str, message: str) -> None:
-    data = {"nama": "Ani", "angka": 42, "batas": "2027-01-29"}
+    data = {"nama": "Ani", "angka": 42, "batas": "2027-01-29", "panjang": "a" * 2000}
     if expression == "${nama.trim()}":
         data["nama"] = None
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
