@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import operator
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from engine.clock import clock
@@ -37,10 +37,13 @@ def _parsed(value: Any) -> date | datetime | None:
 
 
 def _instant(value: date | datetime) -> datetime:
-    """Return an aware date-time: a plain date is its first moment in WITA, a naive time is WITA too."""
+    """Return an aware date-time: a plain date is its first moment in WITA, a time without offset is UTC.
+
+    The same reading as due dates (engine.runtime.task_dates), so a comparison and a deadline agree.
+    """
     if not isinstance(value, datetime):
         return datetime.combine(value, time(), clock.local_tz)
-    return value if value.tzinfo else value.replace(tzinfo=clock.local_tz)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Moment(str):
