@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -18,12 +18,12 @@ def moment_of(value: Any, created: datetime) -> datetime | None:
     """Return the moment a due or follow-up value means; a duration counts from created.
 
     The value is a date or date-time (ISO 8601 text, as variables and JUEL date chains hold them) or a
-    duration (`P7D`). A plain date means the end of that day in WITA; a time without offset is UTC.
+    duration (`P7D`). A plain date means the end of that day in WITA; a time without offset is in WITA.
     """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value if value.tzinfo else value.replace(tzinfo=clock.local_tz)
     if isinstance(value, date):
         return datetime.combine(value, time(23, 59, 59), tzinfo=clock.local_tz)
     text = str(value).strip()
@@ -34,7 +34,7 @@ def moment_of(value: Any, created: datetime) -> datetime | None:
     if len(text) == 10:  # a plain date: the end of that day
         return datetime.combine(date.fromisoformat(text), time(23, 59, 59), tzinfo=clock.local_tz)
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.local_tz)
 
 
 def _task_moment(task: Any, attribute: str, created: datetime) -> datetime | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import operator
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from engine.clock import clock
@@ -37,13 +37,13 @@ def _parsed(value: Any) -> date | datetime | None:
 
 
 def _instant(value: date | datetime) -> datetime:
-    """Return an aware date-time: a plain date is its first moment in WITA, a time without offset is UTC.
+    """Return an aware date-time: a plain date is its first moment, a time without offset is in WITA.
 
-    The same reading as due dates (engine.runtime.task_dates), so a comparison and a deadline agree.
+    The same reading as due dates and timers, so a comparison, a deadline and a timer agree.
     """
     if not isinstance(value, datetime):
         return datetime.combine(value, time(), clock.local_tz)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=clock.local_tz)
 
 
 class Moment(str):

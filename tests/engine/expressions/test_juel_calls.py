@@ -56,7 +56,8 @@ def test_date_chains_give_iso_text(expression: str, expected: str) -> None:
     ("${batas.plusDays(1).isEqual('2027-01-30T00:00:00+08:00')}", True),
     ("${now().after(batas)}", True),
     ("${now().before(batas)}", False),
-    ("${'2027-01-29T02:30:00'.isAfter(now())}", True),  # no offset: UTC, as in due dates
+    ("${'2027-01-29T09:30:00'.isAfter(now())}", False),  # no offset: WITA, as in due dates and timers
+    ("${'2027-01-29T10:30:00'.isAfter(now())}", True),
 ])
 def test_dates_compare_chronologically(expression: str, expected: bool) -> None:
     assert run(expression, batas="2027-01-29", besok="2027-01-30T12:00:00+08:00") is expected

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.clock import clock
+from tests.conftest import read_fixture
 from tests.engine.runtime.test_timers import _pass
 
 T0 = datetime(2027, 1, 29, 2, 0, tzinfo=UTC)  # 10:00 in Samarinda (WITA, UTC+8)
@@ -66,3 +67,14 @@ def test_timer_date_from_a_date_chain(deploy, start, open_tasks, reload, session
     assert _pass(session, midnight + timedelta(seconds=1)) == [instance.id]
     assert open_tasks(instance.id) == []
     assert reload(instance.id).status == "completed"
+
+
+@pytest.mark.parametrize("value", ["${batas}", "2027-02-01", "2027-02-01T00:00:00"])
+def test_timer_date_without_offset_is_samarinda_time(deploy, start, reload, value):
+    clock.set(T0)
+    xml = read_fixture("camunda7/expressions_timer_date.bpmn")["expressions_timer_date.bpmn"]
+    xml = xml.replace(b"${dateTime().plusDays(2).withTimeAtStartOfDay().toDate()}", value.encode())
+    deploy(files={"expressions_timer_date.bpmn": xml})
+    instance = start("expressions_timer_date", {"batas": "2027-02-01"})
+    # The first moment of 1 February in WITA, whatever the server's zone.
+    assert reload(instance.id).next_timer_at.replace(tzinfo=UTC) == datetime(2027, 1, 31, 16, 0, tzinfo=UTC)

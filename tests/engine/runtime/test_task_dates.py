@@ -82,3 +82,13 @@ def test_malformed_follow_up_and_unsupported_date_methods_are_refused_with_their
         "'execution.setVariable(...)' is not supported" in messages
     assert "expressions_refused.bpmn:26: condition of sequence flow 'Flow_cocok': method call 'nip.matches(...)'" \
         in messages
+
+
+def test_a_date_time_without_offset_is_samarinda_time(deploy, start, open_tasks, complete):
+    clock.set(T0)
+    deploy(FIXTURE)
+    instance = start("expressions_task_dates", {"batas_tinjau": "2027-02-10T17:00:00"})
+    complete(open_tasks(instance.id)[0], "penilai")
+    [approve] = open_tasks(instance.id)
+    assert _utc(approve.due_at) == datetime(2027, 3, 10, 9, 0, tzinfo=UTC)  # plusMonths(1), 17:00 WITA
+    assert _utc(approve.follow_up_at) == datetime(2027, 2, 8, 9, 0, tzinfo=UTC)
