@@ -58,7 +58,8 @@ _UNSUPPORTED = {
     "{": "map and set literals '{...}' are not supported",
     "[": "list literals '[...]' are not supported",
     "->": "lambda expressions are not supported",
-    "+=": "string concatenation '+=' is not supported",
+    "+=": "string concatenation '+=' is not supported (Camunda 7 does not run it either); "
+          "build the text in a script task",
     ";": "several expressions separated by ';' are not supported",
     "instanceof": "'instanceof' is not supported",
 }
