@@ -53,3 +53,6 @@ class _ClockDatetime(datetime):
 
 # SpiffWorkflow reads time only through `datetime.now` in this module; route it through our clock.
 spiff_timer.datetime = _ClockDatetime
+# A timer date without offset (`2027-01-31`) is read in the module's LOCALTZ, the server's zone: read it in
+# Samarinda's, as due dates are, so a file means the same on every host.
+spiff_timer.LOCALTZ = clock.local_tz

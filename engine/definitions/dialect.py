@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import date, datetime
 from typing import Any
 
 from engine.expressions import (
@@ -23,6 +22,7 @@ from engine.expressions import (
 from engine.expressions.feel import feel_expression_to_python, feel_literal_to_python, feel_unary_to_python
 
 from .checks import ASSIGNMENT_ATTRIBUTES, Problem, camunda, compile_problems, describe, local, text_of
+from .date_checks import check_task_dates
 from .dmn_literals import translate_literal_expressions
 
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
@@ -48,8 +48,9 @@ def translate_bpmn(tree: Any, filename: str) -> list[Problem]:
             problems += _collection(element, filename)
         elif tag == "messageEventDefinition" and element.get(camunda("expression")):
             problems += _message_payload(element, filename)
-        if any(element.get(camunda(name)) is not None for name in (*ASSIGNMENT_ATTRIBUTES, "dueDate")):
+        if any(element.get(camunda(name)) is not None for name in ASSIGNMENT_ATTRIBUTES):
             problems += _assignment(element, filename)
+        problems += check_task_dates(element, filename)
     return problems
 
 
@@ -115,9 +116,9 @@ def _collection(loop: Any, filename: str) -> list[Problem]:
 
 
 def _assignment(element: Any, filename: str) -> list[Problem]:
-    """Check camunda:assignee/candidate*/dueDate; the runtime resolver translates them again itself."""
+    """Check camunda:assignee/candidate*; the runtime resolver translates them again itself."""
     problems: list[Problem] = []
-    for name in (*ASSIGNMENT_ATTRIBUTES, "dueDate"):
+    for name in ASSIGNMENT_ATTRIBUTES:
         value = (element.get(camunda(name)) or "").strip()
         what = f"{describe(element)}, {name} '{value}'"
         if not value:
@@ -132,24 +133,7 @@ def _assignment(element: Any, filename: str) -> list[Problem]:
                 continue
             if item.startswith(("${", "#{")):
                 problems += compile_problems(filename, element.sourceline, what, python)
-        if name == "dueDate" and not value.startswith(("${", "#{")) and not _is_due_date(value):
-            problems.append(Problem(filename, element.sourceline, f"{what} is not an ISO 8601 date, "
-                                    "date-time or duration (e.g. 2027-01-31, 2027-01-31T17:00, P5D)"))
     return problems
-
-
-def _is_due_date(value: str) -> bool:
-    """Return True for what engine.assignment.due_at reads: a duration, a date or a date-time."""
-    try:
-        if value.startswith("P"):
-            check_timer_value(value, "timeDuration")
-        elif len(value) == 10:
-            date.fromisoformat(value)
-        else:
-            datetime.fromisoformat(value)
-    except (ExpressionError, ValueError):
-        return False
-    return True
 
 
 def translate_dmn(tree: Any, filename: str) -> list[Problem]:

@@ -44,7 +44,8 @@ from .task_parsers import ExternalTaskMixin, ExternalTaskParser, is_external
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 #: camunda: attributes of user and manual tasks that SpiffWorkflow's parser drops.
-TASK_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups", "dueDate", "formKey", "priority")
+TASK_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups", "dueDate", "followUpDate", "formKey",
+                   "priority")
 
 
 def _camunda_attributes(node: Any, names: tuple[str, ...]) -> dict[str, str]:

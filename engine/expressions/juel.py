@@ -1,13 +1,15 @@
 """Translate Camunda JUEL expressions (`${...}` or `#{...}`) to Python, at deploy time.
 
-Only operators, literals and task-data names are accepted: the output runs in a restricted sandbox without
-helper functions, so method and function calls, lambdas and collection literals are refused.
+Operators, literals, task-data names and the calls Camunda users write daily are accepted: the output runs in
+the restricted sandbox, where method calls and Camunda's functions go through its JUEL helpers (`juel_calls`
+lists them). Other calls, lambdas and collection literals are refused.
 """
 
 from __future__ import annotations
 
 import re
 
+from .juel_calls import execution_call, execution_property, function_call, method_call
 from .pycode import (
     P_ADD,
     P_AND,
@@ -22,6 +24,7 @@ from .pycode import (
     Token,
     TokenCursor,
     checked,
+    is_string_literal,
     python_name,
     python_number,
     python_string,
@@ -29,7 +32,7 @@ from .pycode import (
     wrap,
 )
 
-__all__ = ["juel_to_python"]
+__all__ = ["juel_template_to_python", "juel_to_python", "split_list"]
 
 _JUEL_TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -55,7 +58,8 @@ _UNSUPPORTED = {
     "{": "map and set literals '{...}' are not supported",
     "[": "list literals '[...]' are not supported",
     "->": "lambda expressions are not supported",
-    "+=": "string concatenation '+=' is not supported",
+    "+=": "string concatenation '+=' is not supported (Camunda 7 does not run it either); "
+          "build the text in a script task",
     ";": "several expressions separated by ';' are not supported",
     "instanceof": "'instanceof' is not supported",
 }
@@ -177,12 +181,25 @@ class _JuelParser(TokenCursor):
             if name.kind != "word":
                 raise self.unexpected("expected a property name after '.'")
             if self.peek().text == "(":
-                raise self.error(f"method call '{self.source[start:self.peek().pos]}(...)' is not supported "
-                                 "(use variables, literals and operators only)")
+                call = self.source[start:self.peek().pos]
+                value = method_call(value, name.text, self.arguments(), call, self.source)
+                continue
             value = subscript(value, python_string(name.text))
         if self.peek().text == "(":
             raise self.error(f"calling '{self.source[start:self.peek().pos]}' is not supported")
         return value
+
+    def arguments(self) -> list[Py]:
+        """Parse the parenthesized, comma-separated arguments of a call."""
+        self.expect("(")
+        args: list[Py] = []
+        if self.peek().text != ")":
+            args.append(self.ternary())
+            while self.peek().text == ",":
+                self.advance()
+                args.append(self.ternary())
+        self.expect(")")
+        return args
 
     def primary(self) -> Py:
         """Parse a literal, a variable name or a parenthesized expression."""
@@ -206,10 +223,18 @@ class _JuelParser(TokenCursor):
         raise self.unexpected("expected a value")
 
     def variable(self) -> Py:
-        """Parse a variable name, refusing function calls such as `fn(x)` or `ns:fn(x)`."""
+        """Parse a variable name, `execution.` or a call of Camunda's functions; refuse `ns:fn(x)`."""
         token = self.advance()
+        if token.text == "execution" and self.peek().text == "." and self.peek(1).kind == "word":
+            self.advance()
+            name = self.advance().text
+            if self.peek().text == "(":
+                return execution_call(name, self.arguments(), self.source)
+            return execution_property(name, self.source)
+        if self.peek().text == "(":
+            return function_call(token.text, self.arguments(), self.source)
         is_prefixed = self.peek().text == ":" and self.peek(1).kind == "word" and self.peek(2).text == "("
-        if self.peek().text == "(" or is_prefixed:
+        if is_prefixed:
             end = self.peek(2 if is_prefixed else 0).pos
             raise self.error(f"function call '{self.source[token.pos:end]}(...)' is not supported "
                              "(use variables, literals and operators only)")
@@ -268,6 +293,36 @@ def juel_to_python(text: str) -> str:
         raise ExpressionError(f"{source!r} has text after the closing '}}': the value must be exactly one "
                               "${...} expression (text templates are not supported)")
     return checked(_JuelParser(tokens, source).parse(), source)
+
+
+_TEMPLATE_START = re.compile(r"\\?[$#]\{")
+
+
+def juel_template_to_python(text: str) -> str:
+    """Translate a value where Camunda allows text mixed with `${...}` (`Hello ${name}`) to Python.
+
+    The result is text, each `${...}` turned into text as JUEL does (null becomes ''); a value that is exactly
+    one `${...}` keeps the type of its value, and text without `${` is a text literal. `\\${` is a literal `${`.
+    """
+    source = text.strip()
+    parts: list[str] = []
+    literal, pos = "", 0
+    while (found := _TEMPLATE_START.search(source, pos)) is not None:
+        if found[0].startswith("\\"):
+            literal, pos = literal + source[pos:found.start()] + found[0][1:], found.end()
+            continue
+        literal += source[pos:found.start()]
+        if literal:
+            parts.append(python_string(literal).code)
+            literal = ""
+        tokens, pos = _juel_tokens(source, found.end())
+        parts.append(_JuelParser(tokens, source).parse())
+    literal += source[pos:]
+    if literal or not parts:
+        parts.append(python_string(literal).code)
+    if len(parts) == 1 and not is_string_literal(parts[0]):
+        return checked(parts[0], source)  # exactly one ${...}: its value as it is
+    return checked(" + ".join(part if is_string_literal(part) else f"juel_text({part})" for part in parts), source)
 
 
 def split_list(text: str) -> list[str]:

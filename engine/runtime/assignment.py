@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
-from engine.clock import clock
 from engine.config import Defaults
 from engine.definitions.checks import ASSIGNMENT_ATTRIBUTES
 from engine.expressions import juel_to_python, split_list
@@ -162,23 +160,3 @@ def initiator_variables(spec: Any) -> list[str]:
     return sorted({name for task_spec in spec.task_specs.values()
                    if (name := (getattr(task_spec, "extensions", None) or {}).get("initiator"))
                    and isinstance(task_spec, StartEvent)})
-
-
-def due_at(task: Any, created: datetime) -> datetime | None:
-    """Evaluate camunda:dueDate: an ISO date/date-time, or an ISO duration counted from creation."""
-    value = evaluate_value(task, (task.task_spec.extensions or {}).get("dueDate"))
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time(23, 59, 59), tzinfo=clock.local_tz)
-    text = str(value).strip()
-    if text.startswith("P"):
-        from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as T
-        delta: timedelta = T.get_timedelta_from_start(T.parse_iso_duration(text), created)
-        return created + delta
-    if len(text) == 10:  # a plain date: due at the end of that day
-        return datetime.combine(date.fromisoformat(text), time(23, 59, 59), tzinfo=clock.local_tz)
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -16,8 +16,9 @@ from engine.clock import clock
 from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, table_of
 
-from .assignment import due_at, evaluate_value, get_resolver, nobody_reason, operators_group
+from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
 from .run import Run
+from .task_dates import due_at, follow_up_at
 
 _TASK = table_of(HumanTask)
 _INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
@@ -61,7 +62,9 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
         run.note("task_created", {
             "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
             "candidates": [{"kind": kind, "value": value} for kind, value in pairs],
-            "due_at": row["due_at"].isoformat() if row["due_at"] else None}, human_task_id=task_id)
+            "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+            "follow_up_at": row["follow_up_at"].isoformat() if row["follow_up_at"] else None},
+            human_task_id=task_id)
         if "assignment_error" in row["properties"]:
             run.note("task_assignment_failed", {
                 "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
@@ -90,7 +93,8 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
         "instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
         "name": spec.bpmn_name or spec.bpmn_id, "process_id": task.workflow.spec.name, "lane": spec.lane,
         "assignee": None, "claimed_by": None, "form": _form_with_values(task),
-        "documentation": spec.documentation, "properties": properties, "due_at": None, "state": "open",
+        "documentation": spec.documentation, "properties": properties, "due_at": None, "follow_up_at": None,
+        "state": "open",
         "created_at": now, "completed_at": None, "completed_by": None, "candidates": []}
     try:
         assignment = get_resolver().resolve(task)
@@ -112,6 +116,10 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
         row["due_at"] = due_at(task, now)
     except Exception as exc:
         properties["due_date_error"] = str(exc)
+    try:
+        row["follow_up_at"] = follow_up_at(task, now)
+    except Exception as exc:
+        properties["follow_up_date_error"] = str(exc)
     return row
 
 
@@ -189,7 +197,8 @@ def task_dict(row: HumanTask) -> dict[str, Any]:
         "claimed_by": row.claimed_by,
         "candidate_users": [c.value for c in row.candidates if c.kind == "user"],
         "candidate_groups": [c.value for c in row.candidates if c.kind == "group"],
-        "due_at": iso(row.due_at), "created_at": iso(row.created_at), "completed_at": iso(row.completed_at),
+        "due_at": iso(row.due_at), "follow_up_at": iso(row.follow_up_at), "created_at": iso(row.created_at),
+        "completed_at": iso(row.completed_at),
         "completed_by": row.completed_by, "documentation": row.documentation,
         "properties": row.properties, "form": row.form,
     }

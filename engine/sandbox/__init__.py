@@ -25,6 +25,7 @@ it is, except that a lazy iterator is consumed into a list inside the time budge
 
 Date helpers: `datetime`/`timedelta` objects are not offered because task data must stay JSON; scripts
 get ISO-8601 strings instead, through `now_iso()`, `today_iso()`, `date_add()` and `days_between()`.
+Translated JUEL calls run through `juel_method`, `juel_function` and `juel_text` (`juel_functions`).
 
 Limits and their caveats
   * Time: a trace hook (installed only while sandboxed code runs, the previous one restored afterwards,
@@ -46,7 +47,8 @@ Limits and their caveats
 
 Modules: `policy` (compile-time policy, check_source), `guards` (safe builtins and run-time guards),
 `budget` (the time budget), `task_data` (what task data may keep), `functions` (registered functions and
-the date helpers), `environment` (SandboxEnvironment, the script engine) and `errors`.
+the date helpers), `juel_functions` (what translated JUEL calls), `environment` (SandboxEnvironment, the
+script engine) and `errors`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 from engine.clock import clock
 
 from .guards import BUILTINS
+from .juel_functions import juel_function, juel_method, juel_text
 
 _registry: dict[str, Callable[..., Any]] = {}
 _registry_lock = threading.Lock()
@@ -80,3 +81,9 @@ for _name, _helper in (("now_iso", now_iso), ("today_iso", today_iso), ("date_ad
                        ("days_between", days_between)):
     register_function(_name, _helper)
 del _name, _helper
+
+
+# The helpers translated JUEL calls (method calls, now(), dateTime(), the business key) run through.
+register_function("juel_method", juel_method)
+register_function("juel_function", juel_function)
+register_function("juel_text", juel_text)

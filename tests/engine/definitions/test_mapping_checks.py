@@ -60,7 +60,7 @@ def test_data_store_a_task_writes_is_refused_at_the_store() -> None:
     ('scriptFormat="javascript"', "input parameter 'a' is written in javascript"),
     ('resource="hitung.py"', "input parameter 'b' loads its script from 'hitung.py'"),
     ('>c = 1<', "input parameter 'c': the script must end with the expression"),
-    ("${a.trim()}", "output parameter 'd': method call 'a.trim(...)' is not supported"),
+    ("${a.matches('x')}", "output parameter 'd': method call 'a.matches(...)' is not supported"),
     ('businessKey="${nomor}"', "always has its business key: write #{execution.processBusinessKey}"),
     ('<camunda:in source="a" />', "camunda:in needs a target variable name"),
     ('id="Task_banyak"', "user task 'Task_banyak' (Banyak) is multi-instance and has input/output parameters"),
