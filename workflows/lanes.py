@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.context import current_run
-from engine.definitions.checks import ASSIGNMENT_ATTRIBUTES
+from engine.definitions.checks.bpmn import ASSIGNMENT_ATTRIBUTES
 from engine.errors import NotFound
 from engine.runtime.assignment import Assignment, AttributeResolver
 

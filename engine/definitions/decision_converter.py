@@ -6,8 +6,8 @@ from typing import Any
 
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
-from engine.elements.decision_model import Decision
-from engine.elements.decisions import DecisionTask
+from engine.elements.decisions.model import Decision
+from engine.elements.decisions.task import DecisionTask
 
 __all__ = ["DecisionTaskConverter"]
 

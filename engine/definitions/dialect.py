@@ -11,6 +11,16 @@ import ast
 import re
 from typing import Any
 
+from engine.definitions.checks.bpmn import (
+    ASSIGNMENT_ATTRIBUTES,
+    Problem,
+    camunda,
+    compile_problems,
+    describe,
+    local,
+    text_of,
+)
+from engine.definitions.checks.dates import check_task_dates
 from engine.expressions import (
     ExpressionError,
     check_timer_value,
@@ -21,8 +31,6 @@ from engine.expressions import (
 )
 from engine.expressions.feel import feel_expression_to_python, feel_literal_to_python, feel_unary_to_python
 
-from .checks import ASSIGNMENT_ATTRIBUTES, Problem, camunda, compile_problems, describe, local, text_of
-from .date_checks import check_task_dates
 from .dmn_literals import translate_literal_expressions
 
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.definitions.checks.bpmn import compile_problems
 from engine.expressions import ExpressionError, juel_to_python
 from engine.expressions.feel import feel_expression_to_python
 
-from .checks import compile_problems
 from .problems import Problem, describe, text_of
 
 __all__ = ["translate_literal_expressions"]

@@ -27,7 +27,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefini
 
 from engine.elements.coded_events import ScopedError, ScopedEscalation
 from engine.elements.conditional_events import ConditionalEvent
-from engine.elements.decisions import DecisionTask
+from engine.elements.decisions.task import DecisionTask
 from engine.elements.event_subprocess import EventSubprocess, EventSubprocessConverter, ScopeStartEvent
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.mappings import mapped_converters

@@ -10,20 +10,20 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from engine.elements.decisions import MAPPINGS
+from engine.definitions.checks.assignment import called_initiators
+from engine.definitions.checks.bpmn import check_bpmn
+from engine.definitions.checks.dmn import check_dmn
+from engine.definitions.checks.mappings import check_mappings
+from engine.definitions.checks.tasks import check_tasks, unstorable_problems
+from engine.definitions.parsing.activiti import adopt_activiti
+from engine.definitions.parsing.parser import KinerjaParser
+from engine.definitions.parsing.performers import adopt_performers
+from engine.definitions.parsing.tasks import calls_java, is_external
+from engine.elements.decisions.task import MAPPINGS
 
-from .activiti import adopt_activiti
-from .assignment_checks import called_initiators
-from .checks import check_bpmn
 from .dialect import translate_bpmn, translate_dmn
-from .dmn_checks import check_dmn
-from .mapping_checks import check_mappings
-from .parser import KinerjaParser
-from .performers import adopt_performers
 from .problems import Problem, bpmn, camunda, describe
 from .schemas import file_kind, schema_problems
-from .task_checks import check_tasks, unstorable_problems
-from .task_parsers import calls_java, is_external
 from .xmlsafe import XmlRefused, parse_xml
 
 __all__ = ["Problem", "ValidatedSet", "read_paths", "validate"]

@@ -17,8 +17,7 @@ from jsonschema.exceptions import ValidationError
 from sqlalchemy.orm import Session
 
 from engine.errors import FormInvalid
-
-from . import fields as forms
+from engine.forms import fields as forms
 
 #: check(session, instance_id, data): raise FormInvalid for data the schema cannot judge (ids of records).
 Check = Callable[[Session, int, dict[str, Any]], None]

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
 from engine.config import Defaults
-from engine.definitions.checks import ASSIGNMENT_ATTRIBUTES
+from engine.definitions.checks.bpmn import ASSIGNMENT_ATTRIBUTES
 from engine.expressions import juel_to_python, split_list
 
 

@@ -25,9 +25,9 @@ from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.errors import Conflict
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
+from engine.runtime import auto_retry, external_rows, inbox
 from engine.sandbox import make_script_engine
 
-from . import auto_retry, external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 

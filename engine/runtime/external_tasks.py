@@ -23,8 +23,8 @@ from engine.clock import clock
 from engine.elements.coded_events import ScopedError
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.models import ExternalTask, Instance
+from engine.runtime import messages
 
-from . import messages
 from .execution import ACTIVE, advance, lock, read, restore, save, write
 from .run import Run
 

@@ -15,8 +15,8 @@ from engine.clock import clock
 from engine.elements.joins import merge_branches
 from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask, Instance, SpecVersion
+from engine.runtime import external_tasks, messages
 
-from . import external_tasks, messages
 from .execution import (
     ACTIVE,
     ENDED,

@@ -16,8 +16,8 @@ from engine.clock import clock
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, TaskCandidate, table_of
+from engine.runtime import messages
 
-from . import messages
 from .assignment import operators_group
 from .execution import ACTIVE, advance, lock, restore, save
 from .rows import TaskRow, task_row

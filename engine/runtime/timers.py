@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import Instance
+from engine.runtime import auto_retry, messages
 
-from . import auto_retry, messages
 from .execution import DUE, advance, lock, restore, save
 from .instances import retry
 

@@ -17,13 +17,13 @@ from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
 
+from engine.definitions.problems import bpmn
 from engine.elements.coded_events import ScopedError, ScopedEscalation
 from engine.elements.conditional_events import ConditionalEvent
 from engine.elements.event_subprocess import EventSubprocess, ScopeStartEvent
 from engine.elements.signal_events import SignalEvent
 
 from .loops import CamundaLoopParser
-from .problems import bpmn
 
 
 class _EventSubprocessParser:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.definitions.problems import Problem, bpmn, camunda, describe, text_of
 from engine.expressions import split_list
-
-from .problems import Problem, bpmn, camunda, describe, text_of
 
 __all__ = ["adopt_performers"]
 

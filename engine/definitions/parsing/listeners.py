@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checks import compile_problems
-from .problems import Problem, camunda, describe, local, text_of
+from engine.definitions.checks.bpmn import compile_problems
+from engine.definitions.problems import Problem, camunda, describe, local, text_of
 
 ACTIVITY_TAGS = ("subProcess", "callActivity", "transaction")
 EVENTS = {"executionListener": ("start", "end"), "taskListener": ("create", "complete")}

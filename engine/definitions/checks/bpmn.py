@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
+from engine.definitions.parsing.loops import loop_problems
+from engine.definitions.problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
 from engine.sandbox import check_source
 
-from .assignment_checks import check_assignment
-from .dmn_checks import HIT_POLICIES, check_dmn
-from .event_checks import CHECKED as EVENT_CHECKED
-from .event_checks import event_problems
-from .loops import loop_problems
-from .problems import BPMN_NS, CAMUNDA_NS, Problem, bpmn, camunda, describe, local, text_of
+from .assignment import check_assignment
+from .dmn import HIT_POLICIES, check_dmn
+from .events import CHECKED as EVENT_CHECKED
+from .events import event_problems
 
 __all__ = [
     "ASSIGNMENT_ATTRIBUTES", "BPMN_NS", "CAMUNDA_NS", "CONSTRAINTS", "FIELD_TYPES", "GATEWAYS", "HIT_POLICIES",

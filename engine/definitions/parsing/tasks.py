@@ -6,9 +6,8 @@ from typing import Any
 
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 
+from engine.definitions.problems import camunda
 from engine.elements.service_tasks import ExternalServiceTask
-
-from .problems import camunda
 
 
 def is_external(node: Any) -> bool:

@@ -11,7 +11,7 @@ from SpiffWorkflow.dmn.parser.DMNParser import DMNParser
 from SpiffWorkflow.dmn.specs.model import Decision as SpiffDecision
 from SpiffWorkflow.dmn.specs.model import DecisionTable
 
-from engine.elements.decision_model import Decision
+from engine.elements.decisions.model import Decision
 from engine.expressions import ExpressionError
 from engine.expressions.feel import feel_literal_to_python
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from engine.definitions.checks.bpmn import compile_problems
+from engine.definitions.problems import Problem, camunda, describe, local, text_of
 from engine.elements.mappings import CALL_KEY, IO_KEY, LISTENERS_KEY, RETRY_KEY, MappedTask, mapped_class
 from engine.expressions import ExpressionError, check_timer_value, juel_to_python
 
-from .checks import compile_problems
 from .listeners import read_listeners
-from .problems import Problem, camunda, describe, local, text_of
 
 #: The only business key a called process can get: the parent's (it runs inside the same instance).
 PARENT_BUSINESS_KEY = ("#{execution.processBusinessKey}", "${execution.processBusinessKey}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.definitions.parsing.tasks import is_external
+from engine.definitions.serializer import full_serializer
 from engine.expressions import ExpressionError, juel_to_python
 
-from .checks import Problem, bpmn, camunda, compile_problems, describe, local
-from .serializer import full_serializer
-from .task_parsers import is_external
+from .bpmn import Problem, bpmn, camunda, compile_problems, describe, local
 
 #: How a Camunda 7 task calls code Kinerja cannot run, and how to say so to a process owner.
 JAVA = (("class", "calls Java (camunda:class '{}')"),

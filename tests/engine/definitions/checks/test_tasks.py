@@ -85,7 +85,7 @@ def test_validation_refuses_an_element_deploy_could_not_store(monkeypatch) -> No
     from SpiffWorkflow.bpmn.parser.util import full_tag
     from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 
-    from engine.definitions.parser import KinerjaParser
+    from engine.definitions.parsing.parser import KinerjaParser
     classes = {**KinerjaParser.OVERRIDE_PARSER_CLASSES, full_tag("serviceTask"): (TaskParser, ServiceTask)}
     monkeypatch.setattr(KinerjaParser, "OVERRIDE_PARSER_CLASSES", classes)
     [problem] = _problems("tasks_external.bpmn")

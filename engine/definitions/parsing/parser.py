@@ -31,15 +31,15 @@ from SpiffWorkflow.camunda.parser.task_spec import (
 )
 from SpiffWorkflow.camunda.specs.user_task import Form, UserTask
 
-from engine.elements.decisions import DecisionTask
+from engine.elements.decisions.task import DecisionTask
 from engine.elements.joins import InclusiveJoin, ParallelJoin
 from engine.elements.message_events import MessageEvent
 from engine.elements.service_tasks import ExternalServiceTask, PassThroughManualTask, PassThroughTask, ThrowEvent
 
-from .decision_parser import DecisionGraphMixin
-from .event_parsers import arm_event_subprocesses, kinerja_parser_class
+from .decisions import DecisionGraphMixin
+from .events import arm_event_subprocesses, kinerja_parser_class
 from .mappings import apply_mappings
-from .task_parsers import ExternalTaskMixin, ExternalTaskParser, is_external
+from .tasks import ExternalTaskMixin, ExternalTaskParser, is_external
 
 BPMN_TAG_PREFIX = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
@@ -225,6 +225,6 @@ class KinerjaParser(DecisionGraphMixin, CamundaParser):
     }
 
     def _get_parser_class(self, tag: str) -> tuple[Any, Any]:
-        # Camunda multi-instance and event sub-processes for every task (engine/definitions/event_parsers.py).
+        # Camunda multi-instance and event sub-processes for every task (engine/definitions/parsing/events.py).
         node_parser, spec_class = super()._get_parser_class(tag)
         return kinerja_parser_class(node_parser, spec_class)

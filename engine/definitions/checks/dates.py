@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.expressions import ExpressionError, check_timer_value, juel_to_python
 
-from .checks import Problem, camunda, compile_problems, describe
+from .bpmn import Problem, camunda, compile_problems, describe
 
 __all__ = ["TASK_DATE_ATTRIBUTES", "check_task_dates"]
 

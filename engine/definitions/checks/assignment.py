@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
-from .problems import Problem, bpmn, camunda, describe, local
+from engine.definitions.problems import Problem, bpmn, camunda, describe, local
 
 __all__ = ["called_initiators", "check_assignment"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 
-from .decision_model import Decision, DecisionError
-from .decision_types import to_type
+from .model import Decision, DecisionError
+from .typeref import to_type
 
 __all__ = ["DecisionError", "Evaluation", "evaluate"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from .decision_model import DecisionError
+from .model import DecisionError
 
 __all__ = ["to_type"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .problems import CAMUNDA_NS, Problem, describe
+from engine.definitions.problems import CAMUNDA_NS, Problem, describe
 
 __all__ = ["ACTIVITI_NS", "adopt_activiti"]
 

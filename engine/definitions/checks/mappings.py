@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .listeners import is_activity, listener_script
-from .mappings import read_call_mappings, read_input_output, read_retry_cycle
-from .problems import Problem, bpmn, camunda, describe, local
+from engine.definitions.parsing.listeners import is_activity, listener_script
+from engine.definitions.parsing.mappings import read_call_mappings, read_input_output, read_retry_cycle
+from engine.definitions.problems import Problem, bpmn, camunda, describe, local
 
 #: Diagram-only data elements (Camunda 7 ignores them at run time).
 DATA_ELEMENTS = ("dataInputAssociation", "dataOutputAssociation", "dataObjectReference", "dataObject",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.elements.decision_model import AGGREGATIONS, HIT_POLICIES
+from engine.definitions.parsing.decisions import output_value_list
+from engine.definitions.problems import Problem, describe
+from engine.elements.decisions.model import AGGREGATIONS, HIT_POLICIES
 from engine.expressions import ExpressionError
-
-from .decision_parser import output_value_list
-from .problems import Problem, describe
 
 __all__ = ["HIT_POLICIES", "TYPE_REFS", "check_dmn"]
 

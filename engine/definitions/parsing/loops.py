@@ -5,9 +5,8 @@ from __future__ import annotations
 import keyword
 from typing import Any
 
+from engine.definitions.problems import Problem, bpmn, camunda, describe, text_of
 from engine.elements.multi_instance import COUNTERS, LOOP_COUNTER, CamundaParallelLoop, CamundaSequentialLoop
-
-from .problems import Problem, bpmn, camunda, describe, text_of
 
 #: Standard BPMN multi-instance parts Camunda Modeler never writes and Camunda 7 does not run.
 _FOREIGN = {"loopDataInputRef": "camunda:collection", "inputDataItem": "camunda:elementVariable",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .problems import Problem, bpmn, camunda, describe, local
+from engine.definitions.problems import Problem, bpmn, camunda, describe, local
 
 #: Elements whose events event_problems checks.
 CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess",

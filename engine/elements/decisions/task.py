@@ -9,8 +9,8 @@ from SpiffWorkflow.camunda.specs.business_rule_task import BusinessRuleTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
-from .decision_eval import evaluate, is_multi_row, merged_outputs
-from .decision_model import Decision, DecisionError, required_order
+from .evaluate import evaluate, is_multi_row, merged_outputs
+from .model import Decision, DecisionError, required_order
 
 MAPPINGS = ("singleEntry", "singleResult", "collectEntries", "resultList")
 
