@@ -6,6 +6,7 @@ import copy
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
@@ -23,11 +24,11 @@ from engine.elements.event_subprocess import close_finished_scopes, refresh_list
 from engine.elements.message_events import MessageEvent
 from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidState
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
-from engine.runtime import auto_retry, external_rows, inbox
 from engine.sandbox import make_script_engine
 
+from . import auto_retry, external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 
@@ -364,3 +365,20 @@ def _sync_subscriptions(session: Session, run: Run) -> None:
         session.connection().execute(insert(table_of(MessageSubscription)), wanted)
     run.subscriptions_before = wanted
 
+
+def restore_at(session: Session, instance_id: int, spiff_task_id: str, actor: str, state: TaskState,
+               what: str, **details: Any) -> tuple[Run, Any]:
+    """Lock and restore an active instance at one of its tasks, which must still be in state.
+
+    What a person or a worker acts on (a human task, an external task) is a row; the instance may have
+    moved on since it was read, which is a conflict, and an instance no longer active is refused.
+    """
+    instance = lock(session, instance_id)
+    if instance is None or instance.status not in ACTIVE:
+        status = instance.status if instance else "missing"
+        raise InvalidState(f"instance {instance_id} is {status}; {what} cannot be completed", status=status, **details)
+    run = restore(session, instance, actor)
+    task = run.workflow.get_task_from_id(UUID(spiff_task_id))
+    if task is None or task.state != state:
+        raise Conflict(f"{what} is no longer {TaskState.get_name(state).lower()} in its instance", **details)
+    return run, task

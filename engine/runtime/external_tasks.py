@@ -25,7 +25,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFo
 from engine.models import ExternalTask, Instance
 from engine.runtime import messages
 
-from .execution import ACTIVE, advance, lock, read, restore, save, write
+from .execution import ACTIVE, advance, lock, read, restore, restore_at, save, write
 from .run import Run
 
 
@@ -206,16 +206,8 @@ def _held(session: Session, external_task_id: int, worker_id: str) -> ExternalTa
 
 
 def _restore(session: Session, row: ExternalTask, actor: str) -> tuple[Run, Any]:
-    instance = lock(session, row.instance_id)
-    if instance is None or instance.status not in ACTIVE:
-        status = instance.status if instance else "missing"
-        raise InvalidState(f"instance {row.instance_id} is {status}; its external tasks cannot be completed",
-                           status=status)
-    run = restore(session, instance, actor)
-    task = run.workflow.get_task_from_id(UUID(row.spiff_task_id))
-    if task is None or task.state != TaskState.STARTED:
-        raise Conflict(f"external task {row.id} is no longer waiting in its instance", external_task_id=row.id)
-    return run, task
+    return restore_at(session, row.instance_id, row.spiff_task_id, actor, TaskState.STARTED,
+                      f"external task {row.id}", external_task_id=row.id)
 
 
 def _close(session: Session, run: Run, row: ExternalTask, state: str, worker_id: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
@@ -13,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
-from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, TaskCandidate, table_of
 from engine.runtime import messages
 
 from .assignment import operators_group
-from .execution import ACTIVE, advance, lock, restore, save
+from .execution import advance, restore_at, save
 from .rows import TaskRow, task_row
 
 
@@ -83,15 +82,8 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
                 and is_candidate(candidates_of(session, row.id), actor, groups) else "")
         raise Forbidden(f"{actor} may not complete task {task_id}{hint}", task_id=task_id)
     cleaned = custom_forms.clean_submission(session, row.form, row.instance_id, data or {})
-    instance = lock(session, row.instance_id)
-    if instance is None or instance.status not in ACTIVE:
-        status = instance.status if instance else "missing"
-        raise InvalidState(f"instance {row.instance_id} is {status}; its tasks cannot be completed",
-                           status=status)
-    run = restore(session, instance, actor)
-    task = run.workflow.get_task_from_id(UUID(row.spiff_task_id))
-    if task is None or task.state != TaskState.READY:
-        raise Conflict(f"task {task_id} is no longer ready in its instance", task_id=task_id)
+    run, task = restore_at(session, row.instance_id, row.spiff_task_id, actor, TaskState.READY, f"task {task_id}",
+                           task_id=task_id)
     before = copy.deepcopy(task.data)
     task.set_data(**cleaned)
     try:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.clock import clock
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.runtime import instances, tasks, timers
 
 
 @pytest.fixture
@@ -72,3 +74,14 @@ def events(session: Session) -> Callable[[int], list[tuple[str, dict[str, Any]]]
                                .order_by(AuditEvent.chain, AuditEvent.seq)).scalars()
         return [(e.event_type, json.loads(e.data)) for e in rows]
     return _events
+
+
+def worker_pass(session: Session, now: datetime) -> list[int]:
+    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
+    clock.set(now)
+    fired = []
+    for instance_id in timers.due_instance_ids(session, now):
+        if timers.fire_due(session, instance_id, now):
+            fired.append(instance_id)
+        session.commit()
+    return fired

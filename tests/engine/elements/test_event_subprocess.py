@@ -8,20 +8,10 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import MessageSubscription
-from engine.runtime import instances, messages, timers
+from engine.runtime import instances, messages
+from tests.engine.conftest import worker_pass as _pass
 
 T0 = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
-
-
-def _pass(session, now):
-    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
-    clock.set(now)
-    fired = []
-    for instance_id in timers.due_instance_ids(session, now):
-        if timers.fire_due(session, instance_id, now):
-            fired.append(instance_id)
-        session.commit()
-    return fired
 
 
 def _final(events, instance_id):

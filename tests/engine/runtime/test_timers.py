@@ -5,21 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from engine.clock import clock
-from engine.runtime import timers
+from tests.engine.conftest import worker_pass as _pass
 
 T0 = datetime(2027, 1, 2, 8, 0, tzinfo=UTC)
 DEADLINE = "2027-01-31T23:59:59+08:00"
-
-
-def _pass(session, now):
-    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
-    clock.set(now)
-    fired = []
-    for instance_id in timers.due_instance_ids(session, now):
-        if timers.fire_due(session, instance_id, now):
-            fired.append(instance_id)
-        session.commit()
-    return fired
 
 
 def test_non_interrupting_reminder_then_interrupting_deadline(deploy, start, open_tasks, reload, events, session):
