@@ -9,6 +9,7 @@ from engine.definitions.problems import Problem, bpmn, camunda, describe, local
 
 #: Elements whose events event_problems checks.
 CHECKED = ("signalEventDefinition", "conditionalEventDefinition", "compensateEventDefinition", "subProcess",
+           "errorEventDefinition", "escalationEventDefinition",
            "startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "boundaryEvent")
 
 #: Event definitions each kind of event can run (SpiffWorkflow reads no others there: it would run the
@@ -34,6 +35,8 @@ def event_problems(element: Any, filename: str) -> list[Problem]:
                         "Kinerja does not run; model the undo steps as a path after an error boundary event")]
     if tag == "conditionalEventDefinition":
         return _conditional(element, filename)
+    if tag in _CODED:
+        return _code_variables(element, filename)
     if tag == "subProcess" and element.get("triggeredByEvent") == "true":
         return _event_subprocess(element, filename)
     if tag in _RUNS:
@@ -76,6 +79,17 @@ def _signal(definition: Any, filename: str) -> list[Problem]:
         problems.append(Problem(filename, line, f"{what} passes variables with its signal (camunda:in), which "
                                 "Kinerja does not; send a message with a payload instead"))
     return problems
+
+
+def _code_variables(definition: Any, filename: str) -> list[Problem]:
+    """Refuse the variables Camunda fills from a caught error or escalation: Kinerja does not fill them yet."""
+    names = [name for name in ("errorCodeVariable", "errorMessageVariable", "escalationCodeVariable")
+             if definition.get(camunda(name))]
+    if not names:
+        return []
+    return [Problem(filename, definition.sourceline, f"{describe(definition.getparent())} asks for the caught "
+                    f"{' and '.join('camunda:' + name for name in names)}, which Kinerja does not set; remove "
+                    "them and follow a separate error boundary event per error code instead")]
 
 
 def _conditional(definition: Any, filename: str) -> list[Problem]:

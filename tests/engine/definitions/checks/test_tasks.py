@@ -102,3 +102,15 @@ def test_an_implementation_type_other_than_external_is_refused() -> None:
     assert [str(p) for p in problems] == [
         "mail.bpmn:7: service task 'Task_kirim' (Kirim email) has the implementation type 'mail', which Kinerja "
         "cannot run; " + HINT]
+
+
+def test_error_code_variables_on_a_caught_error_are_refused_not_dropped() -> None:
+    files = read_fixture("camunda7/tasks_external.bpmn")
+    name = next(iter(files))
+    files[name] = files[name].replace(b'errorRef="Error_alamat" />',
+                                      b'errorRef="Error_alamat" camunda:errorCodeVariable="kode" />')
+    _, problems = validate(files)
+    assert [(p.line, p.message) for p in problems if "errorCodeVariable" in p.message] == [
+        (25, "boundary event 'Event_alamat_salah' (Alamat salah) asks for the caught "
+             "camunda:errorCodeVariable, which Kinerja does not set; remove them and follow a separate error "
+             "boundary event per error code instead")]
