@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
+from engine.runtime import timers
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -113,3 +115,14 @@ def deploy(session: Session) -> Callable[..., Any]:
         session.commit()
         return {r.spec_version.process_id: r.spec_version for r in results}
     return _deploy
+
+
+def worker_pass(session: Session, now: datetime) -> list[int]:
+    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
+    clock.set(now)
+    fired = []
+    for instance_id in timers.due_instance_ids(session, now):
+        if timers.fire_due(session, instance_id, now):
+            fired.append(instance_id)
+        session.commit()
+    return fired

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import clock
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks, timers
+from engine.runtime import instances, tasks
 
 
 @pytest.fixture
@@ -76,12 +74,7 @@ def events(session: Session) -> Callable[[int], list[tuple[str, dict[str, Any]]]
     return _events
 
 
-def worker_pass(session: Session, now: datetime) -> list[int]:
-    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
-    clock.set(now)
-    fired = []
-    for instance_id in timers.due_instance_ids(session, now):
-        if timers.fire_due(session, instance_id, now):
-            fired.append(instance_id)
-        session.commit()
-    return fired
+def final_data(events: Callable[[int], list[tuple[str, dict[str, Any]]]], instance_id: int) -> dict[str, Any]:
+    """Return the data an instance ended with, as its instance_completed audit event recorded it."""
+    [done] = [data for event_type, data in events(instance_id) if event_type == "instance_completed"]
+    return done["data"]

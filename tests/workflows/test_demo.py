@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,8 @@ from werkzeug.security import generate_password_hash
 from engine import audit
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from engine.runtime import instances, tasks, timers
+from engine.runtime import instances, tasks
+from tests.conftest import worker_pass as _pass
 from tests.workflows.lifecycle import T0, rating_parts, realisasi_for
 from workflows import org
 from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
@@ -103,16 +104,6 @@ RATINGS = {MAYA: ("di_atas", "di_atas"), IRFAN: ("di_bawah", "sesuai")}
 #: Nobody objects: the 14-day window runs out on its timer.
 LEFT_OPEN = {"Task_ajukan_keberatan"}
 
-
-def _pass(session: Session, now: datetime) -> list[int]:
-    """One worker pass as of now, one transaction per instance as `kinerja worker` does."""
-    clock.set(now)
-    fired = []
-    for instance_id in timers.due_instance_ids(session, now):
-        if timers.fire_due(session, instance_id, now):
-            fired.append(instance_id)
-        session.commit()
-    return fired
 
 
 def _actor(task: HumanTask, accounts: dict[str, UserAccount]) -> tuple[str, tuple[str, ...]]:

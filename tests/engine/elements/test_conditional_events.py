@@ -6,11 +6,7 @@ import pytest
 
 from engine.definitions.validation import validate
 from tests.conftest import read_fixture
-
-
-def _final(events, instance_id):
-    [done] = [d for e, d in events(instance_id) if e == "instance_completed"]
-    return done["data"]
+from tests.engine.conftest import final_data as _final
 
 
 def test_an_intermediate_condition_fires_when_another_branch_makes_it_true(

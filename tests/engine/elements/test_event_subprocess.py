@@ -9,14 +9,10 @@ from sqlalchemy import select
 from engine.clock import clock
 from engine.models import MessageSubscription
 from engine.runtime import instances, messages
-from tests.engine.conftest import worker_pass as _pass
+from tests.conftest import worker_pass as _pass
+from tests.engine.conftest import final_data as _final
 
 T0 = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
-
-
-def _final(events, instance_id):
-    [done] = [d for e, d in events(instance_id) if e == "instance_completed"]
-    return done["data"]
 
 
 def _subscriptions(session, instance_id):

@@ -6,11 +6,7 @@ import pytest
 
 from engine.definitions.validation import validate
 from tests.conftest import read_fixture
-
-
-def _final(events, instance_id):
-    [done] = [d for e, d in events(instance_id) if e == "instance_completed"]
-    return done["data"]
+from tests.engine.conftest import final_data as _final
 
 
 def test_parallel_user_tasks_leave_the_collection_and_stop_at_the_completion_condition(

@@ -5,13 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import Instance, MessageSubscription
+from tests.engine.conftest import final_data as _final
 
 SIGNAL_FILES = [f"camunda7/events_signal/events_signal_{name}.bpmn" for name in ("sender", "receiver", "started")]
-
-
-def _final(events, instance_id):
-    [done] = [d for e, d in events(instance_id) if e == "instance_completed"]
-    return done["data"]
 
 
 def test_a_signal_reaches_every_waiting_instance_and_starts_its_processes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from engine.clock import clock
-from tests.engine.conftest import worker_pass as _pass
+from tests.conftest import worker_pass as _pass
 
 T0 = datetime(2027, 1, 2, 8, 0, tzinfo=UTC)
 DEADLINE = "2027-01-31T23:59:59+08:00"
