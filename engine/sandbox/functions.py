@@ -16,6 +16,7 @@ from engine.clock import clock
 
 from .guards import BUILTINS
 from .juel_functions import juel_function, juel_method, juel_text
+from .workday_functions import WORKDAY_FUNCTIONS
 
 _registry: dict[str, Callable[..., Any]] = {}
 _registry_lock = threading.Lock()
@@ -78,7 +79,7 @@ def days_between(start: str, end: str) -> int:
 
 
 for _name, _helper in (("now_iso", now_iso), ("today_iso", today_iso), ("date_add", date_add),
-                       ("days_between", days_between)):
+                       ("days_between", days_between), *WORKDAY_FUNCTIONS.items()):
     register_function(_name, _helper)
 del _name, _helper
 
