@@ -12,8 +12,8 @@ import re
 from .pycode import P_ATOM, ExpressionError, Py, python_string
 
 __all__ = [
-    "DATE_METHODS", "FUNCTIONS", "METHODS", "WORKDAY_FUNCTIONS", "execution_call", "execution_property", "function_call",
-    "method_call",
+    "DATE_METHODS", "FUNCTIONS", "METHODS", "WORKDAY_FUNCTIONS", "execution_call", "execution_property",
+    "function_call", "method_call",
 ]
 
 _SHIFTS = ("Years", "Months", "Weeks", "Days", "Hours", "Minutes", "Seconds")

@@ -6,6 +6,7 @@ stays a plain date, which as a due date means the end of that day (engine.runtim
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -72,5 +73,5 @@ def jumlah_hari_kerja(start: Any, end: Any) -> int:
 
 
 #: Script name -> function, registered for every script and expression.
-WORKDAY_FUNCTIONS = {"hari_kerja": hari_kerja, "durasi_hari_kerja": durasi_hari_kerja,
+WORKDAY_FUNCTIONS: dict[str, Callable[..., Any]] = {"hari_kerja": hari_kerja, "durasi_hari_kerja": durasi_hari_kerja,
                      "adalah_hari_kerja": adalah_hari_kerja, "jumlah_hari_kerja": jumlah_hari_kerja}

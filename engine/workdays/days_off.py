@@ -1,4 +1,4 @@
-"""The days off an operator adds (cuti bersama): stored rows, and the calendar they make, loaded once per transaction."""
+"""Days off an operator adds (cuti bersama): stored rows, and the calendar they make, read once per transaction."""
 
 from __future__ import annotations
 
