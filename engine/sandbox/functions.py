@@ -78,8 +78,9 @@ def days_between(start: str, end: str) -> int:
     return (last_day - first_day).days
 
 
-for _name, _helper in (("now_iso", now_iso), ("today_iso", today_iso), ("date_add", date_add),
-                       ("days_between", days_between), *WORKDAY_FUNCTIONS.items()):
+_HELPERS: dict[str, Callable[..., Any]] = {"now_iso": now_iso, "today_iso": today_iso, "date_add": date_add,
+                                           "days_between": days_between, **WORKDAY_FUNCTIONS}
+for _name, _helper in _HELPERS.items():
     register_function(_name, _helper)
 del _name, _helper
 
