@@ -24,6 +24,7 @@ from engine.errors import InvalidState
 from engine.models import Instance
 from engine.runtime.task_dates import moment_of
 from engine.sandbox.environment import SandboxEnvironment
+from engine.workdays import reading_days_off
 
 __all__ = ["SETTINGS_TASK", "LateOpening", "PassedDeadline", "check_opening", "cycle_settings", "passed_deadlines"]
 
@@ -78,14 +79,15 @@ def cycle_settings(session: Session, year: int, chosen: dict[str, Any]) -> dict[
     except SyntaxError:
         return data
     environment = SandboxEnvironment()
-    for statement in statements:
-        segment = ast.get_source_segment(source, statement)
-        if not segment:
-            continue
-        try:
-            environment.execute(segment, data)
-        except Exception:
-            continue  # a statement needing an employee's data does not set a deadline of the year
+    with reading_days_off(session):  # a default counted in working days sees the cuti bersama days
+        for statement in statements:
+            segment = ast.get_source_segment(source, statement)
+            if not segment:
+                continue
+            try:
+                environment.execute(segment, data)
+            except Exception:
+                continue  # a statement needing an employee's data does not set a deadline of the year
     return data
 
 

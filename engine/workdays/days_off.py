@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,9 +19,12 @@ from engine.models import NonWorkingDay
 
 from .calendar import WorkingCalendar, public_holidays
 
-__all__ = ["DayOff", "add_day_off", "calendar_for", "current_calendar", "days_off", "remove_day_off"]
+__all__ = ["DayOff", "add_day_off", "calendar_for", "current_calendar", "days_off", "reading_days_off",
+           "remove_day_off"]
 
 _CACHE_KEY = "kinerja_working_calendar"
+#: The session to read added days from outside an engine step (e.g. application code evaluating a script).
+_outside_run: ContextVar[Session | None] = ContextVar("kinerja_days_off_session", default=None)
 
 
 @dataclass(frozen=True)
@@ -46,13 +52,26 @@ def _forget_calendar(session: Session, transaction: object) -> None:
     session.info.pop(_CACHE_KEY, None)
 
 
-def current_calendar() -> WorkingCalendar:
-    """Return the calendar of the engine step in progress; outside one, weekends and public holidays only."""
+@contextmanager
+def reading_days_off(session: Session) -> Iterator[None]:
+    """Let working-day functions evaluated outside an engine step read the added days from session."""
+    token = _outside_run.set(session)
     try:
-        session = current_run().session
+        yield
+    finally:
+        _outside_run.reset(token)
+
+
+def current_calendar() -> WorkingCalendar:
+    """Return the calendar of the engine step in progress (or of `reading_days_off`).
+
+    With neither, only weekends and public holidays are days off.
+    """
+    try:
+        session: Session | None = current_run().session
     except RuntimeError:
-        return WorkingCalendar()
-    return calendar_for(session)
+        session = _outside_run.get()
+    return WorkingCalendar() if session is None else calendar_for(session)
 
 
 def add_day_off(session: Session, day: date, name: str, actor: str) -> NonWorkingDay:

@@ -57,6 +57,11 @@ def test_an_added_cuti_bersama_day_moves_the_deadline(deploy, start, open_tasks,
     instance = _start(deploy, start, datetime(2027, 3, 9, 10, 0, tzinfo=WITA))
     [submit] = open_tasks(instance.id)
     assert _wita(submit.due_at) == datetime(2027, 3, 17, 10, 0, tzinfo=WITA)  # Mon 15, Tue 16, Wed 17
+    # The timers skip the same days: the reminder after 2 working days (Tue 16), the deadline after 5 (Fri 19).
+    assert worker_pass(session, datetime(2027, 3, 16, 10, 1, tzinfo=WITA)) == [instance.id]
+    assert worker_pass(session, datetime(2027, 3, 19, 9, 59, tzinfo=WITA)) == []
+    assert worker_pass(session, datetime(2027, 3, 19, 10, 1, tzinfo=WITA)) == [instance.id]
+    assert [t.bpmn_id for t in open_tasks(instance.id)] == ["escalated"]
 
 
 def test_scripts_count_working_days_too(deploy, start, open_tasks, complete):

@@ -59,3 +59,14 @@ def test_a_negative_literal_count_is_refused_before_it_runs():
         feel_expression_to_python("hariKerja(mulai, -3)")
     with pytest.raises(ExpressionError, match="takes 2 arguments"):
         juel_to_python("${jumlahHariKerja(a)}")
+
+
+def test_outside_an_engine_step_the_added_days_count_only_where_a_session_is_given(session):
+    from datetime import date
+
+    from engine.workdays import add_day_off, reading_days_off
+    add_day_off(session, date(2027, 8, 16), "Cuti bersama", "operator")
+    session.commit()
+    assert run("hari_kerja('2027-08-13', 1)") == "2027-08-16"  # no session: public holidays only
+    with reading_days_off(session):
+        assert run("hari_kerja('2027-08-13', 1)") == "2027-08-18"  # Mon 16 added, Tue 17 a holiday
