@@ -35,8 +35,8 @@ METHODS: dict[str, tuple[int, int]] = {
 FUNCTIONS: dict[str, tuple[int, int]] = {"now": (0, 0), "dateTime": (0, 0)}
 #: Kinerja's working-day functions (not in Camunda 7): JUEL name -> (script function, fewest, most arguments).
 WORKDAY_FUNCTIONS: dict[str, tuple[str, int, int]] = {
-    "hariKerja": ("hari_kerja", 1, 2), "durasiHariKerja": ("durasi_hari_kerja", 1, 1),
-    "adalahHariKerja": ("adalah_hari_kerja", 1, 1), "jumlahHariKerja": ("jumlah_hari_kerja", 2, 2),
+    "hariKerja": ("tambah_hari_kerja", 1, 2), "durasiHariKerja": ("durasi_hari_kerja", 1, 1),
+    "adalahHariKerja": ("adalah_hari_kerja", 1, 1), "hitungHariKerja": ("hitung_hari_kerja", 2, 2),
 }
 #: The date method counting working days: `${batas.plusWorkingDays(3)}` is `hariKerja(batas, 3)`.
 WORKDAY_METHOD = "plusWorkingDays"
@@ -59,7 +59,7 @@ def _arguments(what: str, wanted: tuple[int, int], args: list[Py], source: str) 
 def method_call(target: Py, name: str, args: list[Py], call: str, source: str) -> Py:
     """Return the Python for `target.name(args)`; call is the source text up to the '(' for messages."""
     if name == WORKDAY_METHOD:
-        return _workday_call("hari_kerja", f"{name}()", (1, 1), [target], args, source)
+        return _workday_call("tambah_hari_kerja", f"{name}()", (1, 1), [target], args, source)
     if name not in METHODS:
         known = ", ".join(m for m in METHODS if m not in DATE_METHODS)
         dates = ", ".join(m for m in DATE_METHODS if not m.startswith(("plus", "minus")))
@@ -94,7 +94,7 @@ def _workday_call(function: str, what: str, wanted: tuple[int, int], before: lis
                   source: str) -> Py:
     """Return the call of a working-day script function; a negative literal count is refused here, at deploy."""
     _arguments(what, wanted, args, source)
-    if function in ("hari_kerja", "durasi_hari_kerja") and _NEGATIVE.fullmatch(args[-1].code.strip("()")):
+    if function in ("tambah_hari_kerja", "durasi_hari_kerja") and _NEGATIVE.fullmatch(args[-1].code.strip("()")):
         raise ExpressionError(f"{what} counts working days forward: {args[-1].code.strip('()')} is negative "
                               f"in {source!r}")
     return Py(f"{function}({', '.join(arg.code for arg in [*before, *args])})", P_ATOM)

@@ -15,7 +15,7 @@ from engine.workdays import current_calendar
 
 from .juel_functions import Moment
 
-__all__ = ["WORKDAY_FUNCTIONS", "adalah_hari_kerja", "durasi_hari_kerja", "hari_kerja", "jumlah_hari_kerja"]
+__all__ = ["WORKDAY_FUNCTIONS", "adalah_hari_kerja", "durasi_hari_kerja", "hitung_hari_kerja", "tambah_hari_kerja"]
 
 
 def _moment(value: Any, function: str) -> date | datetime:
@@ -40,12 +40,12 @@ def _now() -> datetime:
     return clock.now().astimezone(clock.local_tz)
 
 
-def hari_kerja(*args: Any) -> Moment:
-    """hari_kerja(n) or hari_kerja(start, n): the moment n working days after now (or after start)."""
+def tambah_hari_kerja(*args: Any) -> Moment:
+    """tambah_hari_kerja(n) or tambah_hari_kerja(start, n): the moment n working days after now (or after start)."""
     if len(args) not in (1, 2):
-        raise ValueError(f"hari_kerja() takes a number of working days, optionally after a date: "
-                         f"hari_kerja(5) or hari_kerja(start, 5), not {len(args)} arguments")
-    start = _now() if len(args) == 1 else _moment(args[0], "hari_kerja")
+        raise ValueError(f"tambah_hari_kerja() takes a number of working days, optionally after a date: "
+                         f"tambah_hari_kerja(5) or tambah_hari_kerja(start, 5), not {len(args)} arguments")
+    start = _now() if len(args) == 1 else _moment(args[0], "tambah_hari_kerja")
     count = args[-1]
     if isinstance(start, datetime):
         day = current_calendar().add(start.date(), count)
@@ -65,13 +65,15 @@ def adalah_hari_kerja(value: Any) -> bool:
     return current_calendar().is_working_day(moment.date() if isinstance(moment, datetime) else moment)
 
 
-def jumlah_hari_kerja(start: Any, end: Any) -> int:
+def hitung_hari_kerja(start: Any, end: Any) -> int:
     """Return the working days after start up to and including end (negative when end is earlier)."""
-    first, last = _moment(start, "jumlah_hari_kerja"), _moment(end, "jumlah_hari_kerja")
+    first, last = _moment(start, "hitung_hari_kerja"), _moment(end, "hitung_hari_kerja")
     return current_calendar().count_between(first.date() if isinstance(first, datetime) else first,
                                             last.date() if isinstance(last, datetime) else last)
 
 
 #: Script name -> function, registered for every script and expression.
-WORKDAY_FUNCTIONS: dict[str, Callable[..., Any]] = {"hari_kerja": hari_kerja, "durasi_hari_kerja": durasi_hari_kerja,
-                     "adalah_hari_kerja": adalah_hari_kerja, "jumlah_hari_kerja": jumlah_hari_kerja}
+WORKDAY_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "tambah_hari_kerja": tambah_hari_kerja, "durasi_hari_kerja": durasi_hari_kerja,
+    "adalah_hari_kerja": adalah_hari_kerja, "hitung_hari_kerja": hitung_hari_kerja,
+}

@@ -68,7 +68,7 @@ def test_scripts_count_working_days_too(deploy, start, open_tasks, complete):
     instance = _start(deploy, start, datetime(2027, 1, 8, 10, 0, tzinfo=WITA))
     complete(open_tasks(instance.id)[0], "ani")
     [review] = open_tasks(instance.id)
-    # hari_kerja(today_iso(), 2) on Friday 8 January: Tuesday 12, a plain date due at the end of that day.
+    # tambah_hari_kerja(today_iso(), 2) on Friday 8 January: Tuesday 12, a plain date due at the end of that day.
     assert _wita(review.due_at) == datetime(2027, 1, 12, 23, 59, 59, tzinfo=WITA)
 
 

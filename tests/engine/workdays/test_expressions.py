@@ -26,12 +26,12 @@ def test_juel_functions_and_the_date_method_give_the_same_working_day():
     assert run(juel_to_python("${hariKerja(batas, 2)}"), batas="2027-08-13") == "2027-08-18"
     assert run(juel_to_python("${durasiHariKerja(2)}")) == "P5D"
     assert run(juel_to_python("${adalahHariKerja('2027-08-17')}")) is False
-    assert run(juel_to_python("${jumlahHariKerja('2027-08-13', '2027-08-20')}")) == 4
+    assert run(juel_to_python("${hitungHariKerja('2027-08-13', '2027-08-20')}")) == 4
 
 
 def test_zero_working_days_is_the_day_itself_or_the_next_working_day():
-    assert run("hari_kerja('2027-08-13', 0)") == "2027-08-13"
-    assert run("hari_kerja('2027-08-14', 0)") == "2027-08-16"  # a Saturday moves to Monday
+    assert run("tambah_hari_kerja('2027-08-13', 0)") == "2027-08-13"
+    assert run("tambah_hari_kerja('2027-08-14', 0)") == "2027-08-16"  # a Saturday moves to Monday
 
 
 def test_feel_decisions_can_compare_with_a_working_day_deadline():
@@ -44,10 +44,10 @@ def test_feel_decisions_can_compare_with_a_working_day_deadline():
 
 
 @pytest.mark.parametrize(("code", "message"), [
-    ("hari_kerja('2027-08-13', -1)", "cannot be negative"),
-    ("hari_kerja('13/08/2027', 1)", "needs an ISO 8601 date or date-time"),
-    ("hari_kerja('2027-08-13', 1.5)", "must be a whole number"),
-    ("hari_kerja('2027-08-13', 100000)", "more than the 2500"),
+    ("tambah_hari_kerja('2027-08-13', -1)", "cannot be negative"),
+    ("tambah_hari_kerja('13/08/2027', 1)", "needs an ISO 8601 date or date-time"),
+    ("tambah_hari_kerja('2027-08-13', 1.5)", "must be a whole number"),
+    ("tambah_hari_kerja('2027-08-13', 100000)", "more than the 2500"),
 ])
 def test_bad_input_at_evaluation_says_what_is_wrong(code, message):
     with pytest.raises(ValueError, match=message):
@@ -58,7 +58,7 @@ def test_a_negative_literal_count_is_refused_before_it_runs():
     with pytest.raises(ExpressionError, match="negative"):
         feel_expression_to_python("hariKerja(mulai, -3)")
     with pytest.raises(ExpressionError, match="takes 2 arguments"):
-        juel_to_python("${jumlahHariKerja(a)}")
+        juel_to_python("${hitungHariKerja(a)}")
 
 
 def test_outside_an_engine_step_the_added_days_count_only_where_a_session_is_given(session):
@@ -67,6 +67,6 @@ def test_outside_an_engine_step_the_added_days_count_only_where_a_session_is_giv
     from engine.workdays import add_day_off, reading_days_off
     add_day_off(session, date(2027, 8, 16), "Cuti bersama", "operator")
     session.commit()
-    assert run("hari_kerja('2027-08-13', 1)") == "2027-08-16"  # no session: public holidays only
+    assert run("tambah_hari_kerja('2027-08-13', 1)") == "2027-08-16"  # no session: public holidays only
     with reading_days_off(session):
-        assert run("hari_kerja('2027-08-13', 1)") == "2027-08-18"  # Mon 16 added, Tue 17 a holiday
+        assert run("tambah_hari_kerja('2027-08-13', 1)") == "2027-08-18"  # Mon 16 added, Tue 17 a holiday
