@@ -19,7 +19,7 @@ from engine.models import Instance, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import org, ratings
+from . import cycle_deadlines, org, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 
@@ -99,8 +99,11 @@ def units_in_scope(session: Session, unit_code: str | None) -> list[Unit]:
 
 def open_cycle(session: Session, year: int, unit_code: str | None = None, *, actor: str,
                settings: CycleSettings | None = None, commit: Callable[[], None],
-               on_progress: Callable[[int, int], None] | None = None) -> CycleSummary:
-    """Start the calibrations, then the employees' cycles, in batches committed through `commit`."""
+               on_progress: Callable[[int, int], None] | None = None, confirm_late: bool = False) -> CycleSummary:
+    """Start the calibrations, then the employees' cycles, in batches committed through `commit`.
+
+    When the cycle's deadlines already passed, nothing starts unless confirm_late (workflows.cycle_deadlines).
+    """
     settings = settings or CycleSettings()
     calibration_spec = specs.require_latest(session, "kalibrasi_unit")
     cycle_spec = specs.require_latest(session, "siklus_kinerja")
@@ -126,6 +129,8 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
                                       {"unit_kode": unit.code, "tahun": year, "pegawai": per_unit[unit.code]}))
         else:
             summary.kinds["kalibrasi_unit"].skipped.append((unit.code, "no eligible employee"))
+    cycle_deadlines.check_opening(session, year, settings.chosen(), [k for k, _ in calibration_items + cycle_items],
+                                  actor=actor, unit_code=unit_code, confirm_late=confirm_late)
     total = len(calibration_items) + len(cycle_items)
     progress = on_progress or (lambda done, total: None)
     progress(0, total)

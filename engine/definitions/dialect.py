@@ -21,6 +21,7 @@ from engine.definitions.checks.bpmn import (
     text_of,
 )
 from engine.definitions.checks.dates import check_task_dates
+from engine.definitions.checks.names import check_task_name
 from engine.expressions import (
     ExpressionError,
     check_timer_value,
@@ -59,6 +60,7 @@ def translate_bpmn(tree: Any, filename: str) -> list[Problem]:
         if any(element.get(camunda(name)) is not None for name in ASSIGNMENT_ATTRIBUTES):
             problems += _assignment(element, filename)
         problems += check_task_dates(element, filename)
+        problems += check_task_name(element, filename)
     return problems
 
 

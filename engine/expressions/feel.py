@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .feel_lexer import feel_string, feel_tokens
 from .juel import juel_to_python
+from .juel_calls import WORKDAY_FUNCTIONS, function_call
 from .pycode import (
     P_ADD,
     P_AND,
@@ -109,10 +110,13 @@ class _FeelParser(TokenCursor):
     def path(self) -> Py:
         """Parse a name or a path like a.b.c, which reads keys of dicts in task data."""
         name = self.advance()
+        if self.peek().text == "(" and name.text in WORKDAY_FUNCTIONS:
+            return function_call(name.text, self.arguments(), self.source)
         if self.peek().text == "(":
             hint = " (compare ISO date strings instead, e.g. < \"2027-01-31\")" if name.text in (
                 "date", "time", "duration") else ""
-            raise self.error(f"FEEL function calls such as '{name.text}(...)' are not supported{hint}")
+            raise self.error(f"FEEL function calls such as '{name.text}(...)' are not supported (Kinerja knows "
+                             f"{', '.join(WORKDAY_FUNCTIONS)}){hint}")
         result = python_name(name.text, self.source)
         while self.peek().text == ".":
             self.advance()
@@ -121,6 +125,18 @@ class _FeelParser(TokenCursor):
                 raise self.error("expected a name after '.'")
             result = subscript(result, python_string(key.text))
         return result
+
+    def arguments(self) -> list[Py]:
+        """Parse the parenthesized, comma-separated arguments of a call."""
+        self.expect("(", "expected '('")
+        args: list[Py] = []
+        if self.peek().text != ")":
+            args.append(self.expression())
+            while self.peek().text == ",":
+                self.advance()
+                args.append(self.expression())
+        self.expect(")", "expected ')'")
+        return args
 
     def endpoint(self, operator: str) -> Py:
         """Parse the value compared by `<`, `>=` or a range end; null cannot be ordered."""

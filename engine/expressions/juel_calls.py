@@ -7,11 +7,13 @@ type (engine.sandbox.juel_functions). What is not listed here is refused at depl
 
 from __future__ import annotations
 
+import re
+
 from .pycode import P_ATOM, ExpressionError, Py, python_string
 
 __all__ = [
-    "DATE_METHODS", "FUNCTIONS", "METHODS", "execution_call", "execution_property", "function_call",
-    "method_call",
+    "DATE_METHODS", "FUNCTIONS", "METHODS", "WORKDAY_FUNCTIONS", "execution_call", "execution_property",
+    "function_call", "method_call",
 ]
 
 _SHIFTS = ("Years", "Months", "Weeks", "Days", "Hours", "Minutes", "Seconds")
@@ -31,6 +33,14 @@ METHODS: dict[str, tuple[int, int]] = {
 }
 #: Camunda's built-in JUEL functions: now() is a java.util.Date, dateTime() a Joda DateTime.
 FUNCTIONS: dict[str, tuple[int, int]] = {"now": (0, 0), "dateTime": (0, 0)}
+#: Kinerja's working-day functions (not in Camunda 7): JUEL name -> (script function, fewest, most arguments).
+WORKDAY_FUNCTIONS: dict[str, tuple[str, int, int]] = {
+    "hariKerja": ("tambah_hari_kerja", 1, 2), "durasiHariKerja": ("durasi_hari_kerja", 1, 1),
+    "adalahHariKerja": ("adalah_hari_kerja", 1, 1), "hitungHariKerja": ("hitung_hari_kerja", 2, 2),
+}
+#: The date method counting working days: `${batas.plusWorkingDays(3)}` is `hariKerja(batas, 3)`.
+WORKDAY_METHOD = "plusWorkingDays"
+_NEGATIVE = re.compile(r"-\s*\d+(?:\.\d*)?")
 
 _DATE_ADVICE = ("for a date relative to now write a duration such as P7D instead of "
                 "${dateTime().plusDays(7).toDate()}, or compute the date in a script task with date_add()")
@@ -48,6 +58,8 @@ def _arguments(what: str, wanted: tuple[int, int], args: list[Py], source: str) 
 
 def method_call(target: Py, name: str, args: list[Py], call: str, source: str) -> Py:
     """Return the Python for `target.name(args)`; call is the source text up to the '(' for messages."""
+    if name == WORKDAY_METHOD:
+        return _workday_call("tambah_hari_kerja", f"{name}()", (1, 1), [target], args, source)
     if name not in METHODS:
         known = ", ".join(m for m in METHODS if m not in DATE_METHODS)
         dates = ", ".join(m for m in DATE_METHODS if not m.startswith(("plus", "minus")))
@@ -66,12 +78,26 @@ def _advice(target: Py, name: str) -> str:
 
 
 def function_call(name: str, args: list[Py], source: str) -> Py:
-    """Return the Python for a call of Camunda's built-in function name (now, dateTime)."""
+    """Return the Python for a call of Camunda's built-in function name (now, dateTime) or a working-day one."""
+    if name in WORKDAY_FUNCTIONS:
+        function, fewest, most = WORKDAY_FUNCTIONS[name]
+        return _workday_call(function, f"{name}()", (fewest, most), [], args, source)
     if name not in FUNCTIONS:
         raise ExpressionError(f"function call '{name}(...)' is not supported in {source!r}: Kinerja knows "
-                              "now() and dateTime(); use variables, literals and operators otherwise")
+                              f"now(), dateTime() and {', '.join(f'{n}()' for n in WORKDAY_FUNCTIONS)}; "
+                              "use variables, literals and operators otherwise")
     rest = _arguments(f"{name}()", FUNCTIONS[name], args, source)
     return Py(f"juel_function({python_string(name).code}{rest})", P_ATOM)
+
+
+def _workday_call(function: str, what: str, wanted: tuple[int, int], before: list[Py], args: list[Py],
+                  source: str) -> Py:
+    """Return the call of a working-day script function; a negative literal count is refused here, at deploy."""
+    _arguments(what, wanted, args, source)
+    if function in ("tambah_hari_kerja", "durasi_hari_kerja") and _NEGATIVE.fullmatch(args[-1].code.strip("()")):
+        raise ExpressionError(f"{what} counts working days forward: {args[-1].code.strip('()')} is negative "
+                              f"in {source!r}")
+    return Py(f"{function}({', '.join(arg.code for arg in [*before, *args])})", P_ATOM)
 
 
 def execution_property(name: str, source: str) -> Py:

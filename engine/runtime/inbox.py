@@ -19,6 +19,7 @@ from engine.models import HumanTask, TaskCandidate, table_of
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
 from .run import Run
 from .task_dates import due_at, follow_up_at
+from .task_titles import task_title
 
 _TASK = table_of(HumanTask)
 _INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
@@ -65,6 +66,11 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
             "due_at": row["due_at"].isoformat() if row["due_at"] else None,
             "follow_up_at": row["follow_up_at"].isoformat() if row["follow_up_at"] else None},
             human_task_id=task_id)
+        if "name_error" in row["properties"]:
+            # The task is kept under the name as written; the process owner learns why from the trail.
+            run.note("task_name_failed", {
+                "bpmn_id": row["bpmn_id"], "name": row["name"], "reason": row["properties"]["name_error"]},
+                human_task_id=task_id)
         if "assignment_error" in row["properties"]:
             run.note("task_assignment_failed", {
                 "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
@@ -89,9 +95,12 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
     mi_index = task.internal_data.get("key_or_index")
     if mi_index is not None:
         properties["multi_instance_index"] = mi_index
+    title, title_error = task_title(task)
+    if title_error:
+        properties["name_error"] = title_error
     row: dict[str, Any] = {
         "instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-        "name": spec.bpmn_name or spec.bpmn_id, "process_id": task.workflow.spec.name, "lane": spec.lane,
+        "name": title, "process_id": task.workflow.spec.name, "lane": spec.lane,
         "assignee": None, "claimed_by": None, "form": _form_with_values(task),
         "documentation": spec.documentation, "properties": properties, "due_at": None, "follow_up_at": None,
         "state": "open",

@@ -16,6 +16,7 @@ from engine.clock import clock
 
 from .guards import BUILTINS
 from .juel_functions import juel_function, juel_method, juel_text
+from .workday_functions import WORKDAY_FUNCTIONS
 
 _registry: dict[str, Callable[..., Any]] = {}
 _registry_lock = threading.Lock()
@@ -77,8 +78,9 @@ def days_between(start: str, end: str) -> int:
     return (last_day - first_day).days
 
 
-for _name, _helper in (("now_iso", now_iso), ("today_iso", today_iso), ("date_add", date_add),
-                       ("days_between", days_between)):
+_HELPERS: dict[str, Callable[..., Any]] = {"now_iso": now_iso, "today_iso": today_iso, "date_add": date_add,
+                                           "days_between": days_between, **WORKDAY_FUNCTIONS}
+for _name, _helper in _HELPERS.items():
     register_function(_name, _helper)
 del _name, _helper
 

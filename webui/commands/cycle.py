@@ -45,14 +45,16 @@ def _timer(kind: str) -> Callable[[click.Context, click.Parameter, str | None], 
 @click.option("--masa-perbaikan", callback=_timer("timeDuration"), help="Improvement period, e.g. P6M.")
 @click.option("--umpan-balik-rekan/--tanpa-umpan-balik-rekan", "pakai_umpan_balik_rekan", default=None,
               help="Run the multi-rater stage (default: as the process says).")
-def open_command(year: int, unit_code: str | None, actor: str, **chosen: Any) -> None:
+@click.option("--confirm-late", is_flag=True,
+              help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
+def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:
     """Start one kalibrasi_unit per unit, then one siklus_kinerja per eligible employee (idempotent).
 
     Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),
                              **chosen)
     with transaction() as session:
-        summary = open_with_progress(session, year, unit_code, actor, settings)
+        summary = open_with_progress(session, year, unit_code, actor, settings, confirm_late=confirm_late)
     print_summary(summary)
 
 
@@ -83,7 +85,7 @@ def transfer_command(nips: tuple[str, ...], year: int | None, all_moved: bool, a
 
 
 def open_with_progress(session: Any, year: int, unit_code: str | None, actor: str,
-                       settings: CycleSettings) -> CycleSummary:
+                       settings: CycleSettings, *, confirm_late: bool = False) -> CycleSummary:
     """Run open_cycle behind a click progress bar, committing each batch."""
     bars: list[Any] = []
     shown = [0]
@@ -97,7 +99,7 @@ def open_with_progress(session: Any, year: int, unit_code: str | None, actor: st
 
     try:
         return open_cycle(session, year, unit_code, actor=actor, settings=settings, commit=session.commit,
-                          on_progress=progress)
+                          on_progress=progress, confirm_late=confirm_late)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)

@@ -25,8 +25,10 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 @click.option("--year", type=int,
               help="Cycle year to open (default: this year in January, while SKPs are being drafted; "
                    "else next year, so the demo starts at planning instead of at overdue escalations).")
+@click.option("--confirm-late", is_flag=True,
+              help="Open a past year's cycle although its deadlines have passed (recorded in the audit trail).")
 @with_appcontext
-def demo(year: int | None) -> None:
+def demo(year: int | None, confirm_late: bool) -> None:
     """Build the demo organisation and accounts, deploy bpmn/ and open the year's cycle (idempotent)."""
     today = clock.now().astimezone(clock.local_tz)
     year = year or (today.year if today.month == 1 else today.year + 1)
@@ -41,7 +43,7 @@ def demo(year: int | None) -> None:
         click.echo(f"{result.spec_version.process_id}: {state} version {result.spec_version.version}")
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]))
     with transaction() as session:
-        summary = open_with_progress(session, year, None, "demo", settings)
+        summary = open_with_progress(session, year, None, "demo", settings, confirm_late=confirm_late)
     print_summary(summary)
     click.echo("\nDemo accounts (demo passwords; change them outside a demo):")
     width = max(len(username) for username, *_ in built.accounts)
