@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(cycle.group)
     from . import org
     app.cli.add_command(org.group)
+    from . import consent
+    app.cli.add_command(consent.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -156,7 +156,11 @@ class Consent(Base):
     #: What may be published, e.g. "publikasi_predikat".
     scope: Mapped[str] = mapped_column(String(50))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The statement the employee agreed to, in their words or the form's (UU 27/2022 Ps 22).
+    text: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The employee's statement withdrawing it.
+    revocation_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Publication(Base):
