@@ -103,10 +103,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     _note_completion(run, row, cleaned, _changes(before, task.data))
     advance(run)
     if is_confidential(row):
-        # The model keeps what it needs of a confidential answer (its scripts ran in `advance`); the
-        # completed task's own copy would otherwise stay in the saved state, readable next to its assignee.
-        for key in cleaned:
-            task.data.pop(key, None)
+        _forget_answers(task, cleaned)
     save(session, run)
     messages.deliver(session, run)
     return row
@@ -115,6 +112,23 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
 def is_confidential(row: TaskRow | HumanTask) -> bool:
     """Return whether the task is marked confidential (camunda:property `confidential` = true)."""
     return str((row.properties or {}).get(CONFIDENTIAL_PROPERTY, "")).strip().lower() == "true"
+
+
+def _forget_answers(task: Any, submitted: dict[str, Any]) -> None:
+    """Drop a confidential task's answers from it and from the finished steps after it.
+
+    The model keeps what it needs of them (its scripts ran in `advance`, e.g. into a restricted table);
+    the copies left in finished steps would otherwise stay in the saved state next to the assignee. Steps
+    not finished yet keep theirs: they may still read them.
+    """
+    stack = [task]
+    while stack:
+        current = stack.pop()
+        if current is task or current.has_state(TaskState.COMPLETED):
+            for key, value in submitted.items():
+                if key in current.data and current.data[key] == value:
+                    del current.data[key]
+        stack.extend(current.children)
 
 
 def _note_completion(run: Any, row: TaskRow, submitted: dict[str, Any], changes: dict[str, Any]) -> None:
