@@ -11,7 +11,7 @@ from .models.org import Employee
 from .models.records import Consent
 from .records import RecordInvalid, note, text, year
 
-#: The consent scope that lets an individual predikat be published (UU 14/2008 Ps 17(h), UU 27/2022 Ps 20).
+#: The consent scope that lets an individual predikat be published (UU 14/2008 Ps 17(h) and Ps 18: with written consent).
 PUBLICATION_SCOPE = "publikasi_predikat"
 #: The statement recorded when the caller gives none (a form's fixed wording).
 DEFAULT_TEXT = "Saya menyetujui hasil penilaian kinerja saya tahun {tahun} dipublikasikan."
@@ -40,7 +40,7 @@ def give_consent(session: Session, employee: Employee, tahun: int, actor: str,
 
 def revoke_consent(session: Session, employee: Employee, tahun: int, actor: str,
                    scope: str = PUBLICATION_SCOPE, teks: str | None = None) -> Consent:
-    """Withdraw the employee's valid consent of a year (UU 27/2022 Ps 9: consent may be withdrawn).
+    """Withdraw the employee's valid consent of a year (UU 27/2022: consent may be withdrawn).
 
     Refused, changing nothing, when there is no valid consent (never given, or already withdrawn).
     """
