@@ -11,7 +11,7 @@ from .models.org import Employee
 from .models.records import Consent
 from .records import RecordInvalid, note, text, year
 
-#: The consent scope that lets an individual predikat be published (UU 14/2008 Ps 17(h) and Ps 18: with written consent).
+#: The consent scope that lets an individual predikat be published (UU 14/2008 Ps 18: written consent).
 PUBLICATION_SCOPE = "publikasi_predikat"
 #: The statement recorded when the caller gives none (a form's fixed wording).
 DEFAULT_TEXT = "Saya menyetujui hasil penilaian kinerja saya tahun {tahun} dipublikasikan."
