@@ -7,6 +7,7 @@ import json
 
 from tests.workflows.lifecycle import NIP_BUDI, Lifecycle, add_staff, siklus_data
 from workflows import privacy
+from workflows.cycles import CycleSettings
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -25,6 +26,8 @@ def test_the_rating_form_shows_aggregates_and_no_rater(lifecycle: Lifecycle):
         lifecycle.complete(row, {**{v: score for v in VALUES}, "komentar": f"Rahasia {score}"})
     lifecycle.do(budi, "Task_penilaian_diri", {v: 5 for v in VALUES})
 
+    # The threshold comes from the cycle's settings: the default written in siklus_kinerja.bpmn.
+    assert lifecycle.variables(budi)["min_penilai_agregat"] == 3
     rating = lifecycle.task(budi, "Task_nilai")
     summary = {f["id"]: f["value"] for f in rating.form["fields"]}["ringkasan_umpan_balik_rekan"]
     assert summary.startswith("Rata-rata dari 3 rekan (skala 1-5): berorientasi_pelayanan 3.0")
@@ -39,3 +42,8 @@ def test_the_rating_form_shows_aggregates_and_no_rater(lifecycle: Lifecycle):
     trail = json.dumps(privacy.trail_for_employee(lifecycle.session, NIP_BUDI, 2027), default=str)
     assert not any(nip in trail for nip in RATERS)
     assert "task_data_confidential" not in trail
+
+
+def test_an_operator_sets_the_threshold_per_cycle():
+    assert CycleSettings(min_penilai_agregat=5).chosen() == {"min_penilai_agregat": 5}
+    assert "min_penilai_agregat" not in CycleSettings().chosen()
