@@ -87,6 +87,9 @@ def test_consent_command(cli, sessions, chart):
     out = cli("consent", "withdraw", "--nip", nip, "--tahun", "2027", "--teks", "Lagi", code=1)
     assert "nothing to withdraw" in out
     assert [(c.revoked_at, c.revocation_text) for c in consents(sessions)] == [(row.revoked_at, "Saya tarik")]
+    own = json.loads(cli("audit", "employee", "--nip", nip, "--tahun", "2027"))
+    assert [(e["event_type"], e["data"]["teks"]) for e in own] == [
+        ("consent_given", "Saya setuju dipublikasikan"), ("consent_revoked", "Saya tarik")]
     listed = cli("consent", "list", "--nip", nip, "--tahun", "2027")
     assert "diberikan: Saya setuju dipublikasikan" in listed and "ditarik: Saya tarik" in listed
     assert "no employee with NIP '199912312020121001'" in cli(
