@@ -19,6 +19,8 @@ from .models import AuditChainHead, AuditEvent, Instance, table_of
 
 GLOBAL_CHAIN = "global"
 GENESIS = "0" * 64
+#: The event holding a confidential task's answers: in the chain for auditors, left out of other views.
+CONFIDENTIAL_EVENT = "task_data_confidential"
 
 
 def chain_of(instance_id: int | None) -> str:
@@ -226,6 +228,11 @@ def event_dict(event: AuditEvent) -> dict[str, Any]:
             "actor": event.actor, "occurred_at": _utc_text(event.occurred_at),
             "instance_id": event.instance_id, "human_task_id": event.human_task_id,
             "data": json.loads(event.data), "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def is_confidential(event: dict[str, Any]) -> bool:
+    """Return whether an exported event (`event_dict`) carries a restricted payload."""
+    return bool(event["data"].get("confidential")) and event["event_type"] == CONFIDENTIAL_EVENT
 
 
 def export(session: Session, instance_id: int, fmt: str) -> str:

@@ -42,12 +42,14 @@ class CycleSettings:
     jendela_keberatan: str | None = None
     masa_perbaikan: str | None = None
     pakai_umpan_balik_rekan: bool | None = None
+    min_penilai_agregat: int | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
 
     def chosen(self) -> dict[str, Any]:
         """Return the start variables the operator set (the process fills in the others)."""
         names = ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode", "batas_umpan_balik",
                  "jendela_keberatan", "masa_perbaikan", "pakai_umpan_balik_rekan")
+        names += ("min_penilai_agregat",)
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 

@@ -1,4 +1,4 @@
-"""The evaluation document and its signatures, consents, and the publication of unit aggregates."""
+"""The evaluation document and its signatures, and the publication of unit aggregates."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from sqlalchemy.orm import Session
 from engine.audit import canonical
 from engine.clock import clock
 
-from .models.org import Employee, Position, Unit
-from .models.records import Consent, Publication, Rating, Signature
+# Consent lives in .consent; re-exported for the callers that knew it here.
+from .consent import PUBLICATION_SCOPE as PUBLICATION_SCOPE
+from .consent import give_consent as give_consent
+from .consent import revoke_consent as revoke_consent
+from .consent import valid_consent
+from .models.org import Position, Unit
+from .models.records import Publication, Rating, Signature
 from .models.skp import DOCUMENTS, PREDIKATS, SIGNER_ROLES, Iki, Realisation, Skp
 from .ratings import current_predikat, employee_of, final_predikats, rating_details, unit_rating
-from .records import RecordInvalid, note, one_of, text, year
-
-#: The consent scope that lets an individual predikat be published (UU KIP Ps 18).
-PUBLICATION_SCOPE = "publikasi_predikat"
+from .records import note, one_of, text, year
 
 
 def _position(session: Session, position_id: int | None) -> dict[str, Any] | None:
@@ -80,40 +82,6 @@ def sign(session: Session, skp: Skp, document: str, role: str, signer: str) -> S
     note(session, "document_signed", signer, skp.instance_id, {
         "skp_id": skp.id, "document": document, "role": role, "sha256": signature.content_sha256})
     return signature
-
-
-def give_consent(session: Session, employee: Employee, tahun: int, actor: str,
-                 scope: str = PUBLICATION_SCOPE) -> Consent:
-    """Record the employee's consent to publish their result of a year (kept until revoked)."""
-    consent = valid_consent(session, employee, year(tahun), scope)
-    if consent is not None:
-        return consent
-    consent = Consent(employee_id=employee.id, year=tahun, scope=text("lingkup", scope, max_length=50),
-                      given_at=clock.now())
-    session.add(consent)
-    session.flush()
-    note(session, "consent_given", actor, None, {"nip": employee.nip, "tahun": tahun, "scope": scope})
-    return consent
-
-
-def revoke_consent(session: Session, employee: Employee, tahun: int, actor: str,
-                   scope: str = PUBLICATION_SCOPE) -> Consent:
-    """Revoke the employee's valid consent of a year (UU PDP: consent may be withdrawn)."""
-    consent = valid_consent(session, employee, tahun, scope)
-    if consent is None:
-        raise RecordInvalid(f"{employee.nip} has no valid consent {scope!r} for {tahun}", nip=employee.nip)
-    consent.revoked_at = clock.now()
-    session.flush()
-    note(session, "consent_revoked", actor, None, {"nip": employee.nip, "tahun": tahun, "scope": scope})
-    return consent
-
-
-def valid_consent(session: Session, employee: Employee, tahun: int, scope: str = PUBLICATION_SCOPE
-                  ) -> Consent | None:
-    """Return the employee's unrevoked consent of a year and scope, if any."""
-    return session.execute(select(Consent).where(
-        Consent.employee_id == employee.id, Consent.year == tahun, Consent.scope == scope,
-        Consent.revoked_at.is_(None)).order_by(Consent.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def publish_unit(session: Session, unit: Unit, tahun: int, actor: str, instance_id: int | None = None,

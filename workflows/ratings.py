@@ -168,6 +168,8 @@ def record_rater_response(session: Session, skp: Skp, rater_nip: str, relation: 
     fraction is allowed there.
     """
     one_of("relasi", relation, RATER_RELATIONS)
+    # A question left blank ("tidak tahu") is not an answer to it: it counts toward no aggregate.
+    scores = {value_code: score for value_code, score in scores.items() if score is not None}
     allowed = (int, float) if relation == "public" else (int,)
     for value_code, score in scores.items():
         one_of("nilai_perilaku", value_code, BERAKHLAK)

@@ -21,6 +21,9 @@ from .assignment import operators_group
 from .execution import advance, restore_at, save
 from .rows import TaskRow, task_row
 
+#: The camunda:property that marks a task's answers confidential (readable by auditors only).
+CONFIDENTIAL_PROPERTY = "confidential"
+
 
 def get(session: Session, task_id: int) -> HumanTask:
     """Return a human task or raise NotFound."""
@@ -97,13 +100,52 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
     row.state, row.completed_at, row.completed_by = "completed", now, actor
     run.ready_before.discard(row.spiff_task_id)  # completed here, not cancelled by the inbox sync
-    run.note("task_completed", {"bpmn_id": row.bpmn_id, "name": row.name,
-                                "submitted": audit.json_safe(cleaned),
-                                "changes": _changes(before, task.data)}, human_task_id=row.id)
+    _note_completion(run, row, cleaned, _changes(before, task.data))
     advance(run)
+    if is_confidential(row):
+        _forget_answers(task, cleaned)
     save(session, run)
     messages.deliver(session, run)
     return row
+
+
+def is_confidential(row: TaskRow | HumanTask) -> bool:
+    """Return whether the task is marked confidential (camunda:property `confidential` = true)."""
+    return str((row.properties or {}).get(CONFIDENTIAL_PROPERTY, "")).strip().lower() == "true"
+
+
+def _forget_answers(task: Any, submitted: dict[str, Any]) -> None:
+    """Drop a confidential task's answers from it and from the finished steps after it.
+
+    The model keeps what it needs of them (its scripts ran in `advance`, e.g. into a restricted table);
+    the copies left in finished steps would otherwise stay in the saved state next to the assignee. Steps
+    not finished yet keep theirs: they may still read them.
+    """
+    stack = [task]
+    while stack:
+        current = stack.pop()
+        if current is task or current.has_state(TaskState.COMPLETED):
+            for key, value in submitted.items():
+                if key in current.data and current.data[key] == value:
+                    del current.data[key]
+        stack.extend(current.children)
+
+
+def _note_completion(run: Any, row: TaskRow, submitted: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Audit a completion; a confidential task's answers go to a separate, restricted event.
+
+    The completion itself (who, when, which task) stays in the ordinary trail; what was answered is in a
+    `task_data_confidential` event flagged `confidential`, which only auditors read: views for the
+    people concerned leave it out, so the answerer is not shown next to the answer.
+    """
+    event = {"bpmn_id": row.bpmn_id, "name": row.name}
+    if not is_confidential(row):
+        run.note("task_completed", {**event, "submitted": audit.json_safe(submitted), "changes": changes},
+                 human_task_id=row.id)
+        return
+    run.note("task_completed", {**event, "confidential": True}, human_task_id=row.id)
+    run.note(audit.CONFIDENTIAL_EVENT, {**event, "confidential": True, "submitted": audit.json_safe(submitted),
+                                        "changes": changes}, human_task_id=row.id)
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -61,6 +61,8 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     for row, score in zip(lifecycle.open_tasks(budi, "Task_beri_umpan_balik_berakhlak"), (3, 4, 2), strict=True):
         lifecycle.complete(row, {v: score for v in ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis",
                                                     "loyal", "adaptif", "kolaboratif")})
+    lifecycle.do(budi, "Task_penilaian_diri", {v: 4 for v in ("berorientasi_pelayanan", "akuntabel", "kompeten",
+                                                              "harmonis", "loyal", "adaptif", "kolaboratif")})
     form = {f["id"]: f["value"] for f in lifecycle.task(budi, "Task_nilai").form["fields"]}
     assert form["ringkasan_umpan_balik_rekan"].startswith("Rata-rata dari 3 rekan (skala 1-5): "
                                                           "berorientasi_pelayanan 3.0")

@@ -1,4 +1,6 @@
-"""Stage 2b, umpan_balik_rekan: multi-rater BerAKHLAK feedback, aggregate shown only from 3 answers."""
+"""Stage 2b, umpan_balik_rekan: multi-rater BerAKHLAK feedback, shown per question only from k answers.
+
+Privacy of the raters (who answered what) is tested in test_rater_privacy.py."""
 
 from __future__ import annotations
 
@@ -35,8 +37,15 @@ def peers(lifecycle: Lifecycle) -> None:
     add_staff(lifecycle.session, RATERS)
 
 
-def answer(score: int, komentar: str = "") -> dict:
-    return {**{value: score for value in VALUES}, "komentar": komentar}
+def answer(score: int, komentar: str = "", skip: tuple[str, ...] = ()) -> dict:
+    return {**{value: None if value in skip else score for value in VALUES}, "komentar": komentar}
+
+
+def self_assess(lifecycle: Lifecycle, iid: int, score: int = 4, nip: str = NIP_ANI) -> None:
+    """The employee rates themselves (lane Pegawai)."""
+    task = lifecycle.task(iid, "Task_penilaian_diri")
+    assert (task.lane, task.assignee) == ("Pegawai", nip)
+    lifecycle.complete(task, answer(score, "Saya berusaha melayani dengan baik"))
 
 
 def start_feedback(lifecycle: Lifecycle, raters: list[str], nip: str = NIP_ANI, **overrides) -> int:
@@ -64,22 +73,96 @@ def test_four_raters_answer_and_the_aggregate_is_shown(lifecycle: Lifecycle):
     for nip in (RATERS[2], RATERS[0], RATERS[3], RATERS[1]):
         [row] = [r for r in rows if r.assignee == nip]
         lifecycle.complete(row, answer(scores[nip], komentar=f"Catatan {scores[nip]}"))
+    assert lifecycle.status(iid) == "running"  # the employee's self-assessment is still open
+    self_assess(lifecycle, iid, 5)
     assert lifecycle.status(iid) == "completed"
     data = lifecycle.variables(iid)
     assert data["agregat_rekan_tampil"] is True
     assert data["jumlah_rekan_menjawab"] == 4 and data["jumlah_rekan_diminta"] == 4
-    assert data["agregat_rekan"] == {value: 3.75 for value in VALUES}
-    assert data["komentar_rekan"] == ["Catatan 2", "Catatan 4", "Catatan 4", "Catatan 5"]
+    assert data["agregat_rekan"] == {value: {"rata_rata": 3.75, "jumlah": 4} for value in VALUES}
+    assert sorted(data["komentar_rekan"]) == ["Catatan 2", "Catatan 4", "Catatan 4", "Catatan 5"]
     assert data["ringkasan_umpan_balik_rekan"].startswith("Rata-rata dari 4 rekan")
+    # The self-assessment is shown apart and not in the mean (all fives would have raised it).
+    assert data["penilaian_diri"]["nilai"] == {value: 5 for value in VALUES}
+    assert "Penilaian diri (terpisah, tidak dihitung dalam rata-rata): berorientasi_pelayanan 5" in (
+        data["ringkasan_umpan_balik_rekan"])
     # No rater id in the aggregate, and the individual answers are not kept as variables.
     shown = repr([data[k] for k in ("agregat_rekan", "komentar_rekan", "ringkasan_umpan_balik_rekan")])
     assert not any(nip in shown for nip in RATERS)
     assert data["jawaban_rekan"] is None and "dijawab" not in data and "rekan" not in data
     # Who answered what is kept for auditors in the records, in the order the answers came in.
-    kept = responses(lifecycle)
+    kept = [r for r in responses(lifecycle) if r.relation != "self"]
     assert [(r.rater_nip, r.relation, r.scores["loyal"], r.comment) for r in kept] == [
         (nip, "peer", scores[nip], f"Catatan {scores[nip]}") for nip in (RATERS[2], RATERS[0], RATERS[3], RATERS[1])]
-    assert [d["relation"] for _, d in lifecycle.events(iid, "rater_response_recorded")] == ["peer"] * 4
+    assert [d["relation"] for _, d in lifecycle.events(iid, "rater_response_recorded")] == ["peer"] * 4 + ["self"]
+
+
+def test_each_question_needs_k_answers_of_its_own(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:3])
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    # One rater cannot judge "loyal" and leaves it blank: that question has two answers only.
+    lifecycle.complete(rows[0], answer(4, skip=("loyal",)))
+    lifecycle.complete(rows[1], answer(2))
+    lifecycle.complete(rows[2], answer(3))
+    self_assess(lifecycle, iid)
+    data = lifecycle.variables(iid)
+    assert data["agregat_rekan"]["loyal"] == {"rata_rata": None, "keterangan": "jawaban belum cukup"}
+    assert data["agregat_rekan"]["akuntabel"] == {"rata_rata": 3.0, "jumlah": 3}
+    assert data["agregat_rekan_tampil"] is True and data["jumlah_rekan_menjawab"] == 3
+    assert "loyal jawaban belum cukup" in data["ringkasan_umpan_balik_rekan"]
+    assert "akuntabel 3.0" in data["ringkasan_umpan_balik_rekan"]
+
+
+def test_the_threshold_is_a_setting(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS, min_penilai_agregat=4)
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")[:3]:
+        lifecycle.complete(row, answer(4, "Baik"))
+    self_assess(lifecycle, iid)
+    lifecycle.worker(T0 + timedelta(days=15))
+    data = lifecycle.variables(iid)
+    assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 3)
+    assert all(item["rata_rata"] is None for item in data["agregat_rekan"].values())
+    assert data["komentar_rekan"] == []
+    assert "paling sedikit 4 agar penilai tidak dapat dikenali" in data["ringkasan_umpan_balik_rekan"]
+
+
+def test_comments_are_shown_only_from_k_comments(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:3])
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    lifecycle.complete(rows[0], answer(4, "Sering membantu rekan"))
+    lifecycle.complete(rows[1], answer(3, "Kurang responsif"))
+    lifecycle.complete(rows[2], answer(4))
+    self_assess(lifecycle, iid)
+    data = lifecycle.variables(iid)
+    # Three answers show the means, but two comments would each point to one of two people.
+    assert data["agregat_rekan_tampil"] is True and data["komentar_rekan"] == []
+    summary = data["ringkasan_umpan_balik_rekan"]
+    assert "Komentar rekan tidak ditampilkan: kurang dari 3 komentar." in summary
+    assert "Kurang responsif" not in summary and "Sering membantu" not in summary
+
+
+def test_self_assessment_is_shown_apart_and_never_counted(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:2])
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
+        lifecycle.complete(row, answer(3))
+    self_assess(lifecycle, iid, 5)
+    data = lifecycle.variables(iid)
+    # Two raters stay hidden: the employee's own answer does not make them three.
+    assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 2)
+    assert data["penilaian_diri"] == {"nilai": {value: 5 for value in VALUES},
+                                      "komentar": "Saya berusaha melayani dengan baik"}
+    assert "Penilaian diri (terpisah, tidak dihitung dalam rata-rata)" in data["ringkasan_umpan_balik_rekan"]
+
+
+def test_self_assessment_not_given_by_the_deadline_is_closed(lifecycle: Lifecycle):
+    iid = start_feedback(lifecycle, RATERS[:3])
+    for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
+        lifecycle.complete(row, answer(4))
+    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.status(iid) == "completed"
+    data = lifecycle.variables(iid)
+    assert data["penilaian_diri"] is None and data["agregat_rekan_tampil"] is True
+    assert "Penilaian diri: tidak diisi." in data["ringkasan_umpan_balik_rekan"]
 
 
 def test_subordinates_rate_their_head(lifecycle: Lifecycle):
@@ -87,9 +170,10 @@ def test_subordinates_rate_their_head(lifecycle: Lifecycle):
                          jabatan_penilai_kode="KABID-A", jabatan_atasan_penilai_kode="KADIS")
     for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
         lifecycle.complete(row, answer(4))
+    self_assess(lifecycle, iid, nip=NIP_CITRA)
     assert lifecycle.variables(iid)["agregat_rekan_tampil"] is True
     assert {(r.rater_nip, r.relation) for r in responses(lifecycle)} == {
-        (NIP_ANI, "subordinate"), (NIP_BUDI, "subordinate"), (RATERS[0], "subordinate")}
+        (NIP_ANI, "subordinate"), (NIP_BUDI, "subordinate"), (RATERS[0], "subordinate"), (NIP_CITRA, "self")}
 
 
 @pytest.mark.parametrize(("raters", "path", "code"), [
@@ -120,6 +204,7 @@ def test_two_answers_before_the_deadline_keep_the_aggregate_hidden(lifecycle: Li
     # so merging the open child's data with the multi-instance's never clashes list items).
     assert lifecycle.variables(iid)["daftar_rekan"] == RATERS[:3]
     assert lifecycle.worker(T0 + timedelta(days=13)) == []
+    self_assess(lifecycle, iid)
     assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]  # batas_umpan_balik P14D
     assert lifecycle.status(iid) == "completed"
     cancelled = [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")]
@@ -127,7 +212,8 @@ def test_two_answers_before_the_deadline_keep_the_aggregate_hidden(lifecycle: Li
     data = lifecycle.variables(iid)
     assert data["agregat_rekan_tampil"] is False
     assert data["jumlah_rekan_menjawab"] == 2 and data["jumlah_rekan_diminta"] == 3
-    assert data["agregat_rekan"] == {} and data["komentar_rekan"] == []
+    assert all(item["rata_rata"] is None for item in data["agregat_rekan"].values())
+    assert data["komentar_rekan"] == []
     assert "Tidak ditampilkan: 2 dari 3" in data["ringkasan_umpan_balik_rekan"]
 
 
@@ -135,6 +221,7 @@ def test_two_raters_both_answering_is_still_too_few(lifecycle: Lifecycle):
     iid = start_feedback(lifecycle, RATERS[:2])
     for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
         lifecycle.complete(row, answer(4))
+    self_assess(lifecycle, iid)
     data = lifecycle.variables(iid)
     assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 2)
 
@@ -146,7 +233,8 @@ def test_three_answers_are_enough(lifecycle: Lifecycle):
         lifecycle.complete(row, answer(score))
     lifecycle.worker(T0 + timedelta(days=15))
     data = lifecycle.variables(iid)
-    assert data["agregat_rekan_tampil"] is True and data["agregat_rekan"]["loyal"] == 2.33
+    assert data["agregat_rekan_tampil"] is True
+    assert data["agregat_rekan"]["loyal"] == {"rata_rata": 2.33, "jumlah": 3}
 
 
 PUBLIC = {"sumber": "Survei kepuasan masyarakat 2027", "nilai": {"berorientasi_pelayanan": 4.4, "adaptif": 3.9}}
@@ -160,6 +248,7 @@ def test_a_public_service_unit_adds_the_publics_feedback_beside_the_raters(lifec
     lifecycle.do(iid, "Task_pilih_rekan", {"daftar_rekan": RATERS[:2], "umpan_balik_publik": PUBLIC})
     for row in lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak"):
         lifecycle.complete(row, answer(4))
+    self_assess(lifecycle, iid)
     data = lifecycle.variables(iid)
     # Two raters stay hidden; the public's survey is an aggregate already, shown and not counted with them.
     assert (data["agregat_rekan_tampil"], data["jumlah_rekan_menjawab"]) == (False, 2)

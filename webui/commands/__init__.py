@@ -29,6 +29,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(org.group)
     from . import calendar
     app.cli.add_command(calendar.group)
+    from . import consent
+    app.cli.add_command(consent.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -8,8 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from engine import audit as trail
+from workflows import privacy
 
-from . import transaction
+from . import dump, transaction
 
 group = AppGroup("audit", help="The hash-chained audit trail.")
 
@@ -34,3 +35,13 @@ def export(instance_id: int, fmt: str) -> None:
     with transaction() as session:
         text = trail.export(session, instance_id, fmt)
     click.echo(text, nl=False)
+
+
+@group.command("employee")
+@click.option("--nip", required=True, help="The employee's NIP.")
+@click.option("--tahun", type=int, required=True, help="Appraisal year.")
+def employee(nip: str, tahun: int) -> None:
+    """Print the employee's own trail of a year as JSON, without who answered what as a rater."""
+    with transaction() as session:
+        events = privacy.trail_for_employee(session, nip, tahun)
+    dump(events)

@@ -45,6 +45,8 @@ def _timer(kind: str) -> Callable[[click.Context, click.Parameter, str | None], 
 @click.option("--masa-perbaikan", callback=_timer("timeDuration"), help="Improvement period, e.g. P6M.")
 @click.option("--umpan-balik-rekan/--tanpa-umpan-balik-rekan", "pakai_umpan_balik_rekan", default=None,
               help="Run the multi-rater stage (default: as the process says).")
+@click.option("--min-penilai-agregat", type=click.IntRange(2, 50),
+              help="Raters needed per question before a multi-rater mean is shown (default 3).")
 @click.option("--confirm-late", is_flag=True,
               help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
 def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:

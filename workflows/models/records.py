@@ -145,7 +145,7 @@ class Signature(Base):
 
 
 class Consent(Base):
-    """An employee's written consent (UU KIP Ps 18) to publish a result; valid until revoked."""
+    """An employee's written consent (UU KIP Ps 18) to publish a result, with its text; valid until withdrawn."""
 
     __tablename__ = "consent"
     __table_args__ = (Index("ix_consent_employee_year", "employee_id", "year"),)
@@ -156,7 +156,11 @@ class Consent(Base):
     #: What may be published, e.g. "publikasi_predikat".
     scope: Mapped[str] = mapped_column(String(50))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The statement the employee agreed to, in their words or the form's.
+    text: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The employee's statement withdrawing it.
+    revocation_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Publication(Base):

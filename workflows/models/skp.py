@@ -24,7 +24,7 @@ ASPECTS = ("kuantitas", "kualitas", "waktu", "biaya")
 #: The 7 BerAKHLAK core values (DOMAIN.md §3.2), as the peer-feedback form names them.
 BERAKHLAK = ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif")
 ANNEX_KINDS = ("dukungan_sumber_daya", "skema_pertanggungjawaban", "konsekuensi")
-RATER_RELATIONS = ("peer", "subordinate", "public")
+RATER_RELATIONS = ("peer", "subordinate", "public", "self")
 #: Results and behaviour ratings (DOMAIN.md §3.1–§3.2), as predikat_kinerja.dmn reads them.
 EXPECTATIONS = ("di_atas", "sesuai", "di_bawah")
 PREDIKATS = ("sangat_baik", "baik", "butuh_perbaikan", "kurang_misconduct", "sangat_kurang")

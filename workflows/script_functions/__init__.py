@@ -30,6 +30,7 @@ from .monitoring import (
     catat_umpan_balik_rekan,
 )
 from .planning import kembalikan_skp, setujui_skp, siapkan_skp, simpan_skp
+from .raters import agregat_umpan_balik_rekan, catat_penilaian_diri
 from .rating import (
     capaian_unit_tercatat,
     catat_capaian_unit,
@@ -44,6 +45,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
     catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
+    catat_penilaian_diri, agregat_umpan_balik_rekan,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,

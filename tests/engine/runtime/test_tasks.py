@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from engine import audit
 from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
 from engine.models import AuditEvent, Instance
 from engine.runtime import tasks
@@ -118,3 +119,35 @@ def test_task_completed_records_submitted_data_and_changes(review, complete, eve
 def test_unknown_task(session):
     with pytest.raises(NotFound):
         tasks.complete(session, 999999, "ani", {})
+
+
+def test_a_confidential_tasks_answers_are_audited_apart_and_leave_the_saved_state(deploy, start, open_tasks,
+                                                                                   complete, session):
+    deploy("processes/confidential.bpmn")
+    instance = start("confidential", {"rater": "rina", "owner": "ani"})
+    [secret] = open_tasks(instance.id)
+    assert secret.properties["confidential"] == "true"
+    complete(secret, "rina", {"secret_score": 987654})
+    events = [audit.event_dict(e) for e in audit.events_of(session, instance.id)]
+    [completed] = [e for e in events if e["event_type"] == "task_completed"]
+    assert completed["actor"] == "rina" and completed["data"] == {
+        "bpmn_id": "secret_task", "name": "Answer in confidence", "confidential": True}
+    [restricted] = [e for e in events if audit.is_confidential(e)]
+    assert restricted["event_type"] == audit.CONFIDENTIAL_EVENT
+    assert restricted["data"]["submitted"] == {"secret_score": 987654}
+    assert restricted["human_task_id"] == completed["human_task_id"]
+    # The model kept only that an answer came; the answer is in no saved step, but the flow went on.
+    session.expire_all()
+    assert "987654" not in session.get(Instance, instance.id).state
+    [look] = open_tasks(instance.id)
+    assert look.bpmn_id == "open_task"
+    assert audit.verify(session) == []
+
+
+def test_an_ordinary_tasks_completion_keeps_its_answers_in_the_event(review, complete, session):
+    instance, draft = review
+    complete(draft, "ani", {"target": 5})
+    [completed] = [audit.event_dict(e) for e in audit.events_of(session, instance.id)
+                   if e.event_type == "task_completed"]
+    assert completed["data"]["submitted"]["target"] == 5 and "confidential" not in completed["data"]
+    assert not any(e.event_type == audit.CONFIDENTIAL_EVENT for e in audit.events_of(session, instance.id))
