@@ -1,7 +1,7 @@
 """privacy: consent text and withdrawal statement, self-assessment as a rater relation
 
 Revision ID: 0006_privacy
-Revises: 0005
+Revises: 0006_workdays
 Create Date: 2026-12-03 12:30:00
 """
 from alembic import op
