@@ -40,7 +40,8 @@ def last_day_to_object(received_at: datetime, window: str) -> date:
     except Exception:
         raise RecordInvalid(f"jendela_keberatan must be an ISO duration such as P14D, not {window!r}")
     start = received_at.astimezone(clock.local_tz)
-    return (start + TimerEventDefinition.get_timedelta_from_start(parts, start)).date()
+    end: datetime = start + TimerEventDefinition.get_timedelta_from_start(parts, start)
+    return end.date()
 
 
 def latest_rating(session: Session, skp: Skp) -> Rating | None:

@@ -138,7 +138,8 @@ def choose_decider(session: Session, skp: Skp, penilai_kode: str, atasan_kode: s
     one_of("pemutus_pengganti", pemutus_pengganti, SUBSTITUTES)
     one_of("jalur_penurunan", jalur_penurunan, DOWNGRADE_ROUTES)
     current = current_predikat(session, skp)
-    route, decider, reason = "atasan", atasan_kode, None
+    route, reason = "atasan", None
+    decider: str | None = atasan_kode
     if (current is not None and predikat_usulan in PREDIKATS
             and PREDIKATS.index(current.predikat) > PREDIKATS.index(predikat_usulan)
             and jalur_penurunan == "kalibrasi_ulang"):
