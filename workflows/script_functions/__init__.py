@@ -14,7 +14,7 @@ from typing import Any
 from engine.sandbox import register_function
 
 from .appeal import (
-    berkas_keberatan,
+    baca_berkas_keberatan,
     buka_pemberitahuan_predikat,
     catat_cek_kurva_keberatan,
     catat_keberatan,
@@ -58,7 +58,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,
-    buka_pemberitahuan_predikat, berkas_keberatan, tentukan_pemutus_keberatan, catat_tinjauan_kurva_keberatan,
+    buka_pemberitahuan_predikat, baca_berkas_keberatan, tentukan_pemutus_keberatan, catat_tinjauan_kurva_keberatan,
     tutup_jendela_keberatan,
     tandatangani, publikasikan_unit, publikasikan_jika_lengkap,
     buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}

@@ -51,7 +51,7 @@ def buka_pemberitahuan_predikat(predikat: str | None, jendela_keberatan: str, al
     # The window ends with its last day in Samarinda: the timer and the task's due date agree.
     return {**notice, "batas_keberatan_waktu": f"{notice['batas_keberatan']}T23:59:59+08:00"}
 
-def berkas_keberatan(alasan_kalibrasi: str | None = None) -> dict[str, Any]:
+def baca_berkas_keberatan(alasan_kalibrasi: str | None = None) -> dict[str, Any]:
     """Return the whole file of this instance's appeal for the one who decides it."""
     run, found = skp_of_step()
     return appeal_notice.appeal_file(run.session, found, alasan_kalibrasi)
