@@ -126,10 +126,10 @@ def incomplete(session: Session, unit: Unit, tahun: int) -> list[str]:
         window = latest_window(session, skp)
         if current_predikat(session, skp) is None:
             waiting.append(f"{nip}: belum ada predikat final")
-        elif window is None or window.closed_at is None:
-            waiting.append(f"{nip}: jendela keberatan belum ditutup")
         elif open_appeal(session, skp) is not None:
             waiting.append(f"{nip}: keberatan belum diputus")
+        elif window is None or window.closed_at is None:
+            waiting.append(f"{nip}: jendela keberatan belum ditutup")
     return waiting
 
 
