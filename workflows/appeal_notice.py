@@ -96,7 +96,7 @@ def notice(session: Session, skp: Skp, window: AppealWindow, alasan_kalibrasi: s
         lines.append(f"Predikat usulan pejabat penilai ({PREDIKAT_LABELS.get(usulan, usulan)}) diubah pada "
                      f"kalibrasi unit dengan alasan: {alasan_kalibrasi or 'tidak dicatat'}.")
     lines.append(f"Bila tidak sependapat, Anda dapat mengajukan keberatan disertai alasan paling lambat "
-                 f"{tanggal(window.last_day)} (14 hari sejak pemberitahuan ini diterima, PP 30/2019 Pasal 59).")
+                 f"{tanggal(window.last_day)} (dihitung sejak pemberitahuan ini diterima, PP 30/2019 Pasal 59).")
     return {"predikat": window.predikat, "hasil_kerja": hasil, "perilaku": perilaku, "predikat_usulan": usulan,
             "alasan_kalibrasi": alasan_kalibrasi, "batas_keberatan": window.last_day.isoformat(),
             "teks": " ".join(lines)}

@@ -23,16 +23,11 @@ MIN_KELOMPOK_PUBLIKASI = 5
 
 
 def members(session: Session, unit: Unit, tahun: int) -> list[Skp]:
-    """Return the open SKPs of the year in the calibration group (the unit and the units below it).
+    """Return the open SKPs of the year whose unit is the calibration group.
 
-    Stands in for `workflows.calibration_units.members` until the calibration units exist.
+    Stands in for `workflows.calibration_units.members` (groups spanning sub-units) until it exists.
     """
-    codes, todo = {unit.id}, [unit]
-    while todo:
-        children = session.execute(select(Unit).where(Unit.parent_id == todo.pop().id)).scalars().all()
-        todo += [c for c in children if c.id not in codes]
-        codes |= {c.id for c in children}
-    return list(session.execute(select(Skp).where(Skp.unit_id.in_(codes), Skp.year == tahun,
+    return list(session.execute(select(Skp).where(Skp.unit_id == unit.id, Skp.year == tahun,
                                                   Skp.status != "ditutup").order_by(Skp.id)).scalars())
 
 

@@ -17,7 +17,6 @@ from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_BUDI,
     NIP_CITRA,
-    T0,
     Lifecycle,
     add_staff,
     siklus_data,

@@ -93,7 +93,7 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
 
     # Nothing is published until every member's objection window is closed.
     assert session.execute(select(Publication)).first() is None
-    for nip, iid in cycles.items():
+    for iid in cycles.values():
         assert session.execute(select(Publication)).first() is None
         lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
         lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "tidak"})

@@ -11,6 +11,7 @@ from engine.models import AuditEvent
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, add_staff
 from workflows import documents, org, publication
 from workflows.models import Publication
+from workflows.records import RecordInvalid
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -91,3 +92,18 @@ def test_an_unchanged_group_is_not_published_twice_and_a_change_is_a_new_version
     versions = [json.loads(e.data) for e in rows]
     assert versions[1]["sebelumnya"] == first.aggregate and versions[1]["sesudah"] == second.aggregate
     assert len(session.execute(select(Publication)).scalars().all()) == 2
+
+
+def test_a_bad_minimum_is_refused_and_publishes_nothing(lifecycle, seksi):
+    session = lifecycle.session
+    for bad in (0, "5", True):
+        with pytest.raises(RecordInvalid, match="min_kelompok_publikasi"):
+            documents.publish_unit(session, seksi, 2027, "pengelola", min_size=bad)
+    assert session.execute(select(Publication)).first() is None
+
+
+def test_an_incomplete_group_says_whom_it_waits_for(lifecycle, seksi):
+    waiting = publication.incomplete(lifecycle.session, seksi, 2027)
+    # Every member has a predikat, but no objection window has been opened and closed yet.
+    assert len(waiting) == 5 and all("jendela keberatan belum ditutup" in w for w in waiting)
+    assert publication.publish_if_complete(lifecycle.session, seksi, 2027, "pengelola") is None
