@@ -178,6 +178,7 @@ def test_an_appeal_against_a_calibration_downgrade_reopens_the_calibration(lifec
     assert lifecycle.status(iid) == "completed"
     decided = lifecycle.session.execute(select(Appeal)).scalar_one()
     assert (decided.decision, decided.new_predikat, decided.decided_by) == ("ubah", "sangat_baik", "kadis")
+    assert lifecycle.variables(iid)["unit_kurva"] == "BIDANG-A"  # the curve re-checked is the calibration's
 
 
 def test_a_downgrade_can_go_to_the_superior_when_the_process_owner_says_so(lifecycle):
