@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
 
+from .models.org import Position
 from .models.records import Appeal
 from .models.skp import APPEAL_DECISIONS, PREDIKATS, Skp
 from .ratings import change_predikat, current_predikat
 from .records import RecordInvalid, note, one_of, text
+
+#: Who decides an appeal against the ratings of an appraiser who has no superior (the Wali Kota).
+SUBSTITUTES = ("sekda", "wali_kota")
+#: What an appeal against a predikat lowered at calibration goes to: the calibration, or the superior.
+DOWNGRADE_ROUTES = ("kalibrasi_ulang", "atasan")
 
 
 def open_appeal(session: Session, skp: Skp) -> Appeal | None:
@@ -99,6 +107,55 @@ def record_curve_check(session: Session, appeal: Appeal, violations: list[str], 
     return appeal
 
 
+def record_curve_review(session: Session, appeal: Appeal, action: str, actor: str,
+                        instance_id: int | None = None) -> Appeal:
+    """Record the unit leader's review of a curve broken by an appeal decision (what the leader will do)."""
+    if not appeal.curve_flag:
+        raise RecordInvalid(f"appeal {appeal.id} did not break the unit's curve", appeal_id=appeal.id)
+    note(session, "appeal_curve_reviewed", actor, instance_id if instance_id is not None else _instance_of(
+        session, appeal), {"appeal_id": appeal.id, "tindak_lanjut": text("tindak_lanjut", action)})
+    return appeal
+
+
 def _instance_of(session: Session, appeal: Appeal) -> int | None:
     skp = session.get(Skp, appeal.skp_id)
     return skp.instance_id if skp else None
+
+
+def choose_decider(session: Session, skp: Skp, penilai_kode: str, atasan_kode: str, predikat_usulan: str | None,
+                   pemutus_pengganti: str = "sekda", jalur_penurunan: str = "kalibrasi_ulang",
+                   actor: str = "system", instance_id: int | None = None) -> dict[str, Any]:
+    """Return who decides the SKP's appeal: never the one who made the contested decision.
+
+    - a predikat lowered at calibration was decided by the calibration unit's leader, not the appraiser:
+      the calibration is re-opened for that leader (jalur kalibrasi_ulang) unless the process owner
+      routes it to the superior (jalur_penurunan 'atasan');
+    - the appraiser with no superior (the Wali Kota rating a JPT: appraiser = his own superior) would
+      decide on his own rating: the Sekda decides instead (pemutus_pengganti 'sekda'), or, for the
+      Sekda's own appeal, the Wali Kota as PPK.
+    Every substitution is audited with its reason.
+    """
+    one_of("pemutus_pengganti", pemutus_pengganti, SUBSTITUTES)
+    one_of("jalur_penurunan", jalur_penurunan, DOWNGRADE_ROUTES)
+    current = current_predikat(session, skp)
+    route, reason = "atasan", None
+    decider: str | None = atasan_kode
+    if (current is not None and predikat_usulan in PREDIKATS
+            and PREDIKATS.index(current.predikat) > PREDIKATS.index(predikat_usulan)
+            and jalur_penurunan == "kalibrasi_ulang"):
+        route, decider = "kalibrasi_ulang", None
+        reason = (f"Predikat diturunkan pada kalibrasi ({predikat_usulan} menjadi {current.predikat}): "
+                  "keberatan dikembalikan kepada pimpinan unit kalibrasi untuk ditinjau ulang.")
+    elif atasan_kode == penilai_kode:
+        sekda = session.execute(select(Position).where(Position.kind == "sekda")
+                                .order_by(Position.id).limit(1)).scalar_one_or_none()
+        own = skp.position_id is not None and sekda is not None and sekda.id == skp.position_id
+        if pemutus_pengganti == "sekda" and sekda is not None and not own:
+            route, decider = "pengganti", sekda.code
+            reason = (f"Pejabat penilai ({penilai_kode}) tidak memiliki atasan dan akan memutus keberatan atas "
+                      f"penilaiannya sendiri: keberatan diputus oleh Sekda ({sekda.code}).")
+    if reason is not None:
+        note(session, "appeal_decider_substituted", actor, instance_id, {
+            "skp_id": skp.id, "jalur": route, "atasan_pejabat_penilai": atasan_kode,
+            "pemutus": decider, "alasan": reason})
+    return {"jalur_keberatan": route, "jabatan_pemutus_keberatan_kode": decider, "alasan_pengganti": reason}

@@ -15,12 +15,11 @@ from engine.clock import clock
 from .consent import PUBLICATION_SCOPE as PUBLICATION_SCOPE
 from .consent import give_consent as give_consent
 from .consent import revoke_consent as revoke_consent
-from .consent import valid_consent
 from .models.org import Position, Unit
 from .models.records import Publication, Rating, Signature
-from .models.skp import DOCUMENTS, PREDIKATS, SIGNER_ROLES, Iki, Realisation, Skp
-from .ratings import current_predikat, employee_of, final_predikats, rating_details, unit_rating
-from .records import note, one_of, text, year
+from .models.skp import DOCUMENTS, SIGNER_ROLES, Iki, Realisation, Skp
+from .ratings import current_predikat, employee_of, rating_details, unit_rating
+from .records import note, one_of, text
 
 
 def _position(session: Session, position_id: int | None) -> dict[str, Any] | None:
@@ -85,40 +84,13 @@ def sign(session: Session, skp: Skp, document: str, role: str, signer: str) -> S
 
 
 def publish_unit(session: Session, unit: Unit, tahun: int, actor: str, instance_id: int | None = None,
-                 final: dict[str, str] | None = None) -> Publication:
-    """Publish a unit's aggregate: predikat counts, completion, and names only of consenting employees.
+                 final: dict[str, str] | None = None, min_size: int | None = None) -> Publication:
+    """Publish a new version of a group's aggregate (see `workflows.publication`).
 
-    ``final`` (NIP → predikat) is the calibration's final mapping: it overrides the predikat on record of
-    those employees' SKPs, because the calibration publishes before the cycles have recorded its
-    adjustments. NIPs without an SKP of the unit in the year are ignored. Without it the records count.
+    ``final`` (NIP → predikat) overrides the predikat on record of those employees' SKPs; NIPs without
+    an SKP of the group in the year are ignored. Small or deducible cells are withheld (min_size).
     """
-    tahun = year(tahun)
-    overrides = {}
-    for nip, predikat in (final or {}).items():
-        overrides[str(nip)] = one_of("predikat", predikat, PREDIKATS)
-    skps = list(session.execute(select(Skp).where(Skp.unit_id == unit.id, Skp.year == tahun,
-                                                  Skp.status != "ditutup").order_by(Skp.id)).scalars())
-    finals = final_predikats(session, unit, tahun)
-    capaian = unit_rating(session, unit.id, tahun)
-    individual = []
-    counts = dict.fromkeys(PREDIKATS, 0)
-    rated = 0
-    for skp in skps:
-        employee = employee_of(session, skp)
-        predikat = overrides.get(employee.nip, finals.get(skp.id))
-        if predikat is None:
-            continue
-        rated += 1
-        counts[predikat] += 1
-        if valid_consent(session, employee, tahun) is not None:
-            individual.append({"nip": employee.nip, "nama": employee.name, "predikat": predikat})
-    aggregate = {"unit": unit.code, "tahun": tahun, "capaian_unit": capaian.capaian if capaian else None,
-                 "jumlah_pegawai": len(skps), "jumlah_dinilai": rated,
-                 "jumlah_belum_dinilai": len(skps) - rated, "distribusi": counts,
-                 "individu": individual}
-    publication = Publication(unit_id=unit.id, year=tahun, published_at=clock.now(), aggregate=aggregate)
-    session.add(publication)
-    session.flush()
-    note(session, "result_published", actor, instance_id, {
-        "unit": unit.code, "tahun": tahun, "publication_id": publication.id, "individuals": len(individual)})
-    return publication
+    from . import publication  # publication reads consents from here
+
+    return publication.publish(session, unit, tahun, actor, instance_id, final,
+                               publication.MIN_KELOMPOK_PUBLIKASI if min_size is None else min_size)

@@ -59,7 +59,10 @@ class LaneResolver:
       the position coded in `jabatan_penilai_kode` / `jabatan_atasan_penilai_kode`;
     - `Pengelola Kinerja`: group `pengelola_kinerja:<OPD code>` of the OPD of `unit_kode` only;
       BKPSDM staff oversee the whole city through their own roles, not through every task;
-    - `Pimpinan Unit`: whoever acts in the head position of the unit above `unit_kode`.
+    - `Pemutus Keberatan`: whoever acts in `jabatan_pemutus_keberatan_kode`, the position that decides
+      an appeal (the appraiser's superior, or who decides instead: `appeals.choose_decider`);
+    - `Pimpinan Unit`: whoever acts in the head position of the unit above the calibration unit
+      (`unit_kalibrasi_kode`, else `unit_kode`): the leader who calibrates it.
     """
 
     def __init__(self, current_session: Callable[[], Session | None] = engine_session,
@@ -74,6 +77,7 @@ class LaneResolver:
             "Pejabat Penilai": lambda s, t: self._position_lane(s, t, "jabatan_penilai_kode"),
             "Atasan Pejabat Penilai": lambda s, t: self._position_lane(s, t, "jabatan_atasan_penilai_kode"),
             "Pengelola Kinerja": self._pengelola,
+            "Pemutus Keberatan": lambda s, t: self._position_lane(s, t, "jabatan_pemutus_keberatan_kode"),
             "Pimpinan Unit": self._pimpinan,
         }
 
@@ -115,18 +119,19 @@ class LaneResolver:
         return Assignment(candidate_groups=[opd_group(org.opd_of(unit).code)])
 
     def _pimpinan(self, session: Session, task: Any) -> Assignment:
-        unit = self._unit(session, task)
+        unit = self._unit(session, task, "unit_kalibrasi_kode" if task.data.get("unit_kalibrasi_kode")
+                          else "unit_kode")
         position = org.leader_above(session, unit, self.settings)
         if position is None:
             raise UnresolvedLane(f"unit {unit.code} has no unit above it with a head position")
         return self._acting_in(session, position)
 
-    def _unit(self, session: Session, task: Any) -> Any:
-        code = str(_variable(task, "unit_kode"))
+    def _unit(self, session: Session, task: Any, variable: str = "unit_kode") -> Any:
+        code = str(_variable(task, variable))
         try:
             return org.unit_by_code(session, code)
         except NotFound:
-            raise UnresolvedLane(f"unit_kode: no unit with code {code!r}")
+            raise UnresolvedLane(f"{variable}: no unit with code {code!r}")
 
 
 def _variable(task: Any, name: str) -> Any:

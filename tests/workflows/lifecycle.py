@@ -141,10 +141,12 @@ class DictLaneResolver:
             return Assignment(assignee=POSITION_HOLDERS[data["jabatan_penilai_kode"]])
         if lane == "Atasan Pejabat Penilai":
             return Assignment(assignee=POSITION_HOLDERS[data["jabatan_atasan_penilai_kode"]])
+        if lane == "Pemutus Keberatan":
+            return Assignment(assignee=POSITION_HOLDERS[data["jabatan_pemutus_keberatan_kode"]])
         if lane == "Pengelola Kinerja":
             return Assignment(candidate_groups=[PENGELOLA_GROUP])
         if lane == "Pimpinan Unit":
-            return Assignment(assignee=UNIT_LEADERS[data["unit_kode"]])
+            return Assignment(assignee=UNIT_LEADERS[data.get("unit_kalibrasi_kode") or data["unit_kode"]])
         raise LookupError(f"no test rule for lane {lane!r}")
 
 

@@ -44,6 +44,11 @@ def test_every_lane(resolve, chart):
     assert resolve("Pimpinan Unit", unit_kode="DISDUK") == Assignment(candidate_groups=["wali_kota"])
     sekda = resolve("Pimpinan Unit", OrgSettings(jpt_appraiser="sekda"), unit_kode="DISDUK")
     assert sekda.assignee == people["sekda"].nip
+    # The leader of the calibration unit when the cycle names one (an appeal re-opening the calibration).
+    assert resolve("Pimpinan Unit", unit_kode="SEKSI", unit_kalibrasi_kode="DISDUK") == Assignment(
+        candidate_groups=["wali_kota"])
+    # Who decides an appeal: the appraiser's superior or who decides instead (appeals.choose_decider).
+    assert resolve("Pemutus Keberatan", jabatan_pemutus_keberatan_kode="KABID").assignee == people["kabid"].nip
 
 
 def test_attributes_and_unknown_lanes_use_the_attribute_resolver(resolve):
@@ -58,6 +63,8 @@ def test_attributes_and_unknown_lanes_use_the_attribute_resolver(resolve):
     ("Pejabat Penilai", {"jabatan_penilai_kode": "NOPE"}, "no position with code 'NOPE'"),
     ("Pengelola Kinerja", {"unit_kode": "NOPE"}, "no unit with code 'NOPE'"),
     ("Pimpinan Unit", {"unit_kode": "PEMKOT"}, "no unit above it"),
+    ("Pimpinan Unit", {"unit_kode": "SEKSI", "unit_kalibrasi_kode": "NOPE"}, "unit_kalibrasi_kode: no unit"),
+    ("Pemutus Keberatan", {}, "jabatan_pemutus_keberatan_kode"),
 ])
 def test_unresolvable_lanes_say_why(resolve, lane, data, words):
     with pytest.raises(UnresolvedLane, match=words):

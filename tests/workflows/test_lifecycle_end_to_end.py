@@ -8,7 +8,7 @@ then appeal window, evaluation document and follow-up run to the end.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +17,6 @@ from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_BUDI,
     NIP_CITRA,
-    T0,
     Lifecycle,
     add_staff,
     siklus_data,
@@ -108,7 +107,10 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     lifecycle.do(budi, "Task_putuskan", {"keputusan_keberatan": "tetap", "alasan_keputusan": "Sesuai bukti"})
     lifecycle.do(citra, "Task_ajukan_keberatan", {"ajukan_keberatan": "tidak"})
     assert lifecycle.open_tasks(ani, "Task_tandatangani") == []
-    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [ani]
+    # Ani's window ends with its last day, 14 days after the notice reached her (PP 30/2019 Ps 59).
+    last_day = datetime.fromisoformat(lifecycle.variables(ani)["batas_keberatan_waktu"])
+    assert lifecycle.worker(last_day - timedelta(minutes=1)) == []
+    assert lifecycle.worker(last_day + timedelta(seconds=1)) == [ani]
     assert lifecycle.task(citra, "Task_tandatangani").assignee == "kabid_a"
 
     for iid in cycles.values():
@@ -158,7 +160,10 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     [publication] = session.execute(select(Publication)).scalars()
     assert publication.aggregate["capaian_unit"] == "baik"
     assert (publication.aggregate["jumlah_pegawai"], publication.aggregate["jumlah_dinilai"]) == (3, 3)
-    assert publication.aggregate["distribusi"] == agregat["jumlah_per_predikat"]
+    # Published once every window closed; three people are below the minimum group (5): no distribution.
+    assert publication.aggregate["distribusi"] is None and publication.aggregate["ditahan"] == "kelompok_kecil"
+    assert agregat["jumlah_per_predikat"] == {"sangat_baik": 1, "baik": 1, "butuh_perbaikan": 1,
+                                              "kurang_misconduct": 0, "sangat_kurang": 0}
     assert publication.aggregate["individu"] == []  # nobody consented to have their name published
     [plan] = session.execute(select(DevelopmentPlan)).scalars()
     assert (plan.skp_id, plan.reason_predikat, plan.training_recommendation) == (

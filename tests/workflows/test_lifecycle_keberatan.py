@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -24,7 +24,11 @@ from workflows.models import Appeal, PredikatRecord, Signature
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
+WITA = timezone(timedelta(hours=8))
+
 LIFECYCLE_FILES = ["keberatan.bpmn", "persetujuan.bpmn", "pola_distribusi.dmn"]
+#: A notice delivered on 4 January 2027 (T0) can be objected to through 18 January (PP 30/2019 Ps 59).
+WINDOW_END = datetime(2027, 1, 18, 23, 59, 59, tzinfo=WITA).astimezone(UTC)
 
 
 def _events_with_actor(lifecycle: Lifecycle, iid: int, event_type: str) -> list[tuple[str, dict]]:
@@ -58,7 +62,10 @@ def test_appeal_filed_in_time_and_upheld(lifecycle: Lifecycle):
     iid = notified(lifecycle)
     file_appeal(lifecycle, iid)
     decide = lifecycle.task(iid, "Task_putuskan")
-    assert decide.assignee == "kabid_a" and decide.lane == "Atasan Pejabat Penilai"
+    # No conflict of interest: the appraiser's superior decides, in the decider's lane.
+    assert decide.assignee == "kabid_a" and decide.lane == "Pemutus Keberatan"
+    assert lifecycle.variables(iid)["jalur_keberatan"] == "atasan"
+    assert lifecycle.events(iid, "appeal_decider_substituted") == []
     values = {f["id"]: f["value"] for f in decide.form["fields"]}
     assert values["penjelasan_penilai"] == "Target utama tidak tercapai."
     assert values["alasan_keberatan"] == "Bukti dukung triwulan IV belum dinilai."
@@ -103,7 +110,19 @@ def test_a_changed_predikat_is_rechecked_against_the_units_curve(lifecycle: Life
     file_appeal(lifecycle, iid)
     lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "predikat_baru": "baik",
                                          "alasan_keputusan": "Bukti baru."})
-    assert lifecycle.status(iid) == "completed"  # flag, not block: the decision stands either way
+    if flagged:
+        # The decision stands (final); the broken curve becomes the unit leader's task, violations shown.
+        review = lifecycle.task(iid, "Task_tinjau_distribusi")
+        assert review.assignee == "kabid_a" and review.lane == "Pimpinan Unit"
+        shown = {f["id"]: f["value"] for f in review.form["fields"]}
+        assert violation in shown["ringkasan_pelanggaran_kurva"]
+        assert (shown["predikat_sebelum_keberatan"], shown["predikat"]) == ("butuh_perbaikan", "baik")
+        lifecycle.do(iid, "Task_tinjau_distribusi", {"tindak_lanjut_kurva": "Dijelaskan kepada BKPSDM."})
+        [(_, reviewed)] = lifecycle.events(iid, "appeal_curve_reviewed")
+        assert reviewed["tindak_lanjut"] == "Dijelaskan kepada BKPSDM."
+    else:
+        assert lifecycle.open_tasks(iid) == []
+    assert lifecycle.status(iid) == "completed"
     data = lifecycle.variables(iid)
     assert data["predikat"] == "baik" and data["cek_kurva_ulang"] is flagged
     assert data["jumlah_predikat"]["baik"] == (2 if budi == "baik" else 1)
@@ -134,6 +153,7 @@ def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
     lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "alasan_keputusan": "Bukti baru."})
     lifecycle.do(iid, "Task_putuskan", {"keputusan_keberatan": "ubah", "predikat_baru": "baik",
                                          "alasan_keputusan": "Bukti baru."})
+    lifecycle.do(iid, "Task_tinjau_distribusi", {"tindak_lanjut_kurva": "Capaian unit segera ditetapkan."})
     assert lifecycle.status(iid) == "completed"
     data = lifecycle.variables(iid)
     assert (data["predikat"], data["predikat_sebelum_keberatan"]) == ("baik", "butuh_perbaikan")
@@ -150,12 +170,12 @@ def test_appeal_filed_in_time_and_changed_flags_the_curve(lifecycle: Lifecycle):
 
 def test_no_appeal_the_window_closes_after_14_days(lifecycle: Lifecycle):
     iid = lifecycle.start("keberatan", siklus_data(NIP_ANI, predikat="baik"), key="k")
-    # The window runs from the notification, acknowledged or not.
-    assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == T0 + timedelta(days=14)
+    # The window runs from the notice's delivery (4 January), acknowledged or not, to the end of 18 January.
+    assert lifecycle.instance(iid).next_timer_at.replace(tzinfo=UTC) == WINDOW_END
     lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
     lifecycle.task(iid, "Task_ajukan_keberatan")
-    assert lifecycle.worker(T0 + timedelta(days=13, hours=23)) == []
-    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.worker(WINDOW_END - timedelta(minutes=1)) == []
+    assert lifecycle.worker(WINDOW_END + timedelta(seconds=1)) == [iid]
     assert lifecycle.status(iid) == "completed"
     assert [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")] == ["Task_ajukan_keberatan"]
     data = lifecycle.variables(iid)
@@ -166,7 +186,7 @@ def test_no_appeal_the_window_closes_after_14_days(lifecycle: Lifecycle):
 def test_an_appeal_filed_after_the_14_days_is_refused_and_changes_nothing(lifecycle: Lifecycle):
     iid = notified(lifecycle)
     late = lifecycle.task(iid, "Task_ajukan_keberatan")
-    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.worker(WINDOW_END + timedelta(seconds=1)) == [iid]
     before = (lifecycle.instance(iid).audit_seq, lifecycle.variables(iid))
     with pytest.raises(Conflict) as refused:
         lifecycle.complete(late, {"ajukan_keberatan": "ajukan", "alasan_keberatan": "Terlambat, tetapi keberatan."},
@@ -191,7 +211,7 @@ def test_an_appeal_needs_a_reason_and_the_window_does_not_restart(lifecycle: Lif
     lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "ajukan", "alasan_keberatan": " "})
     lifecycle.task(iid, "Task_ajukan_keberatan")
     assert lifecycle.instance(iid).next_timer_at == due
-    assert lifecycle.worker(T0 + timedelta(days=14, seconds=1)) == [iid]
+    assert lifecycle.worker(WINDOW_END + timedelta(seconds=1)) == [iid]
     assert lifecycle.variables(iid)["keberatan_hasil"] == "tidak_diajukan"
 
 

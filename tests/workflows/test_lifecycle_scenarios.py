@@ -53,12 +53,15 @@ def _unit_until_calibration(lifecycle: Lifecycle) -> tuple[int, dict[str, int]]:
     kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
                                                    "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
                                 key="kalibrasi-SEKSI-A-2027")
+    # Three people: the published distribution is shown from three (the default minimum is 5).
     cycles = {
-        NIP_ANI: lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1), key=f"{NIP_ANI}-2027"),
-        NIP_BUDI: lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1), key=f"{NIP_BUDI}-2027"),
+        NIP_ANI: lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1, min_kelompok_publikasi=3),
+                                 key=f"{NIP_ANI}-2027"),
+        NIP_BUDI: lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1,
+                                                                min_kelompok_publikasi=3), key=f"{NIP_BUDI}-2027"),
         NIP_CITRA: lifecycle.start("siklus_kinerja", siklus_data(
             NIP_CITRA, jumlah_periode=1, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
-            jabatan_atasan_penilai_kode="KADIS"), key=f"{NIP_CITRA}-2027"),
+            jabatan_atasan_penilai_kode="KADIS", min_kelompok_publikasi=3), key=f"{NIP_CITRA}-2027"),
     }
     for iid in cycles.values():
         lifecycle.agree_skp(iid)
@@ -88,6 +91,12 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
         "tindakan_distribusi": "justifikasi", "justifikasi_distribusi": "Kepala unit dinilai dengan capaian OPD."})
     assert lifecycle.status(kalibrasi) == "completed"
 
+    # Nothing is published until every member's objection window is closed.
+    assert session.execute(select(Publication)).first() is None
+    for iid in cycles.values():
+        assert session.execute(select(Publication)).first() is None
+        lifecycle.do(iid, "Task_beritahu_predikat", {"predikat_diketahui": True})
+        lifecycle.do(iid, "Task_ajukan_keberatan", {"ajukan_keberatan": "tidak"})
     [publication] = session.execute(select(Publication)).scalars()
     aggregate = publication.aggregate
     # Ani's predikat is the one the leader set, not the appraiser's proposal.
@@ -96,7 +105,7 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
     assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 3, 0)
     # Only Ani consented (Budi revoked, Citra never gave it); the counts include everyone.
     assert aggregate["individu"] == [{"nip": NIP_ANI, "nama": "Ani", "predikat": "baik"}]
-    assert lifecycle.variables(kalibrasi)["agregat_publik"] == aggregate
+    assert lifecycle.variables(cycles[NIP_CITRA])["publikasi_agregat"]["terbit"] is True
     assert lifecycle.variables(kalibrasi)["agregat_unit"]["jumlah_per_predikat"] == aggregate["distribusi"]
     # The cycles record the same final predikat right after.
     assert lifecycle.variables(cycles[NIP_ANI])["predikat"] == "baik"

@@ -146,15 +146,16 @@ def test_publication_lists_only_consenting_employees(session, chart):
     seksi, staf = chart.units["SEKSI"], chart.people["staf"]
     rated(session, chart, "staf", "baik")
     rated(session, chart, "staf2", "butuh_perbaikan", hasil="di_bawah")
-    open_for(session, chart, "koordinator")  # not rated yet
+    rated(session, chart, "koordinator", "baik")
     documents.give_consent(session, staf, 2027, staf.nip)
-    first = documents.publish_unit(session, seksi, 2027, "kabid").aggregate
+    # A minimum group of 1 here: the suppression of small groups is tested in test_publication.py.
+    first = documents.publish_unit(session, seksi, 2027, "kabid", min_size=1).aggregate
     assert first["individu"] == [{"nip": staf.nip, "nama": "staf", "predikat": "baik"}]
-    assert (first["jumlah_pegawai"], first["jumlah_dinilai"], first["jumlah_belum_dinilai"]) == (3, 2, 1)
-    assert first["distribusi"]["baik"] == 1 and first["distribusi"]["butuh_perbaikan"] == 1
+    assert (first["jumlah_pegawai"], first["jumlah_dinilai"], first["jumlah_belum_dinilai"]) == (3, 3, 0)
+    assert first["distribusi"]["baik"] == 2 and first["distribusi"]["butuh_perbaikan"] == 1
 
     documents.revoke_consent(session, staf, 2027, staf.nip)
-    second = documents.publish_unit(session, seksi, 2027, "kabid").aggregate
+    second = documents.publish_unit(session, seksi, 2027, "kabid", min_size=1).aggregate
     assert second["individu"] == [] and second["distribusi"] == first["distribusi"]
     assert [e["individuals"] for e in events(session, "result_published")] == [1, 0]
     assert len(events(session, "consent_given")) == len(events(session, "consent_revoked")) == 1
@@ -167,10 +168,9 @@ def test_publication_with_the_final_mapping_overrides_the_records(session, chart
     rated(session, chart, "staf", "baik")
     rated(session, chart, "staf2", "butuh_perbaikan", hasil="di_bawah")
     open_for(session, chart, "koordinator")  # not rated yet, outside the mapping
-    documents.give_consent(session, staf, 2027, staf.nip)
-    aggregate = documents.publish_unit(session, chart.units["SEKSI"], 2027, "kabid", final={
+    aggregate = documents.publish_unit(session, chart.units["SEKSI"], 2027, "kabid", min_size=1, final={
         staf.nip: "sangat_baik", "199999999999999999": "baik"}).aggregate  # an unknown NIP is ignored
-    assert aggregate["individu"] == [{"nip": staf.nip, "nama": "staf", "predikat": "sangat_baik"}]
+    assert aggregate["individu"] == []
     assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 2, 1)
     assert aggregate["distribusi"] == {"sangat_baik": 1, "baik": 0, "butuh_perbaikan": 1,
                                        "kurang_misconduct": 0, "sangat_kurang": 0}

@@ -159,7 +159,9 @@ def test_appeal_round_trip_from_bpmn(run, session, chart):
     assert plan.reason_predikat == "butuh_perbaikan" and plan.improvement_until.isoformat() == "2028-06-30"
     final = instances.variables(instances.load(session, instance.id))
     assert final["putusan"] == {"keputusan": "ubah", "predikat": "butuh_perbaikan", "cek_kurva_ulang": True}
-    assert final["agregat_unit"]["distribusi"]["butuh_perbaikan"] == 1
+    # One person rated: far below the minimum group, so no distribution is published.
+    assert final["agregat_unit"]["distribusi"] is None and final["agregat_unit"]["ditahan"] == "kelompok_kecil"
+    assert final["agregat_unit"]["jumlah_dinilai"] == 1
     assert final["agregat_unit"]["individu"] == []  # no consent given
     assert count(session, Publication) == 1
     types = event_types(session, instance.id)

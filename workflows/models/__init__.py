@@ -3,6 +3,7 @@
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
 from .records import (
     Appeal,
+    AppealWindow,
     Consent,
     DevelopmentPlan,
     PredikatRecord,
@@ -26,8 +27,8 @@ from .skp import (
 )
 
 __all__ = [
-    "ActingAssignment", "Appeal", "BehaviourExpectation", "CoachingSession", "Consent", "DevelopmentPlan",
-    "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
+    "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
+    "DevelopmentPlan", "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
     "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
     "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]

@@ -126,6 +126,24 @@ class Appeal(Base):
     curve_flag: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class AppealWindow(Base):
+    """The objection window opened by a predikat notice (PP 30/2019 Ps 59): from delivery to its last day.
+
+    Publication waits until every member of a calibration group has a closed window (no appeal can still
+    change a predikat); a new notice (a follow-up calibration) opens a new window.
+    """
+
+    __tablename__ = "appeal_window"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    skp_id: Mapped[int] = _fk("skp.id")
+    predikat: Mapped[str] = mapped_column(String(20))
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The last day to object (inclusive, WITA).
+    last_day: Mapped[date] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Signature(Base):
     """A signature of a document version: who, in which role, over which content hash."""
 

@@ -13,11 +13,22 @@ from typing import Any
 
 from engine.sandbox import register_function
 
-from .appeal import catat_cek_kurva_keberatan, catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan
+from .appeal import (
+    baca_berkas_keberatan,
+    buka_pemberitahuan_predikat,
+    catat_cek_kurva_keberatan,
+    catat_keberatan,
+    catat_penjelasan_keberatan,
+    catat_tinjauan_kurva_keberatan,
+    putuskan_keberatan,
+    tentukan_pemutus_keberatan,
+    tutup_jendela_keberatan,
+)
 from .closing import (
     buat_rencana_pengembangan,
     catat_talent_pool,
     evaluasi_masa_perbaikan,
+    publikasikan_jika_lengkap,
     publikasikan_unit,
     tandatangani,
 )
@@ -49,7 +60,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,
-    tandatangani, publikasikan_unit,
+    buka_pemberitahuan_predikat, baca_berkas_keberatan, tentukan_pemutus_keberatan, catat_tinjauan_kurva_keberatan,
+    tutup_jendela_keberatan,
+    tandatangani, publikasikan_unit, publikasikan_jika_lengkap,
     buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}
 
 

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine.clock import clock
 from engine.context import current_run
 
-from .. import documents, follow_up, org
+from .. import documents, follow_up, org, publication
 from ..records import RecordInvalid, text
 from .common import skp_of_step
 
@@ -31,6 +31,16 @@ def publikasikan_unit(unit_kode: str, tahun: int, predikat_final: dict[str, str]
         raise RecordInvalid(f"predikat_final must be a map NIP → predikat, not {predikat_final!r}")
     return dict(documents.publish_unit(run.session, unit, tahun, run.actor, run.instance_id,
                                        final=predikat_final).aggregate)
+
+def publikasikan_jika_lengkap(unit_kode: str, tahun: int, min_kelompok_publikasi: int = 5) -> dict[str, Any]:
+    """Publish the calibration group's aggregate once every result is final; say what it still waits for."""
+    run = current_run()
+    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    done = publication.publish_if_complete(run.session, unit, tahun, run.actor, run.instance_id,
+                                           min_kelompok_publikasi)
+    latest = done or publication.latest_publication(run.session, unit, tahun)
+    return {"terbit": done is not None, "versi": latest.aggregate.get("versi") if latest else None,
+            "menunggu": publication.incomplete(run.session, unit, tahun)}
 
 def buat_rencana_pengembangan(rekomendasi_pelatihan: str, target_kompetensi: str,
                               perbaikan_sampai: str | None = None, masa_perbaikan: str | None = None
