@@ -15,6 +15,7 @@ from engine.clock import clock
 from .consent import PUBLICATION_SCOPE as PUBLICATION_SCOPE
 from .consent import give_consent as give_consent
 from .consent import revoke_consent as revoke_consent
+from .consent import valid_consent as valid_consent
 from .models.org import Position, Unit
 from .models.records import Publication, Rating, Signature
 from .models.skp import DOCUMENTS, SIGNER_ROLES, Iki, Realisation, Skp
@@ -90,7 +91,7 @@ def publish_unit(session: Session, unit: Unit, tahun: int, actor: str, instance_
     ``final`` (NIP → predikat) overrides the predikat on record of those employees' SKPs; NIPs without
     an SKP of the group in the year are ignored. Small or deducible cells are withheld (min_size).
     """
-    from . import publication  # publication reads consents from here
+    from . import publication  # publication imports this module
 
     return publication.publish(session, unit, tahun, actor, instance_id, final,
                                publication.MIN_KELOMPOK_PUBLIKASI if min_size is None else min_size)

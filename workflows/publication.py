@@ -11,7 +11,7 @@ from engine.clock import clock
 
 from .appeal_notice import latest_window
 from .appeals import open_appeal
-from .documents import valid_consent
+from .consent import valid_consent
 from .models.org import Unit
 from .models.records import Publication
 from .models.skp import PREDIKATS, Skp
