@@ -19,7 +19,7 @@ from engine.models import Instance, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import org, ratings
+from . import org, periods, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 
@@ -36,8 +36,11 @@ class CycleSettings:
 
     batas_skp: str | None = None
     pengingat_skp: str | None = None
-    periode_pemantauan: str | None = None
-    jumlah_periode: int | None = None
+    jenis_periode: str | None = None
+    batas_pengisian_periode: str | None = None
+    buka_realisasi: str | None = None
+    mulai_penilaian_tahunan: str | None = None
+    batas_penilaian_tahunan: str | None = None
     batas_umpan_balik: str | None = None
     jendela_keberatan: str | None = None
     masa_perbaikan: str | None = None
@@ -46,8 +49,9 @@ class CycleSettings:
 
     def chosen(self) -> dict[str, Any]:
         """Return the start variables the operator set (the process fills in the others)."""
-        names = ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode", "batas_umpan_balik",
-                 "jendela_keberatan", "masa_perbaikan", "pakai_umpan_balik_rekan")
+        names = ("batas_skp", "pengingat_skp", "jenis_periode", "batas_pengisian_periode", "buka_realisasi",
+                 "mulai_penilaian_tahunan", "batas_penilaian_tahunan", "batas_umpan_balik", "jendela_keberatan",
+                 "masa_perbaikan", "pakai_umpan_balik_rekan")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
@@ -256,7 +260,9 @@ class _Planner:
             self.kind.problems.append((employee.nip, f"no {missing} for position {position.code}"))
             return None
         s = self.settings
-        return {
+        # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
+        agency = periods.jenis_periode_of(position.unit)
+        return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
