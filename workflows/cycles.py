@@ -1,4 +1,5 @@
-"""Opening a yearly cycle: one `kalibrasi_unit` per unit, then one `siklus_kinerja` per eligible employee.
+"""Opening a yearly cycle: per unit a `kalibrasi_unit` and a `capaian_unit_periodik`, then one `siklus_kinerja`
+per eligible employee.
 
 When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
 as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
@@ -24,7 +25,7 @@ from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 
 BATCH_SIZE = 100
-KINDS = ("kalibrasi_unit", "siklus_kinerja")
+KINDS = ("kalibrasi_unit", "capaian_unit_periodik", "siklus_kinerja")
 #: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries transfers in and out.
 CALIBRATION_MESSAGE = "penilaian_selesai"
 
@@ -130,15 +131,40 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
                                       {"unit_kode": unit.code, "tahun": year, "pegawai": per_unit[unit.code]}))
         else:
             summary.kinds["kalibrasi_unit"].skipped.append((unit.code, "no eligible employee"))
-    total = len(calibration_items) + len(cycle_items)
+    total = 2 * len(calibration_items) + len(cycle_items)
     progress = on_progress or (lambda done, total: None)
     progress(0, total)
     done = _start(session, calibration_spec, calibration_items, actor, commit, summary.kinds["kalibrasi_unit"],
                   lambda n: progress(n, total), 0)
+    done = start_periodic_unit_ratings(session, year, units, set(per_unit), settings, actor, commit,
+                                       summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
     _join_running_calibrations(session, year, cycle_items, summary, actor, commit)
     return summary
+
+
+def periodic_unit_key(year: int, unit_code: str) -> str:
+    """Return the business key of a unit's periodic ratings (capaian_unit_periodik)."""
+    return f"capaian:{year}:{unit_code}"
+
+
+def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], unit_codes: set[str],
+                                settings: CycleSettings, actor: str, commit: Callable[[], None], kind: KindSummary,
+                                progress: Callable[[int], None], done: int) -> int:
+    """Start one `capaian_unit_periodik` per calibrated unit: the leader above it rates each period."""
+    spec = specs.require_latest(session, "capaian_unit_periodik")
+    items = []
+    for unit in units:
+        if unit.code not in unit_codes:
+            continue
+        # The cycle's choice first, else the agency's (its OPD's), else the process default.
+        jenis = settings.jenis_periode or periods.jenis_periode_of(unit)
+        chosen = {"jenis_periode": jenis} if jenis else {}
+        if settings.batas_pengisian_periode:
+            chosen["batas_pengisian_periode"] = settings.batas_pengisian_periode
+        items.append((periodic_unit_key(year, unit.code), {"unit_kode": unit.code, "tahun": year, **chosen}))
+    return _start(session, spec, items, actor, commit, kind, progress, done)
 
 
 def _join_running_calibrations(session: Session, year: int, cycle_items: Sequence[tuple[str, dict[str, Any]]],

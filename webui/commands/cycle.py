@@ -65,7 +65,7 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 @click.option("--umpan-balik-rekan/--tanpa-umpan-balik-rekan", "pakai_umpan_balik_rekan", default=None,
               help="Run the multi-rater stage (default: as the process says).")
 def open_command(year: int, unit_code: str | None, actor: str, **chosen: Any) -> None:
-    """Start one kalibrasi_unit per unit, then one siklus_kinerja per eligible employee (idempotent).
+    """Start per unit a kalibrasi_unit and a capaian_unit_periodik, then one siklus_kinerja per employee (idempotent).
 
     Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),
