@@ -25,8 +25,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker.worker)
     app.cli.add_command(demo.demo)
     app.cli.add_command(cycle.group)
-    from . import org
+    from . import org, report
     app.cli.add_command(org.group)
+    app.cli.add_command(report.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
