@@ -1,8 +1,8 @@
 """Calendar monitoring periods, as e-Kinerja's *Manajemen Periode*: names, dates and input deadlines.
 
-An agency (OPD) chooses monthly, quarterly or semester periods (PermenPANRB 6/2022 Ps 24(2)); the last
-period of the year is *Akhir*, the annual evaluation. Dates are ISO text (task data stays JSON), times
-in WITA, the zone of Samarinda.
+An agency (OPD) chooses monthly, quarterly or semester periods for the periodic evaluation (PermenPANRB
+6/2022 Ps 24-25); the last period of the year is *Akhir*, the annual evaluation. Dates are ISO text (task
+data stays JSON), times in WITA, the zone of Samarinda.
 """
 
 from __future__ import annotations
