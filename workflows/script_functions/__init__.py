@@ -24,6 +24,7 @@ from .closing import (
 from .monitoring import (
     catat_bimbingan,
     catat_evaluasi_periodik,
+    catat_evaluasi_semester,
     catat_realisasi,
     catat_umpan_balik,
     catat_umpan_balik_publik,
@@ -45,7 +46,7 @@ from .rating import (
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
     daftar_periode, siapkan_periode, catat_realisasi, catat_umpan_balik, catat_evaluasi_periodik, catat_bimbingan,
-    catat_umpan_balik_rekan,
+    catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,

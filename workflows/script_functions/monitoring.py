@@ -73,6 +73,14 @@ def catat_evaluasi_periodik(periode: str, hasil_kerja: str, perilaku: str, predi
         skp.record_feedback(run.session, found, rating.period, catatan, run.actor, author=employee_of_actor(run))
     return {"rating_id": rating.id, "periode": rating.period, "predikat": predikat}
 
+def catat_evaluasi_semester(hasil_kerja: str, perilaku: str, catatan: str | None = None) -> dict[str, Any]:
+    """Record a semester-I review of an instance started before the calendar periods (no predikat)."""
+    run, found = skp_of_step()
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, None, run.actor, "semester_1")
+    if catatan:
+        skp.record_feedback(run.session, found, "semester_1", catatan, run.actor, author=employee_of_actor(run))
+    return {"rating_id": rating.id, "periode": rating.period}
+
 def catat_umpan_balik_rekan(nip_rekan: str, nilai: dict[str, Any], komentar: str | None = None) -> str:
     """Record one rater's BerAKHLAK answer; the relation (peer, subordinate) comes from the chart."""
     run, found = skp_of_step()
