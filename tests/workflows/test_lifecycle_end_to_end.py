@@ -8,7 +8,7 @@ then appeal window, evaluation document and follow-up run to the end.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -56,6 +56,10 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
         lifecycle.agree_skp(iid)
     for iid in cycles.values():  # the year passes, quarter by quarter, until the annual rating opens
         lifecycle.monitor_year(iid)
+    # The annual rating opens only once 2027 is over and is due at the end of January 2028 (WITA).
+    annual = lifecycle.task(ani, "Task_nilai")
+    assert annual.created_at.replace(tzinfo=UTC) >= datetime(2027, 12, 31, 16, 0, tzinfo=UTC)
+    assert annual.due_at.replace(tzinfo=UTC) == datetime(2028, 1, 31, 15, 59, 59, tzinfo=UTC)
 
     # Budi's appraiser asks three colleagues; their aggregate reaches the appraisal form.
     lifecycle.do(budi, "Task_pilih_rekan", {"daftar_rekan": RATERS})
