@@ -23,6 +23,8 @@ from engine.runtime.execution import ENDED
 from . import org, periods, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
+from .models.periods import JENIS_PERIODE
+from .records import RecordInvalid
 
 BATCH_SIZE = 100
 KINDS = ("kalibrasi_unit", "capaian_unit_periodik", "siklus_kinerja")
@@ -47,6 +49,18 @@ class CycleSettings:
     masa_perbaikan: str | None = None
     pakai_umpan_balik_rekan: bool | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
+
+    def __post_init__(self) -> None:
+        # Refused here, before anything starts, rather than as an incident in every cycle.
+        if self.jenis_periode is not None and self.jenis_periode not in JENIS_PERIODE:
+            raise InvalidInput(f"jenis_periode must be one of {', '.join(JENIS_PERIODE)}, not {self.jenis_periode!r}")
+        for name in ("batas_pengisian_periode", "buka_realisasi"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    periods.days_of(name, value)
+                except RecordInvalid as exc:
+                    raise InvalidInput(str(exc)) from None
 
     def chosen(self) -> dict[str, Any]:
         """Return the start variables the operator set (the process fills in the others)."""
