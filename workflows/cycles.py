@@ -1,4 +1,5 @@
-"""Opening a yearly cycle: one `kalibrasi_unit` per unit, then one `siklus_kinerja` per eligible employee.
+"""Opening a yearly cycle: per unit a `kalibrasi_unit` and a `capaian_unit_periodik`, then one `siklus_kinerja`
+per eligible employee.
 
 When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
 as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
@@ -19,12 +20,14 @@ from engine.models import Instance, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import cycle_deadlines, org, ratings
+from . import cycle_deadlines, org, periods, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
+from .models.periods import JENIS_PERIODE
+from .records import RecordInvalid
 
 BATCH_SIZE = 100
-KINDS = ("kalibrasi_unit", "siklus_kinerja")
+KINDS = ("kalibrasi_unit", "capaian_unit_periodik", "siklus_kinerja")
 #: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries transfers in and out.
 CALIBRATION_MESSAGE = "penilaian_selesai"
 
@@ -36,8 +39,11 @@ class CycleSettings:
 
     batas_skp: str | None = None
     pengingat_skp: str | None = None
-    periode_pemantauan: str | None = None
-    jumlah_periode: int | None = None
+    jenis_periode: str | None = None
+    batas_pengisian_periode: str | None = None
+    buka_realisasi: str | None = None
+    mulai_penilaian_tahunan: str | None = None
+    batas_penilaian_tahunan: str | None = None
     batas_umpan_balik: str | None = None
     jendela_keberatan: str | None = None
     masa_perbaikan: str | None = None
@@ -45,10 +51,23 @@ class CycleSettings:
     min_penilai_agregat: int | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
 
+    def __post_init__(self) -> None:
+        # Refused here, before anything starts, rather than as an incident in every cycle.
+        if self.jenis_periode is not None and self.jenis_periode not in JENIS_PERIODE:
+            raise InvalidInput(f"jenis_periode must be one of {', '.join(JENIS_PERIODE)}, not {self.jenis_periode!r}")
+        for name in ("batas_pengisian_periode", "buka_realisasi"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    periods.days_of(name, value)
+                except RecordInvalid as exc:
+                    raise InvalidInput(str(exc)) from None
+
     def chosen(self) -> dict[str, Any]:
         """Return the start variables the operator set (the process fills in the others)."""
-        names = ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode", "batas_umpan_balik",
-                 "jendela_keberatan", "masa_perbaikan", "pakai_umpan_balik_rekan")
+        names = ("batas_skp", "pengingat_skp", "jenis_periode", "batas_pengisian_periode", "buka_realisasi",
+                 "mulai_penilaian_tahunan", "batas_penilaian_tahunan", "batas_umpan_balik", "jendela_keberatan",
+                 "masa_perbaikan", "pakai_umpan_balik_rekan")
         names += ("min_penilai_agregat",)
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
@@ -133,15 +152,40 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
             summary.kinds["kalibrasi_unit"].skipped.append((unit.code, "no eligible employee"))
     cycle_deadlines.check_opening(session, year, settings.chosen(), [k for k, _ in calibration_items + cycle_items],
                                   actor=actor, unit_code=unit_code, confirm_late=confirm_late)
-    total = len(calibration_items) + len(cycle_items)
+    total = 2 * len(calibration_items) + len(cycle_items)
     progress = on_progress or (lambda done, total: None)
     progress(0, total)
     done = _start(session, calibration_spec, calibration_items, actor, commit, summary.kinds["kalibrasi_unit"],
                   lambda n: progress(n, total), 0)
+    done = start_periodic_unit_ratings(session, year, units, set(per_unit), settings, actor, commit,
+                                       summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
     _join_running_calibrations(session, year, cycle_items, summary, actor, commit)
     return summary
+
+
+def periodic_unit_key(year: int, unit_code: str) -> str:
+    """Return the business key of a unit's periodic ratings (capaian_unit_periodik)."""
+    return f"capaian:{year}:{unit_code}"
+
+
+def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], unit_codes: set[str],
+                                settings: CycleSettings, actor: str, commit: Callable[[], None], kind: KindSummary,
+                                progress: Callable[[int], None], done: int) -> int:
+    """Start one `capaian_unit_periodik` per calibrated unit: the leader above it rates each period."""
+    spec = specs.require_latest(session, "capaian_unit_periodik")
+    items = []
+    for unit in units:
+        if unit.code not in unit_codes:
+            continue
+        # The cycle's choice first, else the agency's (its OPD's), else the process default.
+        jenis = settings.jenis_periode or periods.jenis_periode_of(unit)
+        chosen = {"jenis_periode": jenis} if jenis else {}
+        if settings.batas_pengisian_periode:
+            chosen["batas_pengisian_periode"] = settings.batas_pengisian_periode
+        items.append((periodic_unit_key(year, unit.code), {"unit_kode": unit.code, "tahun": year, **chosen}))
+    return _start(session, spec, items, actor, commit, kind, progress, done)
 
 
 def _join_running_calibrations(session: Session, year: int, cycle_items: Sequence[tuple[str, dict[str, Any]]],
@@ -263,7 +307,9 @@ class _Planner:
             self.kind.problems.append((employee.nip, f"no {missing} for position {position.code}"))
             return None
         s = self.settings
-        return {
+        # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
+        agency = periods.jenis_periode_of(position.unit)
+        return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,

@@ -31,7 +31,8 @@ def record_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, p
                   per_value: dict[str, Any] | None = None) -> Rating:
     """Record the appraiser's ratings and proposed predikat; the annual proposal opens the predikat history.
 
-    An interim (periodic) review may leave the predikat out; the annual rating (period "akhir") may not.
+    A periodic rating carries its derived periodic predikat (or none, for a pre-calendar semester review);
+    the annual rating (period "akhir") must have one, and only it starts the predikat history.
     per_rhk ([{rhk_id, rating, catatan}]) and per_value ({BerAKHLAK value: rating}) are the parts the
     overall ratings summarise; each becomes a `rating_detail` row.
     """

@@ -9,7 +9,7 @@ start, complete (which routes messages) and worker passes that move `engine.cloc
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +32,9 @@ BPMN_DIR = ROOT / "bpmn"
 #: 31 January, the SKP deadline of the 2027 cycle, and the reminder 7 days before (WITA).
 BATAS_SKP = "2027-01-31T23:59:59+08:00"
 PENGINGAT_SKP = "2027-01-24T23:59:59+08:00"
+#: The annual rating of 2027 opens after the year and is due on 31 January 2028 (WITA).
+MULAI_PENILAIAN = "2028-01-01T00:00:00+08:00"
+BATAS_PENILAIAN = "2028-01-31T23:59:59+08:00"
 #: Cycle opened on Monday 4 January 2027, 08:00 WITA.
 T0 = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)
 
@@ -162,7 +165,9 @@ def siklus_data(nip: str, **overrides: Any) -> dict[str, Any]:
         "jabatan_kode": "STAF-A", "jabatan_penilai_kode": "KASI-A", "jabatan_atasan_penilai_kode": "KABID-A",
         "is_kepala_unit": False, "pakai_umpan_balik_rekan": False,
         "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP,
-        "periode_pemantauan": "P3M", "jumlah_periode": 4, "batas_umpan_balik": "P14D",
+        "jenis_periode": "triwulanan", "batas_pengisian_periode": "P5D", "buka_realisasi": "P7D",
+        "mulai_penilaian_tahunan": MULAI_PENILAIAN, "batas_penilaian_tahunan": BATAS_PENILAIAN,
+        "batas_umpan_balik": "P14D",
         "jendela_keberatan": "P14D", "masa_perbaikan": "P6M", "predikat_tahun_lalu": None,
     }
     data.update(overrides)
@@ -257,15 +262,34 @@ class Lifecycle:
         self.do(instance_id, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
         self.do(instance_id, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
 
-    def monitor_period(self, instance_id: int, coaching: bool = False) -> None:
+    def next_timer(self, instance_id: int) -> None:
+        """Move the clock just past the instance's next timer (never back) and run a worker pass."""
+        due = self.instance(instance_id).next_timer_at
+        assert due is not None, self.open_tasks(instance_id)
+        self.worker(max(clock.now(), due.replace(tzinfo=UTC) + timedelta(seconds=1)))
+
+    def monitor_period(self, instance_id: int, coaching: bool = False, rating: str = "sesuai") -> None:
+        """Wait for the period's realisation task, then record, give feedback and the periodic rating."""
+        if not self.open_tasks(instance_id, "Task_catat_realisasi"):
+            self.next_timer(instance_id)
         self.do(instance_id, "Task_catat_realisasi", realisasi_for(self.session, instance_id))
         self.do(instance_id, "Task_beri_umpan_balik", {"umpan_balik": "Sesuai rencana.",
                                                          "perlu_bimbingan": coaching})
         if coaching:
             self.coach(instance_id)
-        if self.open_tasks(instance_id, "Task_evaluasi_semester"):
-            self.do(instance_id, "Task_evaluasi_semester", {"hasil_kerja_semester_1": "sesuai",
-                                                             "perilaku_semester_1": "sesuai"})
+        for review in ("Task_evaluasi_periodik", "Task_evaluasi_semester"):
+            if self.open_tasks(instance_id, review):
+                self.do(instance_id, review, {"hasil_kerja": rating, "perilaku": "sesuai"})
+
+    def monitor_year(self, instance_id: int) -> None:
+        """Go through every period of the year, then past the end of the year (the annual rating opens)."""
+        for _ in range(12):
+            data = self.variables(instance_id)
+            self.monitor_period(instance_id)
+            if data["periode_ke"] == len(data["periode"]):
+                break
+        if self.instance(instance_id).next_timer_at is not None and not self.open_tasks(instance_id):
+            self.next_timer(instance_id)
 
     def coach(self, instance_id: int) -> None:
         self.do(instance_id, "Task_catat_bimbingan", {

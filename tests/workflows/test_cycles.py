@@ -16,10 +16,11 @@ from engine.models import AuditEvent, Instance
 from engine.runtime import instances
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import BATAS_SKP, BPMN_DIR, PENGINGAT_SKP, T0, bpmn_files
-from workflows import cycles, ratings
+from workflows import cycles, org, periods, ratings
 from workflows import skp as skp_records
 from workflows.cycles import CycleSettings, open_cycle
 from workflows.org import OrgSettings
+from workflows.records import RecordInvalid
 
 
 @pytest.fixture
@@ -76,12 +77,17 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     # Nothing was set for this cycle: the deadlines and windows are the defaults written in the BPMN.
     variables = instances.variables(instances.load(session, session.execute(select(Instance.id).where(
         Instance.business_key == f"skp:2027:{people['staf2']}")).scalar_one()))
-    assert {k: variables[k] for k in ("batas_skp", "pengingat_skp", "periode_pemantauan", "jumlah_periode",
+    assert {k: variables[k] for k in ("batas_skp", "pengingat_skp", "jenis_periode", "batas_pengisian_periode",
+                                      "buka_realisasi", "mulai_penilaian_tahunan", "batas_penilaian_tahunan",
                                       "batas_umpan_balik", "jendela_keberatan", "masa_perbaikan",
                                       "pakai_umpan_balik_rekan")} == {
-        "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP, "periode_pemantauan": "P3M",
-        "jumlah_periode": 4, "batas_umpan_balik": "P14D", "jendela_keberatan": "P14D", "masa_perbaikan": "P6M",
+        "batas_skp": BATAS_SKP, "pengingat_skp": PENGINGAT_SKP, "jenis_periode": "triwulanan",
+        "batas_pengisian_periode": "P5D", "buka_realisasi": "P7D",
+        "mulai_penilaian_tahunan": "2028-01-01T00:00:00+08:00", "batas_penilaian_tahunan": "2028-01-31T23:59:59+08:00",
+        "batas_umpan_balik": "P14D", "jendela_keberatan": "P14D", "masa_perbaikan": "P6M",
         "pakai_umpan_balik_rekan": False}
+    # The leader above each calibrated unit rates it per period: one capaian_unit_periodik per unit.
+    assert _started(session, "capaian_unit_periodik")["capaian:2027:SEKSI"] == {"unit_kode": "SEKSI", "tahun": 2027}
     chain = {nip: (d["jabatan_penilai_kode"], d["jabatan_atasan_penilai_kode"], d["is_kepala_unit"])
              for nip, d in ((d["nip"], d) for d in started.values())}
     assert chain[people["kasi"]] == ("KABID", "KADIS", True)
@@ -98,7 +104,7 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     def interrupted() -> None:
         session.commit()
         commits.append(1)
-        if len(commits) == 3:  # the calibrations (two batches) and one batch of cycles are in
+        if len(commits) == 5:  # the calibrations, the periodic unit ratings (two batches each), one batch of cycles
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -110,23 +116,23 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     assert (len(resumed.kinds["siklus_kinerja"].existing), len(resumed.kinds["siklus_kinerja"].started)) == (3, 5)
     again = _open(session)
     assert again.kinds["siklus_kinerja"].started == [] and len(again.kinds["siklus_kinerja"].existing) == 8
-    assert session.execute(select(Instance.id)).all().__len__() == 12
+    assert session.execute(select(Instance.id)).all().__len__() == 16
 
 
 def test_unit_scope_and_settings(session, deployed):
     people = {name: e.nip for name, e in deployed.people.items()}
-    settings = CycleSettings(batas_skp="2027-02-15T23:59:59+08:00", periode_pemantauan="P1M", jumlah_periode=12,
+    settings = CycleSettings(batas_skp="2027-02-15T23:59:59+08:00", jenis_periode="bulanan",
                              org_settings=OrgSettings(jpt_appraiser="sekda"))
     summary = _open(session, "BIDANG", settings=settings)
     assert sorted(summary.kinds["kalibrasi_unit"].started) == ["BIDANG", "SEKSI"]
     assert len(summary.kinds["siklus_kinerja"].started) == 6 and summary.kinds["siklus_kinerja"].problems == []
     kabid_key = f"skp:2027:{people['kabid']}"
     kabid = _started(session, "siklus_kinerja")[kabid_key]
-    assert (kabid["batas_skp"], kabid["jumlah_periode"]) == ("2027-02-15T23:59:59+08:00", 12)
+    assert (kabid["batas_skp"], kabid["jenis_periode"]) == ("2027-02-15T23:59:59+08:00", "bulanan")
     assert "pengingat_skp" not in kabid  # not set: the process counts it from batas_skp
     kabid_now = instances.variables(instances.load(session, session.execute(select(Instance.id).where(
         Instance.business_key == kabid_key)).scalar_one()))
-    assert (kabid_now["pengingat_skp"], kabid_now["periode_pemantauan"]) == ("2027-02-08T23:59:59+08:00", "P1M")
+    assert (kabid_now["pengingat_skp"], kabid_now["batas_pengisian_periode"]) == ("2027-02-08T23:59:59+08:00", "P5D")
     assert (kabid["jabatan_penilai_kode"], kabid["jabatan_atasan_penilai_kode"]) == ("KADIS", "SEKDA")
     summary = _open(session, "DISDUK", settings=settings)
     assert summary.kinds["siklus_kinerja"].started == [people["kadis"]]
@@ -142,15 +148,17 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     assert "'kalibrasi_unit' is not deployed" in cli("cycle", "open", "2027", code=1)
     cli("bpmn", "deploy", str(BPMN_DIR))
     assert "P14X" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jendela-keberatan", "P14X", code=2)
+    assert "P1M" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--batas-pengisian-periode", "P1M", code=2)
+    assert "mingguan" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jenis-periode", "mingguan", code=2)
     out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm", "--batas-skp", "2027-02-15",
-              "--periode-pemantauan", "P1M", "--jumlah-periode", "12", "--umpan-balik-rekan")
+              "--jenis-periode", "bulanan", "--batas-pengisian-periode", "P3D", "--umpan-balik-rekan")
     assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out
     nips = {name: person.nip for name, person in chart.people.items()}
     started = _started(session, "siklus_kinerja")[f"skp:2027:{nips['staf']}"]
     session.rollback()  # SQLite: a reading transaction would keep the next command waiting
-    assert {k: started[k] for k in ("batas_skp", "periode_pemantauan", "jumlah_periode",
+    assert {k: started[k] for k in ("batas_skp", "jenis_periode", "batas_pengisian_periode",
                                     "pakai_umpan_balik_rekan")} == {
-        "batas_skp": "2027-02-15", "periode_pemantauan": "P1M", "jumlah_periode": 12,
+        "batas_skp": "2027-02-15", "jenis_periode": "bulanan", "batas_pengisian_periode": "P3D",
         "pakai_umpan_balik_rekan": True}
     assert "siklus_kinerja: 4 started, 0 already started, 1 skipped, 0 problem(s)" in out
     assert f"skipped siklus_kinerja {nips['cuti']}: status cltn" in out
@@ -159,6 +167,20 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     assert f"problem siklus_kinerja {nips['cadangan']}: has no position" in out
     session.expire_all()
     assert {i.started_by for i in session.execute(select(Instance)).scalars()} == {"bkpsdm", "operator"}
+
+
+def test_the_agency_chooses_its_periods_for_its_sub_units_and_a_cycle_may_override(session, deployed):
+    people = {name: e.nip for name, e in deployed.people.items()}
+    periods.set_jenis_periode(session, org.unit_by_code(session, "DISDUK"), "semesteran", "pengelola")
+    _open(session, "DISDUK")
+    cycles_started = _started(session, "siklus_kinerja")
+    assert cycles_started[f"skp:2027:{people['staf']}"]["jenis_periode"] == "semesteran"  # SEKSI is in DISDUK
+    assert _started(session, "capaian_unit_periodik")["capaian:2027:SEKSI"]["jenis_periode"] == "semesteran"
+    with pytest.raises(RecordInvalid):
+        periods.set_jenis_periode(session, org.unit_by_code(session, "SETDA"), "mingguan", "pengelola")
+    assert org.unit_by_code(session, "SETDA").jenis_periode is None
+    _open(session, "SETDA", settings=CycleSettings(jenis_periode="bulanan"))
+    assert _started(session, "siklus_kinerja")[f"skp:2027:{people['sekda']}"]["jenis_periode"] == "bulanan"
 
 
 def test_last_years_final_predikat_is_a_start_variable(session, deployed):

@@ -74,7 +74,7 @@ def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Sessio
     assert "siklus_kinerja: 59 started, 0 already started, 1 skipped, 0 problem(s)" in out
     assert "pengelola.bkpsdm" in out and "kinerja-admin" in out
     before = _snapshot(session)
-    assert before["counts"]["Instance"] == 59 + 22
+    assert before["counts"]["Instance"] == 59 + 22 + 22
     out = cli("demo")
     assert "siklus_kinerja: 0 started, 59 already started" in out and "0 employee(s) created" in out
     assert _snapshot(session) == before
@@ -88,7 +88,9 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "Task_susun_skp": {"skp": {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "target": 100}]}},
     "Task_tinjau_skp": {"keputusan_skp": "setuju"},
     "Task_beri_umpan_balik": {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False},
-    "Task_evaluasi_semester": {"hasil_kerja_semester_1": "sesuai", "perilaku_semester_1": "sesuai"},
+    "Task_evaluasi_semester": {"hasil_kerja": "sesuai", "perilaku": "sesuai"},
+    "Task_evaluasi_periodik": {"hasil_kerja": "sesuai", "perilaku": "sesuai"},
+    "Task_tetapkan_capaian_periode": {"capaian_unit_periode": "baik"},
     "Task_nilai_kepala_unit": {"capaian_unit": "baik", "perilaku": "sesuai"},
     "Task_tetapkan_capaian": {"capaian_unit": "baik", "dasar_capaian": "Capaian perjanjian kinerja 2027"},
     "Task_tinjau_pelanggaran": {"tindakan_distribusi": "justifikasi",
@@ -137,6 +139,7 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     clock.set(T0)
     out = cli("demo")
     assert "siklus_kinerja: 59 started" in out and "kalibrasi_unit: 22 started" in out
+    assert "capaian_unit_periodik: 22 started" in out
     session.rollback()
     accounts = {a.username: a for a in session.execute(select(UserAccount)).scalars()}
     done_by: dict[str, set[str]] = {}
@@ -162,7 +165,7 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     else:
         raise AssertionError("the year did not finish")
     final = {i.business_key: i for i in session.execute(select(Instance)).scalars()}
-    assert len(final) == 59 + 22 and {i.status for i in final.values()} == {"completed"}
+    assert len(final) == 59 + 22 + 22 and {i.status for i in final.values()} == {"completed"}
     # In Disdukcapil the Plt rates the seksi below the vacant post and its head; the Wali Kota (no ASN
     # record) rates each OPD and its head through the `walikota` account's group.
     assert {RINA_PLT, "walikota", KADIS, KABID_DAFDUK} <= done_by["Task_tetapkan_capaian"]
@@ -182,8 +185,12 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     assert len(cycles) == 59
     skps = list(session.execute(select(Skp)).scalars())
     assert len(skps) == 59 and {s.status for s in skps} == {"disetujui"}
-    assert count(Rating, Rating.period == "akhir") == 59 and count(Rating, Rating.period == "semester_1") == 59
-    assert count(Realisation) == 59 * 4 and count(UnitRating) == 22 and count(Publication) == 22
+    assert count(Rating, Rating.period == "akhir") == 59
+    # A periodic predikat per quarter before Akhir, for every employee (the TPP basis).
+    assert {p: count(Rating, Rating.period == p, Rating.predikat_usulan == "baik")
+            for p in ("Triwulan I", "Triwulan II", "Triwulan III")} == dict.fromkeys(
+        ("Triwulan I", "Triwulan II", "Triwulan III"), 59)
+    assert count(Realisation) == 59 * 4 and count(UnitRating) == 22 * 4 and count(Publication) == 22
     assert count(Signature) == 59 * 3
     hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
         Skp.instance_id == final[key].id)).scalars()} for key in cycles}

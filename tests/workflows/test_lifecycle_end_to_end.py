@@ -8,11 +8,12 @@ then appeal window, evaluation document and follow-up run to the end.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from engine import audit
+from engine.clock import clock
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_BUDI,
@@ -42,18 +43,23 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
                                                    "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
                                 key="kalibrasi-SEKSI-A-2027")
-    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1,
+    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI,
                                                         predikat_tahun_lalu="sangat_baik"), key=f"{NIP_ANI}-2027")
-    budi = lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1, pakai_umpan_balik_rekan=True),
+    budi = lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, pakai_umpan_balik_rekan=True),
                            key=f"{NIP_BUDI}-2027")
     citra = lifecycle.start("siklus_kinerja", siklus_data(
-        NIP_CITRA, jumlah_periode=1, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
+        NIP_CITRA, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
         jabatan_atasan_penilai_kode="KADIS"), key=f"{NIP_CITRA}-2027")
     cycles = {NIP_ANI: ani, NIP_BUDI: budi, NIP_CITRA: citra}
 
     for iid in cycles.values():
         lifecycle.agree_skp(iid)
-        lifecycle.monitor_period(iid)
+    for iid in cycles.values():  # the year passes, quarter by quarter, until the annual rating opens
+        lifecycle.monitor_year(iid)
+    # The annual rating opens only once 2027 is over and is due at the end of January 2028 (WITA).
+    annual = lifecycle.task(ani, "Task_nilai")
+    assert annual.created_at.replace(tzinfo=UTC) >= datetime(2027, 12, 31, 16, 0, tzinfo=UTC)
+    assert annual.due_at.replace(tzinfo=UTC) == datetime(2028, 1, 31, 15, 59, 59, tzinfo=UTC)
 
     # Budi's appraiser asks three colleagues; their aggregate reaches the appraisal form.
     lifecycle.do(budi, "Task_pilih_rekan", {"daftar_rekan": RATERS})

@@ -51,7 +51,8 @@ def test_skp_agreed_first_time(lifecycle: Lifecycle):
         lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "ekspektasi_pimpinan": {"jujur": "x"}})
     assert list(refused.value.errors) == ["ekspektasi_pimpinan"]
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "ekspektasi_pimpinan": expectations})
-    realisasi = lifecycle.task(iid, "Task_catat_realisasi")  # stage 2 has begun
+    lifecycle.next_timer(iid)  # stage 2 has begun: the first realisation opens near the end of Triwulan I
+    realisasi = lifecycle.task(iid, "Task_catat_realisasi")
     assert realisasi.process_id == "pemantauan_kinerja"
     variables = lifecycle.variables(iid)
     assert variables["skp_status"] == "ditetapkan"
@@ -79,6 +80,7 @@ def test_skp_returned_twice_then_agreed(lifecycle: Lifecycle):
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "kembalikan", "catatan_skp": "Lengkapi lampiran"})
     lifecycle.do(iid, "Task_susun_skp", {"skp": plan("Layanan KTP-el versi 3")})
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju", "catatan_skp": ""})
+    lifecycle.next_timer(iid)
     lifecycle.task(iid, "Task_catat_realisasi")
     variables = lifecycle.variables(iid)
     assert variables["skp"] == plan("Layanan KTP-el versi 3") and variables["skp_status"] == "ditetapkan"
@@ -111,6 +113,7 @@ def test_deadline_missed_escalates_to_pengelola_kinerja(lifecycle: Lifecycle):
     assert escalation.lane == "Pengelola Kinerja" and escalation.form["key"] == "skp_editor"
     assert [d["bpmn_id"] for _, d in lifecycle.events(iid, "task_cancelled")] == ["Task_susun_skp"]
     lifecycle.complete(escalation, {"skp": plan("Ditetapkan pengelola")})
+    lifecycle.next_timer(iid)
     lifecycle.task(iid, "Task_catat_realisasi")
     assert lifecycle.variables(iid)["skp_status"] == "ditetapkan_eskalasi"
     found = the_skp(lifecycle, iid)

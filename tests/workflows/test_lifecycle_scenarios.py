@@ -55,17 +55,18 @@ def _unit_until_calibration(lifecycle: Lifecycle) -> tuple[int, dict[str, int]]:
                                 key="kalibrasi-SEKSI-A-2027")
     # Three people: the published distribution is shown from three (the default minimum is 5).
     cycles = {
-        NIP_ANI: lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1, min_kelompok_publikasi=3),
+        NIP_ANI: lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, min_kelompok_publikasi=3),
                                  key=f"{NIP_ANI}-2027"),
-        NIP_BUDI: lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1,
+        NIP_BUDI: lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI,
                                                                 min_kelompok_publikasi=3), key=f"{NIP_BUDI}-2027"),
         NIP_CITRA: lifecycle.start("siklus_kinerja", siklus_data(
-            NIP_CITRA, jumlah_periode=1, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
+            NIP_CITRA, is_kepala_unit=True, jabatan_kode="KASI-A", jabatan_penilai_kode="KABID-A",
             jabatan_atasan_penilai_kode="KADIS", min_kelompok_publikasi=3), key=f"{NIP_CITRA}-2027"),
     }
     for iid in cycles.values():
         lifecycle.agree_skp(iid)
-        lifecycle.monitor_period(iid)
+    for iid in cycles.values():  # the year passes, quarter by quarter, until the annual rating opens
+        lifecycle.monitor_year(iid)
     lifecycle.rate(cycles[NIP_ANI], "di_atas", "di_atas")
     lifecycle.rate(cycles[NIP_BUDI], "di_bawah", "sesuai")
     lifecycle.rate_head(cycles[NIP_CITRA], "istimewa", "sesuai")
@@ -120,16 +121,16 @@ def test_a_plt_appraiser_gets_the_tasks_during_the_plt_period_and_the_holder_aft
     org.appoint_acting(session, org.position_by_code(session, "KASI-A"), dedi, "plt",
                        date(2027, 1, 4), date(2027, 1, 31), "Sprint Plt Kasi A")
     session.commit()
-    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, jumlah_periode=1), key=f"{NIP_ANI}-2027")
+    ani = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key=f"{NIP_ANI}-2027")
 
     lifecycle.do(ani, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
     review = lifecycle.task(ani, "Task_tinjau_skp")
     assert review.assignee == NIP_DEDI  # the Plt, not the definitive holder
     lifecycle.complete(review, {"keputusan_skp": "setuju"})
-    assert lifecycle.task(ani, "Task_catat_realisasi").assignee == NIP_ANI
 
-    # The Plt period ends; the next appraiser's task goes to Citra, the holder.
-    clock.set(datetime(2027, 2, 15, 0, 0, tzinfo=UTC))
+    # The Plt period ends; the next appraiser's task (Triwulan I, from 24 March) goes to Citra, the holder.
+    lifecycle.next_timer(ani)
+    assert lifecycle.task(ani, "Task_catat_realisasi").assignee == NIP_ANI
     lifecycle.do(ani, "Task_catat_realisasi", realisasi_for(lifecycle.session, ani))
     feedback = lifecycle.task(ani, "Task_beri_umpan_balik")
     assert feedback.assignee == NIP_CITRA
@@ -154,7 +155,7 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
     # The new SKP is due a month after the transfer (the agency's choice for this cycle).
-    settings = cycles.CycleSettings(batas_skp="2027-07-31T23:59:59+08:00", jumlah_periode=1)
+    settings = cycles.CycleSettings(batas_skp="2027-07-31T23:59:59+08:00")
     second = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", settings)
     session.commit()
 
@@ -180,7 +181,7 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     clock.set(datetime(2027, 9, 1, 0, 0, tzinfo=UTC))
     org.transfer(session, ani, org.position_by_code(session, "STAF-A"), date(2027, 9, 1))
     third = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(
-        batas_skp="2027-09-30T23:59:59+08:00", jumlah_periode=1))
+        batas_skp="2027-09-30T23:59:59+08:00"))
     session.commit()
     assert third.business_key == f"skp:2027:{NIP_ANI}:3" and lifecycle.status(second.id) == "terminated"
     assert [(s.status, s.period_start) for s in session.execute(select(Skp).order_by(Skp.id)).scalars()] == [
@@ -211,7 +212,7 @@ def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle, capaian_first:
     session.add(staf_bidang)
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
-    cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(jumlah_periode=1))
+    cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings())
     session.commit()
 
     # The seksi no longer waits for Ani; the bidang now does.

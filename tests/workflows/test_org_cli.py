@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.conftest import FIXTURES
-from workflows.models import Employee
+from workflows import org, periods
+from workflows.models import Employee, Unit
 
 CSV = FIXTURES / "workflows" / "org.csv"
 
@@ -41,3 +42,21 @@ def test_missing_column_is_a_refusal(cli, tmp_path):
     bad = tmp_path / "x.csv"
     bad.write_text("NIP;NAMA\n")
     assert "missing column(s) JENIS_PEGAWAI" in cli("org", "import", str(bad), code=1)
+
+
+def test_an_opd_chooses_its_periods_and_its_sub_units_follow(cli, sessions):
+    cli("org", "import", str(CSV), "--on", "2026-03-02")
+    with sessions() as session:
+        opd = next(u for u in session.execute(select(Unit)).scalars() if u.kind == "dinas")
+        child = next(u for u in session.execute(select(Unit)).scalars() if u.parent_id == opd.id)
+        opd_code, child_code = opd.code, child.code
+    assert cli("org", "periode", opd_code, "bulanan").strip() == f"{opd_code}: bulanan"
+    with sessions() as session:
+        assert periods.jenis_periode_of(org.unit_by_code(session, child_code)) == "bulanan"
+    assert "mingguan" in cli("org", "periode", opd_code, "mingguan", code=2)
+    assert "give a period kind or --clear" in cli("org", "periode", opd_code, code=1)
+    assert "NOWHERE" in cli("org", "periode", "NOWHERE", "semesteran", code=1)
+    assert cli("org", "periode", opd_code, "--clear").strip() == f"{opd_code}: as the unit above"
+    with sessions() as session:
+        assert periods.jenis_periode_of(org.unit_by_code(session, child_code)) is None
+    assert "intact" in cli("audit", "verify")

@@ -25,12 +25,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker.worker)
     app.cli.add_command(demo.demo)
     app.cli.add_command(cycle.group)
-    from . import org
+    from . import org, report
     app.cli.add_command(org.group)
     from . import calendar
     app.cli.add_command(calendar.group)
     from . import consent
     app.cli.add_command(consent.group)
+    app.cli.add_command(report.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

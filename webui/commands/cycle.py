@@ -13,7 +13,10 @@ from flask.cli import AppGroup
 from engine.expressions import ExpressionError, check_timer_value
 from workflows import org, transfers
 from workflows.cycles import CycleSettings, CycleSummary, open_cycle
+from workflows.models.periods import JENIS_PERIODE
 from workflows.org import OrgSettings
+from workflows.periods import days_of
+from workflows.records import RecordInvalid
 
 from . import fail, transaction
 
@@ -32,14 +35,30 @@ def _timer(kind: str) -> Callable[[click.Context, click.Parameter, str | None], 
     return check
 
 
+def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a period setting that is not a number of days (P5D)."""
+    if value is not None:
+        try:
+            days_of(param.name or "", value)
+        except RecordInvalid as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @group.command("open")
 @click.argument("year", type=click.IntRange(2000, 2100))
 @click.option("--unit", "unit_code", help="Only this unit and its sub-units (default: the whole city).")
 @click.option("--actor", default="operator", show_default=True, help="Who opens (recorded in the audit trail).")
 @click.option("--batas-skp", callback=_timer("timeDate"), help="SKP deadline, ISO date(-time) (default: 31 Jan).")
 @click.option("--pengingat-skp", callback=_timer("timeDate"), help="SKP reminder (default: 7 days before).")
-@click.option("--periode-pemantauan", callback=_timer("timeDuration"), help="Between check-ins, e.g. P1M.")
-@click.option("--jumlah-periode", type=click.IntRange(1, 12), help="Number of monitoring periods.")
+@click.option("--jenis-periode", type=click.Choice(JENIS_PERIODE),
+              help="Monitoring periods of this cycle (default: the agency's, else triwulanan).")
+@click.option("--batas-pengisian-periode", callback=_days, help="Input deadline after a period's end, e.g. P5D.")
+@click.option("--buka-realisasi", callback=_days, help="Realisation task opens before a period's end, e.g. P7D.")
+@click.option("--mulai-penilaian-tahunan", callback=_timer("timeDate"),
+              help="Annual rating opens (default: 1 January of the next year).")
+@click.option("--batas-penilaian-tahunan", callback=_timer("timeDate"),
+              help="Annual rating due (default: 31 January of the next year).")
 @click.option("--batas-umpan-balik", callback=_timer("timeDuration"), help="How long raters have, e.g. P14D.")
 @click.option("--jendela-keberatan", callback=_timer("timeDuration"), help="Objection window, e.g. P14D.")
 @click.option("--masa-perbaikan", callback=_timer("timeDuration"), help="Improvement period, e.g. P6M.")
@@ -50,7 +69,7 @@ def _timer(kind: str) -> Callable[[click.Context, click.Parameter, str | None], 
 @click.option("--confirm-late", is_flag=True,
               help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
 def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:
-    """Start one kalibrasi_unit per unit, then one siklus_kinerja per eligible employee (idempotent).
+        """Start per unit a kalibrasi_unit and a capaian_unit_periodik, then one siklus_kinerja per employee (idempotent).
 
     Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),

@@ -8,7 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from workflows import org
+from workflows.models.periods import JENIS_PERIODE
 from workflows.org_import import KINDS, ImportRefused, import_org
+from workflows.periods import set_jenis_periode
 
 from . import fail, transaction
 
@@ -41,3 +44,17 @@ def import_command(path: Path, skip_invalid: bool, on: datetime | None, actor: s
     click.echo(f"position changes recorded: {result.transfers}")
     if result.skipped:
         click.echo(f"{len(result.skipped)} invalid row(s) skipped")
+
+
+@group.command("periode")
+@click.argument("unit_code")
+@click.argument("jenis_periode", required=False, type=click.Choice(JENIS_PERIODE))
+@click.option("--clear", is_flag=True, help="Remove the unit's own choice (it follows the unit above again).")
+@click.option("--actor", default="operator", show_default=True, help="Who sets it (recorded in the audit trail).")
+def periode_command(unit_code: str, jenis_periode: str | None, clear: bool, actor: str) -> None:
+    """Set the monitoring periods an OPD chose (bulanan, triwulanan, semesteran); sub-units inherit them."""
+    if bool(jenis_periode) == clear:
+        fail("give a period kind or --clear")
+    with transaction() as session:
+        unit = set_jenis_periode(session, org.unit_by_code(session, unit_code), jenis_periode, actor)
+        click.echo(f"{unit.code}: {unit.jenis_periode or 'as the unit above'}")

@@ -1,6 +1,7 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
+from .periods import MonitoringPeriod
 from .records import (
     Appeal,
     AppealWindow,
@@ -28,7 +29,7 @@ from .skp import (
 
 __all__ = [
     "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
-    "DevelopmentPlan", "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
+    "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "Position", "PositionAssignment", "PredikatRecord", "Publication",
     "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
     "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]

@@ -41,11 +41,12 @@ class Rating(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     skp_id: Mapped[int] = _fk("skp.id", index=False)
-    #: "akhir" for the annual rating, else the agency's period label.
+    #: "akhir" for the annual rating, else the period's name (Triwulan I, Juni, Semester I).
     period: Mapped[str] = mapped_column(String(20))
     hasil_kerja: Mapped[str] = mapped_column(String(10))
     perilaku: Mapped[str] = mapped_column(String(10))
-    #: None for an interim (periodic) review: only the annual rating proposes a predikat.
+    #: For a period, the periodic predikat the matrix derived (the TPP basis); None for a pre-calendar
+    #: semester review. Only the annual one ("akhir") opens the predikat history.
     predikat_usulan: Mapped[str | None] = mapped_column(String(20))
     rated_by: Mapped[str] = mapped_column(String(200))
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime())

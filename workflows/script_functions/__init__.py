@@ -34,12 +34,15 @@ from .closing import (
 )
 from .monitoring import (
     catat_bimbingan,
+    catat_evaluasi_periodik,
     catat_evaluasi_semester,
     catat_realisasi,
     catat_umpan_balik,
     catat_umpan_balik_publik,
     catat_umpan_balik_rekan,
+    siapkan_periode,
 )
+from .periods import daftar_periode
 from .planning import kembalikan_skp, setujui_skp, siapkan_skp, simpan_skp
 from .raters import agregat_umpan_balik_rekan, catat_penilaian_diri
 from .rating import (
@@ -54,7 +57,8 @@ from .rating import (
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
-    catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
+    daftar_periode, siapkan_periode, catat_realisasi, catat_umpan_balik, catat_evaluasi_periodik, catat_bimbingan,
+    catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
     catat_penilaian_diri, agregat_umpan_balik_rekan,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,

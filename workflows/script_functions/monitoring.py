@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .. import org, ratings, skp
+from .. import org, periods, ratings, skp
 from ..records import RecordInvalid, text
 from .common import employee_of_actor, skp_of_step
 
@@ -13,19 +13,34 @@ from .common import employee_of_actor, skp_of_step
 PUBLIC_RATER = "PUBLIK"
 
 
-def catat_realisasi(periode_ke: int, realisasi: list[dict[str, Any]]) -> dict[str, Any]:
+def _label(periode: int | str) -> str:
+    """Return a period's label: its name (Triwulan II), or `periode_<n>` for a number (older instances)."""
+    return periode if isinstance(periode, str) else f"periode_{periode}"
+
+
+def siapkan_periode(tahun: int, jenis_periode: str, batas_pengisian: Any = "P5D",
+                    buka_realisasi: Any = "P7D") -> list[dict[str, Any]]:
+    """Compute this SKP's periods from its start (1 January, or a late SKP's start) and record them."""
+    run, found = skp_of_step()
+    computed = periods.daftar_periode(tahun, jenis_periode, found.period_start.isoformat(), batas_pengisian,
+                                      buka_realisasi)
+    periods.record_periods(run.session, found, jenis_periode, computed, run.actor)
+    return computed
+
+
+def catat_realisasi(periode: int | str, realisasi: list[dict[str, Any]]) -> dict[str, Any]:
     """Record a monitoring period's realisations (the realisasi_editor answer) as the employee who gave them."""
     run, found = skp_of_step()
-    period = f"periode_{periode_ke}"
+    period = _label(periode)
     for item in realisasi or []:
         skp.record_realisation(run.session, found, item["iki_id"], period, str(item["nilai"]), run.actor,
                                evidence_url=item.get("bukti_dukung"), remark=item.get("catatan"))
     return {"periode": period, "jumlah": len(realisasi or [])}
 
-def catat_umpan_balik(periode_ke: int, umpan_balik: str) -> str:
+def catat_umpan_balik(periode: int | str, umpan_balik: str) -> str:
     """Record the appraiser's continuous feedback for a monitoring period; return the period label."""
     run, found = skp_of_step()
-    period = f"periode_{periode_ke}"
+    period = _label(periode)
     skp.record_feedback(run.session, found, period, umpan_balik, run.actor, author=employee_of_actor(run))
     return period
 
@@ -44,8 +59,22 @@ def catat_bimbingan(tanggal: str, jenis: str, topik: str, rencana_tindak_lanjut:
                               follow_up=rencana_tindak_lanjut, b18=b18, b19=b19)
     return {"bimbingan_id": row.id, "tanggal": held_on.isoformat()}
 
+def catat_evaluasi_periodik(periode: str, hasil_kerja: str, perilaku: str, predikat: str,
+                            catatan: str | None = None) -> dict[str, Any]:
+    """Record a period's rating with the periodic predikat the matrix derived (PermenPANRB 6/2022 Ps 28).
+
+    The predikat is stored on the period's rating only: the predikat history (and the curve) is the
+    annual one's.
+    """
+    run, found = skp_of_step()
+    rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, predikat, run.actor,
+                                   text("periode", periode) or "")
+    if catatan:
+        skp.record_feedback(run.session, found, rating.period, catatan, run.actor, author=employee_of_actor(run))
+    return {"rating_id": rating.id, "periode": rating.period, "predikat": predikat}
+
 def catat_evaluasi_semester(hasil_kerja: str, perilaku: str, catatan: str | None = None) -> dict[str, Any]:
-    """Record the mandatory semester-I review as an interim rating (no predikat) and its note as feedback."""
+    """Record a semester-I review of an instance started before the calendar periods (no predikat)."""
     run, found = skp_of_step()
     rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, None, run.actor, "semester_1")
     if catatan:
