@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from engine import audit
-from engine.clock import clock
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_BUDI,

@@ -17,10 +17,10 @@ RATERS = ["199201012019031001", "199302022019032002", "199403032019031003"]
 
 def test_the_rating_form_shows_aggregates_and_no_rater(lifecycle: Lifecycle):
     add_staff(lifecycle.session, RATERS, "KABID-A")
-    budi = lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, jumlah_periode=1, pakai_umpan_balik_rekan=True),
+    budi = lifecycle.start("siklus_kinerja", siklus_data(NIP_BUDI, pakai_umpan_balik_rekan=True),
                            key=f"{NIP_BUDI}-2027")
     lifecycle.agree_skp(budi)
-    lifecycle.monitor_period(budi)
+    lifecycle.monitor_year(budi)
     lifecycle.do(budi, "Task_pilih_rekan", {"daftar_rekan": RATERS})
     for row, score in zip(lifecycle.open_tasks(budi, "Task_beri_umpan_balik_berakhlak"), (3, 4, 2), strict=True):
         lifecycle.complete(row, {**{v: score for v in VALUES}, "komentar": f"Rahasia {score}"})

@@ -69,7 +69,7 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 @click.option("--confirm-late", is_flag=True,
               help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
 def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:
-        """Start per unit a kalibrasi_unit and a capaian_unit_periodik, then one siklus_kinerja per employee (idempotent).
+    """Start per unit a kalibrasi_unit and a capaian_unit_periodik, then one siklus_kinerja per employee.
 
     Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),

@@ -29,7 +29,7 @@ from .skp import (
 
 __all__ = [
     "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
-    "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "Position", "PositionAssignment", "PredikatRecord", "Publication",
-    "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
+    "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "Position", "PositionAssignment",
+    "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
     "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]
