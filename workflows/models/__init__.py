@@ -1,5 +1,6 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
+from .follow_up import PartialPeriod, SanctionDecision
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
 from .records import (
     Appeal,
@@ -27,7 +28,7 @@ from .skp import (
 
 __all__ = [
     "ActingAssignment", "Appeal", "BehaviourExpectation", "CoachingSession", "Consent", "DevelopmentPlan",
-    "Employee", "Feedback", "Iki", "Position", "PositionAssignment", "PredikatRecord", "Publication",
+    "Employee", "Feedback", "Iki", "PartialPeriod", "SanctionDecision", "Position", "PositionAssignment", "PredikatRecord", "Publication",
     "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
     "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]
