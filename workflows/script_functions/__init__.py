@@ -21,6 +21,13 @@ from .closing import (
     publikasikan_unit,
     tandatangani,
 )
+from .follow_up import (
+    akui_rencana_pengembangan,
+    catat_keputusan_ppk,
+    catat_penilaian_parsial,
+    catat_rekomendasi_tpk,
+    tambah_durasi,
+)
 from .monitoring import (
     catat_bimbingan,
     catat_evaluasi_semester,
@@ -48,7 +55,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,
     tandatangani, publikasikan_unit,
-    buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}
+    buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool,
+    akui_rencana_pengembangan, catat_rekomendasi_tpk, catat_keputusan_ppk, catat_penilaian_parsial,
+    tambah_durasi)}
 
 
 def register_all() -> None:
