@@ -32,7 +32,7 @@ def partial_key(skp: Skp) -> str:
 
 
 def start_partial_rating(session: Session, skp: Skp, transfer_date: date, actor: str,
-                         extra: dict[str, object] | None = None) -> Instance | None:
+                         reason: str | None = None) -> Instance | None:
     """Start the old appraiser's rating of the months before the transfer; None when there is nothing to rate.
 
     The SKP stays open until the rating is recorded (`record_partial_rating` closes it).
@@ -50,13 +50,13 @@ def start_partial_rating(session: Session, skp: Skp, transfer_date: date, actor:
             "jabatan_penilai_kode": appraiser.code if appraiser else None,
             "jabatan_atasan_penilai_kode": superior.code if superior else None,
             "periode_mulai": skp.period_start.isoformat(), "periode_sampai": end.isoformat(),
-            "tanggal_mutasi": transfer_date.isoformat(), **(extra or {})}
+            "tanggal_mutasi": transfer_date.isoformat(), "alasan_mutasi": reason}
     spec = specs.require_latest(session, PROCESS_ID)
     return instances.start(session, spec, data, partial_key(skp), actor)
 
 
 def record_partial_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku: str, predikat: str,
-                          start: date, end: date, actor: str) -> Rating:
+                          start: date, end: date, actor: str, reason: str | None = None) -> Rating:
     """Record the partial-period rating with its date range and predikat, then close the old SKP."""
     if skp.status == "ditutup":
         raise RecordInvalid(f"SKP {skp.id} is closed: its partial period was rated already", skp_id=skp.id)
@@ -66,7 +66,7 @@ def record_partial_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku
     rating = ratings.record_rating(session, skp, hasil_kerja, perilaku, predikat, actor, PERIOD)
     session.add(PartialPeriod(rating_id=rating.id, skp_id=skp.id, period_start=start, period_end=end))
     session.flush()
-    skp_records.set_status(session, skp, "ditutup", actor, f"Penilaian periode parsial {start}..{end}")
+    skp_records.set_status(session, skp, "ditutup", actor, reason or f"Periode parsial {start}..{end} dinilai")
     return rating
 
 

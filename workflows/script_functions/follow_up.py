@@ -11,7 +11,7 @@ from engine.context import current_run
 
 from .. import follow_up, partial_period
 from ..models.skp import Skp
-from ..records import RecordInvalid
+from ..records import RecordInvalid, text
 from .common import skp_of_step
 
 
@@ -44,8 +44,8 @@ def catat_keputusan_ppk(keputusan: str, alasan: str) -> dict[str, Any]:
     return {"keputusan_id": row.id, "keputusan": row.decision, "sesuai_rekomendasi": row.decision == row.recommendation}
 
 def catat_penilaian_parsial(skp_id: int, hasil_kerja: str, perilaku: str, predikat: str, mulai: str,
-                            sampai: str) -> dict[str, Any]:
-    """Record the rating of the partial period mulai..sampai (ISO dates) of an SKP and close that SKP."""
+                            sampai: str, alasan: str | None = None) -> dict[str, Any]:
+    """Record the rating of the partial period mulai..sampai (ISO dates) of an SKP and close it (reason alasan)."""
     run = current_run()
     found = run.session.get(Skp, skp_id) if isinstance(skp_id, int) else None
     if found is None:
@@ -55,7 +55,7 @@ def catat_penilaian_parsial(skp_id: int, hasil_kerja: str, perilaku: str, predik
     except ValueError:
         raise RecordInvalid(f"mulai and sampai must be ISO dates, not {mulai!r} and {sampai!r}")
     rating = partial_period.record_partial_rating(run.session, found, hasil_kerja, perilaku, predikat, start, end,
-                                                  run.actor)
+                                                  run.actor, text("alasan", alasan, required=False))
     return {"rating_id": rating.id, "periode": rating.period, "predikat": rating.predikat_usulan,
             "mulai": start.isoformat(), "sampai": end.isoformat()}
 
