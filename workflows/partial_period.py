@@ -31,6 +31,12 @@ def partial_key(skp: Skp) -> str:
     return f"parsial:{skp.year}:{skp.id}"
 
 
+def skp_id_of_key(key: str) -> int | None:
+    """Return the SKP id a partial rating's business key names, or None for another key."""
+    parts = key.split(":")
+    return int(parts[2]) if len(parts) == 3 and parts[0] == "parsial" and parts[2].isdigit() else None
+
+
 def start_partial_rating(session: Session, skp: Skp, transfer_date: date, actor: str,
                          reason: str | None = None) -> Instance | None:
     """Start the old appraiser's rating of the months before the transfer; None when there is nothing to rate.
