@@ -98,6 +98,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "Task_terima_dokumen": {"setuju_pegawai": True},
     "Task_setujui": {"setuju_atasan": True},
     "Task_rencana_pengembangan": {"rekomendasi_pelatihan": "Pelatihan SIAK", "target_kompetensi": "Akta tepat waktu"},
+    "Task_akui_rencana": {},
 }
 #: Appraisals of the staff: Sesuai Ekspektasi unless listed.
 RATINGS = {MAYA: ("di_atas", "di_atas"), IRFAN: ("di_bawah", "sesuai")}
