@@ -68,7 +68,7 @@ def overdue(session: Session, unit_code: str, tahun: int | None = None,
     overdue first. The unit is the SKP's (the position the cycle was opened for)."""
     now = now or clock.now()
     unit_ids = {unit.id for unit in units_in_scope(session, unit_code)}
-    rows: list[tuple[int, str, str, datetime, str | None, int | None]] = []
+    rows: list[tuple[int, str, str, datetime | None, str | None, int | None]] = []
     late_tasks = session.execute(
         select(HumanTask.instance_id, HumanTask.process_id, HumanTask.name, HumanTask.bpmn_id, HumanTask.due_at,
                HumanTask.assignee, HumanTask.claimed_by, HumanTask.id)
@@ -89,15 +89,15 @@ def overdue(session: Session, unit_code: str, tahun: int | None = None,
             rows.append((instance_id, WAITING, WAITING, due, None, None))
     skps = _skps_of(session, {row[0] for row in rows})
     found = []
-    for instance_id, stage, task, due, holder, task_id in rows:
+    for instance_id, stage, label, due, holder, open_task_id in rows:
         skp = skps.get(instance_id)
-        if skp is None or skp.unit_id not in unit_ids or (tahun is not None and skp.year != tahun):
+        if due is None or skp is None or skp.unit_id not in unit_ids or (tahun is not None and skp.year != tahun):
             continue
         employee, unit = session.get(Employee, skp.employee_id), session.get(Unit, skp.unit_id)
         assert employee is not None and unit is not None
         late = (now.astimezone(clock.local_tz).date() - due.astimezone(clock.local_tz).date()).days
-        found.append(Overdue(employee.nip, employee.name, unit.code, unit.name, skp.year, stage, task, due, late,
-                             holder, instance_id, task_id))
+        found.append(Overdue(employee.nip, employee.name, unit.code, unit.name, skp.year, stage, label, due, late,
+                             holder, instance_id, open_task_id))
     return sorted(found, key=lambda row: (row.batas, row.nama, row.nip))
 
 
@@ -105,8 +105,10 @@ def _skps_of(session: Session, instance_ids: set[int]) -> dict[int, Skp]:
     """Return the SKP each instance works on: its own (a cycle), or the one its key names (a partial rating)."""
     if not instance_ids:
         return {}
-    result = {skp.instance_id: skp for skp in session.execute(
-        select(Skp).where(Skp.instance_id.in_(instance_ids))).scalars() if skp.instance_id is not None}
+    result: dict[int, Skp] = {}
+    for skp in session.execute(select(Skp).where(Skp.instance_id.in_(instance_ids))).scalars():
+        if skp.instance_id is not None:
+            result[skp.instance_id] = skp
     keys = dict(session.execute(select(Instance.id, Instance.business_key).where(
         Instance.id.in_(instance_ids - set(result)), Instance.process_id == partial_period.PROCESS_ID)).all())
     by_skp = {partial_period.skp_id_of_key(key): instance_id for instance_id, key in keys.items()}

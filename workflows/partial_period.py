@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import specs
-from engine.models import Instance
 from engine.runtime import instances
+from engine.runtime.rows import InstanceRow
 
 from . import ratings
 from . import skp as skp_records
@@ -38,7 +38,7 @@ def skp_id_of_key(key: str) -> int | None:
 
 
 def start_partial_rating(session: Session, skp: Skp, transfer_date: date, actor: str,
-                         reason: str | None = None) -> Instance | None:
+                         reason: str | None = None) -> InstanceRow | None:
     """Start the old appraiser's rating of the months before the transfer; None when there is nothing to rate.
 
     The SKP stays open until the rating is recorded (`record_partial_rating` closes it).

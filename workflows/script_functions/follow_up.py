@@ -69,4 +69,5 @@ def tambah_durasi(waktu: str, durasi: str) -> str:
         parts = TimerEventDefinition.parse_iso_duration(str(durasi))
     except Exception:
         raise RecordInvalid(f"durasi must be an ISO duration such as P30D, not {durasi!r}")
-    return (start + TimerEventDefinition.get_timedelta_from_start(parts, start)).isoformat()
+    moved: datetime = start + TimerEventDefinition.get_timedelta_from_start(parts, start)
+    return moved.isoformat()
