@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import specs
+from engine.models import Instance
 from engine.runtime import instances
+from engine.runtime.execution import ENDED
 from engine.runtime.rows import InstanceRow
 
 from . import ratings
@@ -74,6 +76,15 @@ def record_partial_rating(session: Session, skp: Skp, hasil_kerja: str, perilaku
     session.flush()
     skp_records.set_status(session, skp, "ditutup", actor, reason or f"Periode parsial {start}..{end} dinilai")
     return rating
+
+
+def pending_keys(session: Session, employee_id: int, year: int) -> list[str]:
+    """Return the business keys of the employee's partial ratings of the year still awaiting the rater."""
+    keys = [partial_key(skp) for skp in session.execute(select(Skp).where(
+        Skp.employee_id == employee_id, Skp.year == year).order_by(Skp.id)).scalars()]
+    return list(session.execute(select(Instance.business_key).where(
+        Instance.process_id == PROCESS_ID, Instance.business_key.in_(keys), Instance.status.not_in(ENDED))
+        .order_by(Instance.id)).scalars())
 
 
 def partial_period_of(session: Session, skp: Skp) -> tuple[Rating, PartialPeriod] | None:

@@ -41,6 +41,7 @@ def test_moved_employees_are_found_and_their_cycles_follow_them(cli, session: Se
     session.rollback()
     out = cli("cycle", "transfer", "--all", "--year", "2027", "--actor", "bkpsdm")
     assert f"{staf.nip}: new cycle skp:2027:{staf.nip}:2" in out and "1 cycle(s) moved, 0 problem(s)" in out
+    assert "rates the months" not in out  # a plan never agreed has no partial period to rate
     session.expire_all()
     old = session.execute(select(Instance).where(Instance.business_key == f"skp:2027:{staf.nip}")).scalar_one()
     assert (old.status, old.status_reason) == ("terminated", "Mutasi ke JF (Jabatan JF)")
@@ -92,7 +93,8 @@ def test_an_agreed_plan_is_rated_for_the_months_before_the_transfer(cli, session
     assert "--batas-skp-pindah" in cli("cycle", "transfer", staf.nip, "--year", "2027",
                                        "--batas-skp-pindah", "30 hari", code=2)
     session.rollback()
-    cli("cycle", "transfer", staf.nip, "--year", "2027", "--batas-skp-pindah", "P14D")
+    out = cli("cycle", "transfer", staf.nip, "--year", "2027", "--batas-skp-pindah", "P14D")
+    assert f"{staf.nip}: the old appraiser rates the months before the transfer (parsial:2027:{old.id})" in out
     session.expire_all()
 
     # The new SKP is due 14 days (this cycle's choice) after the transfer date.

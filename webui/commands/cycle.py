@@ -82,6 +82,8 @@ def transfer_command(nips: tuple[str, ...], year: int | None, all_moved: bool, a
         result = transfers.follow(session, employees, year, actor, settings=settings, commit=session.commit)
     for nip, key in result.restarted.items():
         click.echo(f"{nip}: new cycle {key}")
+        for partial in result.partial.get(nip, []):
+            click.echo(f"{nip}: the old appraiser rates the months before the transfer ({partial})")
     for nip, reason in result.problems:
         click.echo(f"problem {nip}: {reason}", err=True)
     click.echo(f"{len(result.restarted)} cycle(s) moved, {len(result.problems)} problem(s)")
