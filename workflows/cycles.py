@@ -183,11 +183,11 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     """After `org.transfer`, end the employee's running cycle of the year and start one for the new position.
 
     The running `siklus_kinerja` instance is terminated with a reason and its SKP closed (ditutup), both
-    kept with their records (ratings, realisations, audit). The new cycle gets the business key
-    `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year) and its SKP starts on
-    the first day of the new position (`skp.transfer_period_start`), and its deadline is counted from that
-    day (`tanggal_mutasi`, setting `batas_skp_pindah`). An agreed old SKP stays open until the old
-    appraiser has rated the months before the transfer (`partial_period`). The year's calibrations are told by
+    kept with their records (ratings, realisations, audit); an agreed SKP is first rated by the old
+    appraiser for the months before the transfer (`partial_period`) and closes then. The new cycle gets
+    the business key `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year);
+    its SKP starts on the first day of the new position (`skp.transfer_period_start`) and is due counted
+    from that day (`tanggal_mutasi`, setting `batas_skp_pindah`). The year's calibrations are told by
     `penilaian_selesai` messages with `perubahan`: the old unit's stops waiting for the employee
     (keluar), the new unit's waits for them too (masuk).
     """
