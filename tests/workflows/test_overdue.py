@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.clock import clock
 from engine.definitions import specs
 from engine.models import HumanTask, Instance
-from engine.runtime import tasks
+from engine.runtime import execution, tasks
 from engine.runtime.assignment import get_resolver, set_resolver
 from tests.conftest import worker_pass
 from tests.workflows.conftest import Chart
@@ -82,7 +82,9 @@ def test_the_agencys_overdue_cycles_at_every_stage_most_overdue_first(cli, sessi
     session.commit()
 
     clock.set(NOW)
-    rows = overdue.overdue(session, "DISDUK")
+    with pytest.MonkeyPatch.context() as patch:  # read from the rows: no workflow is restored
+        patch.setattr(execution, "load_state", lambda *args: pytest.fail("overdue restored a workflow"))
+        rows = overdue.overdue(session, "DISDUK")
     by_nip = {(row.nip, row.tugas): row for row in rows}
     # The ones who never drafted their SKP, the review owed to staf, the partial rating owed to fungsional.
     late_drafts = {people[name].nip for name in ("kadis", "kabid", "kasi", "koordinator", "staf2")}

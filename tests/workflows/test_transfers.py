@@ -18,6 +18,8 @@ from tests.workflows.lifecycle import T0, bpmn_files
 from workflows import org, partial_period, transfers
 from workflows.cycles import open_cycle
 from workflows.models import Rating, Skp
+from workflows.records import RecordInvalid
+from workflows.script_functions.follow_up import tambah_durasi
 
 
 @pytest.fixture
@@ -127,3 +129,12 @@ def test_an_agreed_plan_is_rated_for_the_months_before_the_transfer(cli, session
     assert closed is not None and closed.status == "ditutup" and closed.closed_reason == "Mutasi ke JF (Jabatan JF)"
     # A partial rating proposes no annual predikat: the year's predikat comes from the new SKP.
     assert session.execute(select(Rating).where(Rating.skp_id == old.id, Rating.period == "akhir")).first() is None
+
+
+def test_deadlines_counted_from_the_transfer_date_refuse_a_bad_duration():
+    assert tambah_durasi("2027-07-01T23:59:59+08:00", "P30D") == "2027-07-31T23:59:59+08:00"
+    assert tambah_durasi("2027-07-01T23:59:59+08:00", "P1M") == "2027-08-01T23:59:59+08:00"
+    with pytest.raises(RecordInvalid, match="ISO duration"):
+        tambah_durasi("2027-07-01T23:59:59+08:00", "30 hari")
+    with pytest.raises(RecordInvalid, match="ISO date-time"):
+        tambah_durasi("1 Juli", "P30D")
