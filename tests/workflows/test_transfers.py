@@ -105,6 +105,7 @@ def test_an_agreed_plan_is_rated_for_the_months_before_the_transfer(cli, session
     assert (data["tanggal_mutasi"], data["batas_skp"]) == ("2027-03-01", "2027-03-15T23:59:59+08:00")
     # The old SKP stays open until the kasi, its appraiser, rated January and February.
     assert session.get(Skp, old.id).status == "disetujui"  # type: ignore[union-attr]
+    assert transfers.moved_employees(session, 2027) == []  # the open old SKP is not a second move
     partial = session.execute(select(Instance).where(
         Instance.business_key == partial_period.partial_key(old))).scalar_one()
     rate = session.execute(select(HumanTask).where(HumanTask.instance_id == partial.id,
