@@ -20,7 +20,7 @@ from engine.models import Instance, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import cycle_deadlines, org, periods, ratings
+from . import cycle_deadlines, org, partial_period, periods, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 from .models.periods import JENIS_PERIODE
@@ -49,6 +49,7 @@ class CycleSettings:
     masa_perbaikan: str | None = None
     pakai_umpan_balik_rekan: bool | None = None
     min_penilai_agregat: int | None = None
+    batas_skp_pindah: str | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
 
     def __post_init__(self) -> None:
@@ -68,7 +69,7 @@ class CycleSettings:
         names = ("batas_skp", "pengingat_skp", "jenis_periode", "batas_pengisian_periode", "buka_realisasi",
                  "mulai_penilaian_tahunan", "batas_penilaian_tahunan", "batas_umpan_balik", "jendela_keberatan",
                  "masa_perbaikan", "pakai_umpan_balik_rekan")
-        names += ("min_penilai_agregat",)
+        names += ("min_penilai_agregat", "batas_skp_pindah")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
@@ -233,9 +234,11 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     """After `org.transfer`, end the employee's running cycle of the year and start one for the new position.
 
     The running `siklus_kinerja` instance is terminated with a reason and its SKP closed (ditutup), both
-    kept with their records (ratings, realisations, audit). The new cycle gets the business key
-    `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year) and its SKP starts on
-    the first day of the new position (`skp.transfer_period_start`). The year's calibrations are told by
+    kept with their records (ratings, realisations, audit); an agreed SKP is first rated by the old
+    appraiser for the months before the transfer (`partial_period`) and closes then. The new cycle gets
+    the business key `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year);
+    its SKP starts on the first day of the new position (`skp.transfer_period_start`) and is due counted
+    from that day (`tanggal_mutasi`, setting `batas_skp_pindah`). The year's calibrations are told by
     `penilaian_selesai` messages with `perubahan`: the old unit's stops waiting for the employee
     (keluar), the new unit's waits for them too (masuk).
     """
@@ -252,6 +255,10 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
         reason = "; ".join(text for _, text in summary.problems + summary.skipped)
         raise InvalidInput(f"no new cycle for {employee.nip}: {reason}")
     reason = f"Mutasi ke {position.code} ({position.name})"
+    assignment = org.current_assignment(session, employee)
+    transfer_date = assignment.started_on if assignment is not None else None
+    if transfer_date is not None and transfer_date.year == year:
+        data["tanggal_mutasi"] = transfer_date.isoformat()
     old_units = set()
     for instance in earlier:
         if instance.status in ENDED:
@@ -261,7 +268,11 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
             old_units.add(session.get(Unit, old.unit_id).code)  # type: ignore[union-attr]
         instances.terminate(session, instance.id, actor, reason)
         if old is not None and old.status != "ditutup":
-            skp_records.set_status(session, old, "ditutup", actor, reason)
+            # An agreed SKP is closed by the old appraiser's partial rating; any other one now.
+            rating = (partial_period.start_partial_rating(session, old, transfer_date, actor, reason)
+                      if transfer_date else None)
+            if rating is None:
+                skp_records.set_status(session, old, "ditutup", actor, reason)
     spec = specs.require_latest(session, "siklus_kinerja")
     started = instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
     # The calibrations of the year follow the move: the old unit stops waiting, the new one waits too.

@@ -169,7 +169,9 @@ EMPLOYEES = [line.split("|") for line in """\
 STAFF = [(f"pengelola.{code.lower()}", ["pengelola_kinerja"], code)
          for code, _, kind, parent, _ in UNITS if parent == "PEMKOT"] + [
     ("bkpsdm", ["pengelola_kinerja"], None), ("inspektorat", ["inspektorat"], None),
-    ("admin", ["admin", "operators"], None), ("walikota", [WALI_KOTA_GROUP], None)]
+    ("admin", ["admin", "operators"], None), ("walikota", [WALI_KOTA_GROUP], None),
+    # The city's Tim Penilai Kinerja recommends to the PPK after an improvement period without improvement.
+    ("tim.penilai", ["tim_penilai_kinerja"], None)]
 
 
 def demo_password(username: str) -> str:

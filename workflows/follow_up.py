@@ -1,4 +1,4 @@
-"""Follow-up of the final predikat (tindak_lanjut.bpmn): development plans and the talent pool."""
+"""Follow-up of the final predikat (tindak_lanjut.bpmn): development plans, the PPK's decision, the talent pool."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 
+from .models.follow_up import PPK_DECISIONS, SanctionDecision
 from .models.records import DevelopmentPlan, TalentPoolEntry
 from .models.skp import Skp
 from .ratings import current_predikat
@@ -71,3 +72,54 @@ def add_to_talent_pool(session: Session, skp: Skp, previous_predikat: str | None
         note(session, "talent_pool_nominated", actor, skp.instance_id,
              {"skp_id": skp.id, "entry_id": entry.id, "year": skp.year})
     return entry
+
+
+def acknowledge_development_plan(session: Session, plan: DevelopmentPlan, actor: str,
+                                 instance_id: int | None = None) -> DevelopmentPlan:
+    """Record that the employee acknowledged the development plan, with the time (once)."""
+    if plan.acknowledged_at is not None:
+        raise RecordInvalid(f"development plan {plan.id} was already acknowledged", plan_id=plan.id)
+    plan.acknowledged_at, plan.acknowledged_by = clock.now(), actor
+    session.flush()
+    note(session, "development_plan_acknowledged", actor, instance_id, {"plan_id": plan.id})
+    return plan
+
+
+def recommend_sanction(session: Session, plan: DevelopmentPlan, recommendation: str, reason: str, actor: str,
+                       instance_id: int | None = None) -> SanctionDecision:
+    """Record the Tim Penilai Kinerja's recommendation to the PPK after an improvement period not met."""
+    if plan.outcome != "tidak_membaik":
+        raise RecordInvalid(f"development plan {plan.id} ended {plan.outcome!r}: the PPK decides only after "
+                            "an improvement period without improvement (PP 30/2019 Ps 57)", plan_id=plan.id)
+    if open_sanction(session, plan) is not None:
+        raise RecordInvalid(f"development plan {plan.id} already has a recommendation awaiting the PPK",
+                            plan_id=plan.id)
+    row = SanctionDecision(plan_id=plan.id, recommendation=one_of("rekomendasi", recommendation, PPK_DECISIONS),
+                           recommendation_reason=text("alasan_rekomendasi", reason, max_length=4000),
+                           recommended_by=actor, recommended_at=clock.now())
+    session.add(row)
+    session.flush()
+    note(session, "sanction_recommended", actor, instance_id,
+         {"plan_id": plan.id, "decision_id": row.id, "rekomendasi": recommendation})
+    return row
+
+
+def decide_sanction(session: Session, row: SanctionDecision, decision: str, reason: str, actor: str,
+                    instance_id: int | None = None) -> SanctionDecision:
+    """Record the PPK's decision (competency test, transfer, demotion, temporary placement) and its reason."""
+    if row.decision is not None:
+        raise RecordInvalid(f"sanction decision {row.id} was already decided ({row.decision})", decision_id=row.id)
+    choice = one_of("keputusan_ppk", decision, PPK_DECISIONS)
+    why = text("alasan_keputusan", reason, max_length=4000)
+    row.decision, row.decision_reason, row.decided_by, row.decided_at = choice, why, actor, clock.now()
+    session.flush()
+    note(session, "sanction_decided", actor, instance_id, {
+        "plan_id": row.plan_id, "decision_id": row.id, "keputusan": choice,
+        "sesuai_rekomendasi": choice == row.recommendation})
+    return row
+
+
+def open_sanction(session: Session, plan: DevelopmentPlan) -> SanctionDecision | None:
+    """Return the plan's recommendation still awaiting the PPK's decision, if any."""
+    return session.execute(select(SanctionDecision).where(
+        SanctionDecision.plan_id == plan.id, SanctionDecision.decision.is_(None))).scalar_one_or_none()

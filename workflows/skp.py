@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
+from engine.models import Instance
 
 from . import org
 from .models.org import Employee
@@ -51,18 +52,28 @@ def require_skp(session: Session, instance_id: int) -> Skp:
 def transfer_period_start(session: Session, employee: Employee, tahun: int) -> date | None:
     """Return where a second SKP of the year starts after a mid-year transfer, or None.
 
-    When the year's SKP from 1 January is closed (ditutup, e.g. by `cycles.restart_after_transfer`) and the
-    employee's current position started later that year, the new SKP starts with that position.
+    When the year's SKP from 1 January is closed (ditutup), or its cycle was terminated by a transfer while
+    the SKP awaits its partial rating (`cycles.restart_after_transfer`), and the employee's current
+    position started later that year, the new SKP starts with that position.
     """
     tahun = year(tahun)
     first = session.execute(select(Skp).where(Skp.employee_id == employee.id, Skp.year == tahun,
                                               Skp.period_start == date(tahun, 1, 1))).scalar_one_or_none()
-    if first is None or first.status != "ditutup":
+    if first is None or (first.status != "ditutup" and not _cycle_terminated(session, first)):
         return None
     current = org.current_assignment(session, employee)
     if current is not None and date(tahun, 1, 1) < current.started_on <= date(tahun, 12, 31):
         return current.started_on
     return None
+
+
+def _cycle_terminated(session: Session, found: Skp) -> bool:
+    """Tell whether the SKP's own cycle instance was terminated (as a transfer does)."""
+    if found.instance_id is None:
+        return False
+    # A column query, not session.get: the engine writes instance rows with Core, past the identity map.
+    status = session.execute(select(Instance.status).where(Instance.id == found.instance_id)).scalar_one_or_none()
+    return status == "terminated"
 
 
 def open_skp(session: Session, employee: Employee, tahun: int, actor: str, *, instance_id: int | None = None,

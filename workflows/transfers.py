@@ -2,7 +2,9 @@
 
 An organisation import (or any `org.transfer`) changes an employee's position; the running cycle keeps
 the position it started with (its SKP's snapshot). `moved_employees` finds them with one query, and
-`follow` restarts each cycle for the new position (`cycles.restart_after_transfer`).
+`follow` restarts each cycle for the new position (`cycles.restart_after_transfer`): the new SKP is due
+`batas_skp_pindah` after the transfer date, and an agreed old SKP is first rated for the months before
+the transfer by its appraiser (`partial_period`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from engine.errors import KinerjaError
 from engine.models import Instance
 from engine.runtime.execution import ENDED
 
+from . import partial_period
 from .cycles import CycleSettings, restart_after_transfer
 from .models.org import Employee
 from .models.skp import Skp
@@ -35,9 +38,11 @@ def moved_employees(session: Session, year: int) -> list[Employee]:
 
 @dataclass
 class FollowResult:
-    """The cycles restarted (NIP → new business key) and the employees that could not be moved."""
+    """The cycles restarted (NIP → new business key), the partial-period ratings now awaiting the old
+    appraiser (NIP → their business keys) and the employees that could not be moved."""
 
     restarted: dict[str, str] = field(default_factory=dict)
+    partial: dict[str, list[str]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -55,4 +60,7 @@ def follow(session: Session, employees: list[Employee], year: int, actor: str, *
         if commit is not None:
             commit()
         result.restarted[employee.nip] = started.business_key
+        pending = partial_period.pending_keys(session, employee.id, year)
+        if pending:
+            result.partial[employee.nip] = pending
     return result

@@ -52,6 +52,7 @@ def test_demo_org_has_valid_numbers_a_plt_an_ineligible_employee_and_accounts(se
     assert all(accounts[e.nip].employee is e for e in employees)
     assert accounts["pengelola.disdukcapil"].groups() == ["pengelola_kinerja:DISDUKCAPIL"]
     assert accounts["bkpsdm"].groups() == ["pengelola_kinerja"] and accounts["inspektorat"].roles == ["inspektorat"]
+    assert accounts["tim.penilai"].groups() == ["tim_penilai_kinerja"]  # the tindak_lanjut default group
     assert accounts["admin"].check_password("kinerja-admin") and accounts[MAYA].check_password("kinerja-2002")
     assert built.created["account"] == len(accounts) == len(built.accounts)
     again = build_demo_org(session, 2027)
@@ -100,6 +101,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "Task_terima_dokumen": {"setuju_pegawai": True},
     "Task_setujui": {"setuju_atasan": True},
     "Task_rencana_pengembangan": {"rekomendasi_pelatihan": "Pelatihan SIAK", "target_kompetensi": "Akta tepat waktu"},
+    "Task_akui_rencana": {},
 }
 #: Appraisals of the staff: Sesuai Ekspektasi unless listed.
 RATINGS = {MAYA: ("di_atas", "di_atas"), IRFAN: ("di_bawah", "sesuai")}

@@ -122,6 +122,8 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
         lifecycle.approve_documents(iid)
     lifecycle.do(budi, "Task_rencana_pengembangan", {"rekomendasi_pelatihan": "Pelatihan teknis",
                                                       "target_kompetensi": "Target utama tercapai"})
+    assert lifecycle.task(budi, "Task_akui_rencana").assignee == NIP_BUDI  # Budi acknowledges his plan
+    lifecycle.do(budi, "Task_akui_rencana")
     for nip, iid in cycles.items():
         assert lifecycle.status(iid) == "completed", nip
     final = {nip: lifecycle.variables(iid) for nip, iid in cycles.items()}

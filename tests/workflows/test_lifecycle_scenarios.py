@@ -16,9 +16,10 @@ from sqlalchemy import select
 from engine import audit
 from engine.clock import clock
 from engine.errors import InvalidState
+from engine.models import Instance
 from engine.runtime import assignment, instances, messages
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
-from workflows import cycles, documents, lanes, org
+from workflows import cycles, documents, lanes, org, partial_period
 from workflows.models import Employee, Position, Publication, Skp
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
@@ -154,8 +155,7 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     session.add(staf_bidang)
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
-    # The new SKP is due a month after the transfer (the agency's choice for this cycle).
-    settings = cycles.CycleSettings(batas_skp="2027-07-31T23:59:59+08:00")
+    settings = cycles.CycleSettings()
     second = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", settings)
     session.commit()
 
@@ -166,12 +166,25 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     data = lifecycle.variables(second.id)
     assert (data["unit_kode"], data["jabatan_kode"], data["jabatan_penilai_kode"]) == ("BIDANG-A", "STAF-B", "KABID-A")
     assert lifecycle.task(second.id, "Task_susun_skp").assignee == NIP_ANI
+    # The new SKP is due 30 days after the transfer date (batas_skp_pindah P30D), not at the end of January.
+    assert (data["tanggal_mutasi"], data["batas_skp"]) == ("2027-07-01", "2027-07-31T23:59:59+08:00")
+    assert lifecycle.task(second.id, "Task_susun_skp").due_at.replace(tzinfo=UTC) == datetime(
+        2027, 7, 31, 15, 59, 59, tzinfo=UTC)
 
-    # The earlier SKP is kept, closed, with its plan; the new one starts with the new position.
+    # The earlier SKP waits for the old appraiser to rate January to June, then closes with its plan kept.
     skps = list(session.execute(select(Skp).order_by(Skp.id)).scalars())
     assert [(s.instance_id, s.status, s.period_start) for s in skps] == [
-        (first, "ditutup", date(2027, 1, 1)), (second.id, skps[1].status, date(2027, 7, 1))]
+        (first, "disetujui", date(2027, 1, 1)), (second.id, skps[1].status, date(2027, 7, 1))]
     assert skps[1].status != "ditutup"
+    rate_partial(lifecycle, skps[0], "kasi_a", datetime(2027, 7, 15, 15, 59, 59, tzinfo=UTC))
+    found = partial_period.partial_period_of(session, skps[0])
+    assert found is not None
+    rating, period = found
+    assert (rating.period, rating.hasil_kerja, rating.perilaku, rating.rated_by) == (
+        "parsial", "di_atas", "sesuai", "kasi_a")
+    assert rating.predikat_usulan == "baik"  # predikat_kinerja.dmn: di atas / sesuai
+    assert (period.period_start, period.period_end) == (date(2027, 1, 1), date(2027, 6, 30))
+    assert skps[0].status == "ditutup"
     assert skps[0].closed_reason == "Mutasi ke STAF-B (Jabatan STAF-B)" and len(skps[0].rhk) == 1
     assert skps[1].unit_id == bidang.id and skps[1].employee_id == ani.id
     lifecycle.agree_skp(second.id)
@@ -181,8 +194,11 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     clock.set(datetime(2027, 9, 1, 0, 0, tzinfo=UTC))
     org.transfer(session, ani, org.position_by_code(session, "STAF-A"), date(2027, 9, 1))
     third = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(
-        batas_skp="2027-09-30T23:59:59+08:00"))
+        batas_skp="2027-09-20T23:59:59+08:00"))
     session.commit()
+    # An operator's batas_skp for the cycle wins over the count from the transfer date.
+    assert lifecycle.variables(third.id)["batas_skp"] == "2027-09-20T23:59:59+08:00"
+    rate_partial(lifecycle, skps[1], "kabid_a", datetime(2027, 9, 15, 15, 59, 59, tzinfo=UTC))
     assert third.business_key == f"skp:2027:{NIP_ANI}:3" and lifecycle.status(second.id) == "terminated"
     assert [(s.status, s.period_start) for s in session.execute(select(Skp).order_by(Skp.id)).scalars()] == [
         ("ditutup", date(2027, 1, 1)), ("ditutup", date(2027, 7, 1)), ("draft", date(2027, 9, 1))]
@@ -192,6 +208,17 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
         instances.terminate(session, first, "pengelola1", "lagi")
     session.rollback()
     assert audit.verify(session) == []
+
+
+def rate_partial(lifecycle: Lifecycle, old: Skp, appraiser: str, due: datetime) -> None:
+    """The old appraiser rates the partial period of a transfer, due 14 days after it."""
+    partial = lifecycle.session.execute(select(Instance).where(
+        Instance.business_key == partial_period.partial_key(old))).scalar_one()
+    task = lifecycle.task(partial.id, "Task_nilai_periode_parsial")
+    assert task.assignee == appraiser and task.due_at is not None and task.due_at.replace(tzinfo=UTC) == due
+    lifecycle.complete(task, {"hasil_kerja": "di_atas", "perilaku": "sesuai"})
+    assert lifecycle.status(partial.id) == "completed"
+    lifecycle.session.expire_all()
 
 
 @pytest.mark.parametrize("capaian_first", [True, False], ids=["capaian-first", "capaian-last"])

@@ -1,7 +1,9 @@
-"""`kinerja cycle open|transfer`: start the year's calibrations and cycles; move cycles after transfers."""
+"""`kinerja cycle open|transfer|overdue`: start the year's calibrations and cycles; move cycles after transfers;
+list what is overdue."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -10,8 +12,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engine.clock import clock
 from engine.expressions import ExpressionError, check_timer_value
-from workflows import org, transfers
+from workflows import org, overdue, transfers
 from workflows.cycles import CycleSettings, CycleSummary, open_cycle
 from workflows.models.periods import JENIS_PERIODE
 from workflows.org import OrgSettings
@@ -85,19 +88,25 @@ def open_command(year: int, unit_code: str | None, actor: str, confirm_late: boo
 @click.option("--all", "all_moved", is_flag=True,
               help="Every employee whose running cycle was opened for another position than theirs now.")
 @click.option("--actor", default="operator", show_default=True, help="Who moves (recorded in the audit trail).")
-def transfer_command(nips: tuple[str, ...], year: int | None, all_moved: bool, actor: str) -> None:
+@click.option("--batas-skp-pindah", callback=_timer("timeDuration"),
+              help="New SKP deadline counted from the transfer date, e.g. P30D (default: as the process says).")
+def transfer_command(nips: tuple[str, ...], year: int | None, all_moved: bool, actor: str,
+                     batas_skp_pindah: str | None) -> None:
     """After a transfer (org import, Plt ends...), end the employee's running cycle and start one for the
     new position; the year's calibrations follow (docs/operators.md)."""
     if bool(nips) == all_moved:
         fail("give NIPs or --all")
     year = year or org.today().year
-    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]))
+    settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),
+                             batas_skp_pindah=batas_skp_pindah)
     with transaction() as session:
         employees = (transfers.moved_employees(session, year) if all_moved
                      else [org.employee_by_nip(session, nip) for nip in nips])
         result = transfers.follow(session, employees, year, actor, settings=settings, commit=session.commit)
     for nip, key in result.restarted.items():
         click.echo(f"{nip}: new cycle {key}")
+        for partial in result.partial.get(nip, []):
+            click.echo(f"{nip}: the old appraiser rates the months before the transfer ({partial})")
     for nip, reason in result.problems:
         click.echo(f"problem {nip}: {reason}", err=True)
     click.echo(f"{len(result.restarted)} cycle(s) moved, {len(result.problems)} problem(s)")
@@ -137,3 +146,21 @@ def print_summary(summary: CycleSummary) -> None:
             click.echo(f"  skipped {kind} {label}: {reason}")
         for label, reason in result.problems:
             click.echo(f"  problem {kind} {label}: {reason}")
+
+
+@group.command("overdue")
+@click.option("--unit", "unit_code", required=True, help="The OPD (or any unit): its employees and sub-units.")
+@click.option("--tahun", type=click.IntRange(2000, 2100), help="Only this appraisal year.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def overdue_command(unit_code: str, tahun: int | None, as_json: bool) -> None:
+    """Every cycle of the unit's employees overdue at any stage, most overdue first (docs/operators.md)."""
+    with transaction() as session:
+        rows = overdue.overdue(session, unit_code, tahun)
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        due = row.batas.astimezone(clock.local_tz).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{row.hari_terlambat:>4} hari  {due}  {row.nip}  {row.nama}  {row.unit_kode}  "
+                   f"{row.tahap}: {row.tugas}  ({row.penerima or 'belum diambil'})")
+    click.echo(f"{len(rows)} terlambat di {unit_code}" + (f" ({tahun})" if tahun else ""))

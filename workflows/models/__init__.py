@@ -1,5 +1,6 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
+from .follow_up import PartialPeriod, SanctionDecision
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
 from .periods import MonitoringPeriod
 from .records import (
@@ -29,7 +30,7 @@ from .skp import (
 
 __all__ = [
     "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
-    "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "Position", "PositionAssignment",
-    "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation", "Rhk", "Signature", "Skp", "SkpAnnex",
-    "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
+    "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
+    "PositionAssignment", "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation",
+    "Rhk", "SanctionDecision", "Signature", "Skp", "SkpAnnex", "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]

@@ -216,6 +216,9 @@ class DevelopmentPlan(Base):
     #: membaik | tidak_membaik
     outcome: Mapped[str | None] = mapped_column(String(20))
     evaluation_note: Mapped[str | None] = mapped_column(Text)
+    #: When and by whom the employee acknowledged the plan (the Pegawai task after it is set).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class TalentPoolEntry(Base):

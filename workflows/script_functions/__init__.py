@@ -32,6 +32,13 @@ from .closing import (
     publikasikan_unit,
     tandatangani,
 )
+from .follow_up import (
+    akui_rencana_pengembangan,
+    catat_keputusan_ppk,
+    catat_penilaian_parsial,
+    catat_rekomendasi_tpk,
+    tambah_durasi,
+)
 from .monitoring import (
     catat_bimbingan,
     catat_evaluasi_periodik,
@@ -67,7 +74,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     buka_pemberitahuan_predikat, baca_berkas_keberatan, tentukan_pemutus_keberatan, catat_tinjauan_kurva_keberatan,
     tutup_jendela_keberatan,
     tandatangani, publikasikan_unit, publikasikan_jika_lengkap,
-    buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool)}
+    buat_rencana_pengembangan, evaluasi_masa_perbaikan, catat_talent_pool,
+    akui_rencana_pengembangan, catat_rekomendasi_tpk, catat_keputusan_ppk, catat_penilaian_parsial,
+    tambah_durasi)}
 
 
 def register_all() -> None:
