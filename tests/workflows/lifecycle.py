@@ -254,6 +254,7 @@ class Lifecycle:
     def agree_skp(self, instance_id: int) -> None:
         self.do(instance_id, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
         self.do(instance_id, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
+        self.do(instance_id, "Task_tandatangani_skp", {"setuju_pegawai_skp": True})
 
     def monitor_period(self, instance_id: int, coaching: bool = False) -> None:
         self.do(instance_id, "Task_catat_realisasi", realisasi_for(self.session, instance_id))

@@ -87,6 +87,8 @@ def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Sessio
 ANSWERS: dict[str, dict[str, Any]] = {
     "Task_susun_skp": {"skp": {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "target": 100}]}},
     "Task_tinjau_skp": {"keputusan_skp": "setuju"},
+    "Task_tandatangani_skp": {"setuju_pegawai_skp": True},
+    "Task_tetapkan_skp_jpt": {"tetapkan_skp_jpt": True},
     "Task_beri_umpan_balik": {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False},
     "Task_evaluasi_semester": {"hasil_kerja_semester_1": "sesuai", "perilaku_semester_1": "sesuai"},
     "Task_nilai_kepala_unit": {"capaian_unit": "baik", "perilaku": "sesuai"},
@@ -129,7 +131,17 @@ def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
         return {**ANSWERS[task.bpmn_id], **rating_parts(session, task.instance_id, None, "sesuai")}
     if task.bpmn_id == "Task_catat_realisasi":
         return realisasi_for(session, task.instance_id)
+    if task.bpmn_id == "Task_susun_skp":
+        return {"skp": {"rhk": [{**rhk, **_cascade(task)} for rhk in ANSWERS[task.bpmn_id]["skp"]["rhk"]]}}
     return ANSWERS[task.bpmn_id]
+
+
+def _cascade(task: HumanTask) -> dict[str, Any]:
+    """Intervene on the superior's first RHK shown in the form, or say why there is none yet."""
+    choices = (task.form.get("values") or {}).get("rhk_atasan") or []
+    if choices:
+        return {"rhk_atasan_id": choices[0]["id"]}
+    return {"alasan_tanpa_intervensi": "RHK atasan belum diajukan saat SKP disusun"}
 
 
 def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session, script_functions: None):

@@ -29,7 +29,7 @@ from .monitoring import (
     catat_umpan_balik_publik,
     catat_umpan_balik_rekan,
 )
-from .planning import kembalikan_skp, setujui_skp, siapkan_skp, simpan_skp
+from .planning import kembalikan_skp, rencana_skp, rhk_atasan_skp, setujui_skp, siapkan_skp, simpan_skp
 from .rating import (
     capaian_unit_tercatat,
     catat_capaian_unit,
@@ -41,7 +41,7 @@ from .rating import (
 
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
-    siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
+    siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp, rencana_skp, rhk_atasan_skp,
     catat_realisasi, catat_umpan_balik, catat_bimbingan, catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
     catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,

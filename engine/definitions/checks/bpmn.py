@@ -28,7 +28,7 @@ __all__ = [
 
 ASSIGNMENT_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups")
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
-CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
+CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max", "required_if")
 GATEWAYS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
 
 
@@ -196,6 +196,8 @@ def _field_problems(field: Any, fid: str, seen: set[str]) -> list[tuple[int, str
             message = f"constraint '{name}' is not supported; use {', '.join(CONSTRAINTS)}"
         elif name in ("minlength", "maxlength") and not re.fullmatch(r"\d+", (config or "").strip()):
             message = f"constraint '{name}' needs a whole number, not '{config}'"
+        elif name == "required_if" and not re.fullmatch(r"[A-Za-z]\w*=\S.*", (config or "").strip()):
+            message = f"constraint 'required_if' needs 'other_field=value', not '{config}'"
         elif name in ("min", "max") and not _bound_ok(kind, config):
             wanted = "a date (YYYY-MM-DD)" if kind == "date" else "a number"
             message = f"constraint '{name}' needs {wanted}, not '{config}'"
