@@ -112,8 +112,9 @@ def validate(session: Session, key: str | None, instance_id: int, data: dict[str
         return
     errors: dict[str, list[dict[str, Any]]] = {}
     for error in sorted(form.validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        errors.setdefault(_path(error), []).append({"code": from_json_schema(str(error.validator), error.instance),
-                                                    "message": error.message})
+        found, code = errors.setdefault(_path(error), []), from_json_schema(str(error.validator), error.instance)
+        if code not in [e["code"] for e in found]:  # a blank text breaks minLength and pattern: one error
+            found.append({"code": code, "message": error.message})
     if errors:
         raise FormInvalid(errors)
     if form.check is not None and run_check:
