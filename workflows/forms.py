@@ -35,6 +35,8 @@ from .skp import skp_of_instance
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
 OPTIONAL_TEXT = {"type": ["string", "null"], "maxLength": 2000}
 AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}]}
+#: A realisation value; blank or null when `catatan` explains why there is none (checked in plan_checks).
+OPTIONAL_AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 200}, {"type": "null"}]}
 IDENTITY = {"type": "string", "pattern": r"^[0-9]{18}$"}
 
 #: An item's record id: given back on resubmission so a returned SKP keeps its RHK and IKI ids.
@@ -71,7 +73,7 @@ REALISASI_EDITOR = {
     "title": "Realisasi periode", "type": "object", "additionalProperties": False, "required": ["realisasi"],
     "properties": {"realisasi": {"type": "array", "maxItems": 200, "items": {
         "type": "object", "additionalProperties": False, "required": ["iki_id"], "properties": {
-            "iki_id": {"type": "integer", "minimum": 1}, "nilai": {"anyOf": [AMOUNT, {"type": "null"}]},
+            "iki_id": {"type": "integer", "minimum": 1}, "nilai": OPTIONAL_AMOUNT,
             "bukti_dukung": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^(https?://\S+)?$"},
             "catatan": OPTIONAL_TEXT}}}}}
 
