@@ -196,10 +196,13 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     assert len(skps) == 59 and {s.status for s in skps} == {"disetujui"}
     assert count(Rating, Rating.period == "akhir") == 59 and count(Rating, Rating.period == "semester_1") == 59
     assert count(Realisation) == 59 * 4 and count(UnitRating) == 22 and count(Publication) == 22
-    assert count(Signature) == 59 * 3
-    hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
-        Skp.instance_id == final[key].id)).scalars()} for key in cycles}
-    assert all(hashes[key] == {data["hash_dokumen"]} for key, data in cycles.items())
+    # The SKP is signed by the appraiser and the employee when agreed (the Wali Kota appraises the JPT).
+    assert count(Signature, Signature.document == "dokumen_evaluasi") == 59 * 3
+    assert count(Signature, Signature.document == "skp") == 59 * 2
+    for document, variable in (("dokumen_evaluasi", "hash_dokumen"), ("skp", "hash_skp")):
+        hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
+            Skp.instance_id == final[key].id, Signature.document == document)).scalars()} for key in cycles}
+        assert all(hashes[key] == {data[variable]} for key, data in cycles.items())
     poor = [key for key, data in cycles.items()
             if data["predikat"] in ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")]
     assert f"skp:2027:{IRFAN}" in poor and count(DevelopmentPlan) == len(poor)

@@ -35,7 +35,8 @@ def stored(lifecycle: Lifecycle) -> list[tuple[int, str | None, str | None]]:
 def test_an_iki_without_a_value_needs_a_written_explanation(lifecycle: Lifecycle):
     iid, (ktp, aduan) = agreed(lifecycle)
     before = lifecycle.instance(iid).audit_seq
-    for missing in ({"iki_id": aduan}, {"iki_id": aduan, "nilai": None, "catatan": "  "}, {"iki_id": aduan, "nilai": ""}):
+    blank = ({"iki_id": aduan}, {"iki_id": aduan, "nilai": None, "catatan": "  "}, {"iki_id": aduan, "nilai": ""})
+    for missing in blank:
         with pytest.raises(FormInvalid) as refused:
             lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": [{"iki_id": ktp, "nilai": 310}, missing]})
         assert [(e["path"], e["code"]) for e in refused.value.items] == [("realisasi/1/catatan", "required")]
