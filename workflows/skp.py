@@ -147,7 +147,8 @@ def _save_rhk(session: Session, skp: Skp, old: dict[int, Rhk], i: int, item: dic
         raise RecordInvalid(f"rhk {i} id {rhk_id!r} is not an RHK of SKP {skp.id}", skp_id=skp.id)
     rhk = old[rhk_id] if rhk_id is not None else Rhk(skp_id=skp.id)
     rhk.kind = one_of(f"rhk {i} jenis", item.get("jenis", "utama"), RHK_KINDS)
-    rhk.text = text(f"rhk {i} uraian", item.get("uraian"))
+    # text() refuses a blank required value; `or ""` only narrows the type for the column.
+    rhk.text = text(f"rhk {i} uraian", item.get("uraian")) or ""
     rhk.parent_rhk_id = parent
     rhk.no_intervention_reason = None if parent is not None else text(
         f"rhk {i} alasan_tanpa_intervensi", item.get("alasan_tanpa_intervensi"), required=False)
@@ -162,8 +163,8 @@ def _save_rhk(session: Session, skp: Skp, old: dict[int, Rhk], i: int, item: dic
         if iki_id is not None and iki_id not in old_iki:
             raise RecordInvalid(f"iki {i}.{j} id {iki_id!r} is not an IKI of RHK {rhk.id}", skp_id=skp.id)
         iki = old_iki[iki_id] if iki_id is not None else Iki(rhk_id=rhk.id)
-        iki.text = text(f"iki {i}.{j} uraian", given.get("uraian"))
-        iki.target = text(f"iki {i}.{j} target", str(given.get("target") or ""))
+        iki.text = text(f"iki {i}.{j} uraian", given.get("uraian")) or ""
+        iki.target = text(f"iki {i}.{j} target", str(given.get("target") or "")) or ""
         iki.unit = text(f"iki {i}.{j} satuan", given.get("satuan"), required=False)
         iki.aspect = one_of(f"iki {i}.{j} aspek", given.get("aspek", "kuantitas"), ASPECTS)
         session.add(iki)
