@@ -47,14 +47,29 @@ class Forbidden(KinerjaError):
 
 
 class FormInvalid(KinerjaError):
-    """Submitted form data failed validation; `errors` maps field id to a list of (code, message)."""
+    """Submitted form data failed validation; `errors` maps a field path to its list of {code, message}.
+
+    A path names the value in error with '/' between the parts (`skp/rhk/0/iki/1/target`, a plain field
+    id for a generated field); codes come from the documented set of `engine.forms.codes`. The JSON form
+    (`to_dict`) lists them as `{path, code, message}` so a client can show each beside its field.
+    """
 
     code = "form_invalid"
 
     def __init__(self, errors: dict[str, list[dict[str, Any]]]) -> None:
         super().__init__("form data is invalid: " + "; ".join(
-            f"{field}: {e['message']}" for field, errs in errors.items() for e in errs), errors=errors)
+            f"{field}: {e['message']}" for field, errs in errors.items() for e in errs))
         self.errors = errors
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """Return every error as {path, code, message}, in path order."""
+        return [{"path": path, "code": e["code"], "message": e["message"]}
+                for path, found in self.errors.items() for e in found]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the stable JSON form: the list of errors per field path."""
+        return {"code": self.code, "message": self.message, "errors": self.items}
 
 
 class Conflict(KinerjaError):

@@ -21,6 +21,7 @@ from .models.records import Publication, Rating, Signature
 from .models.skp import DOCUMENTS, SIGNER_ROLES, Iki, Realisation, Skp
 from .ratings import current_predikat, employee_of, rating_details, unit_rating
 from .records import note, one_of, text
+from .skp_views import skp_document
 
 
 def _position(session: Session, position_id: int | None) -> dict[str, Any] | None:
@@ -72,9 +73,7 @@ def sign(session: Session, skp: Skp, document: str, role: str, signer: str) -> S
     if document == "dokumen_evaluasi":
         content = evaluation_document(session, skp)
     else:
-        content = {**evaluation_document(session, skp), "dokumen": "skp", "predikat": None, "hasil_kerja": None,
-                   "perilaku": None, "capaian_kinerja_organisasi": None, "perilaku_rinci": {}}
-        content["rhk"] = [{**item, "rating": None} for item in content["rhk"]]
+        content = skp_document(session, skp)  # the plan as agreed, without realisations or ratings
     signature = Signature(skp_id=skp.id, document=document, role=role, signer=text("penanda_tangan", signer),
                           signed_at=clock.now(), content_sha256=document_hash(content))
     session.add(signature)

@@ -27,27 +27,33 @@ from .models.skp import (
     EXPECTATIONS,
     PREDIKATS,
     RHK_KINDS,
-    Iki,
     Rhk,
-    Skp,
 )
+from .plan_checks import check_realisasi, check_skp_editor
 from .skp import skp_of_instance
 
 TEXT = {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
 OPTIONAL_TEXT = {"type": ["string", "null"], "maxLength": 2000}
 AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}]}
+#: A realisation value; blank or null when `catatan` explains why there is none (checked in plan_checks).
+OPTIONAL_AMOUNT = {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 200}, {"type": "null"}]}
 IDENTITY = {"type": "string", "pattern": r"^[0-9]{18}$"}
 
+#: An item's record id: given back on resubmission so a returned SKP keeps its RHK and IKI ids.
+RECORD_ID = {"type": ["integer", "null"], "minimum": 1}
+
 IKI = {"type": "object", "additionalProperties": False, "required": ["uraian", "target"], "properties": {
-    "uraian": TEXT, "target": AMOUNT, "satuan": {"type": ["string", "null"], "maxLength": 50},
+    "id": RECORD_ID, "uraian": TEXT, "target": AMOUNT, "satuan": {"type": ["string", "null"], "maxLength": 50},
     "aspek": {"enum": list(ASPECTS)}}}
 
 RHK = {"type": "object", "additionalProperties": False, "required": ["uraian"],
        "anyOf": [{"required": ["iki"]}, {"required": ["target"]}],
        "properties": {
-           "jenis": {"enum": list(RHK_KINDS)}, "uraian": TEXT, "target": AMOUNT,
+           "id": RECORD_ID, "jenis": {"enum": list(RHK_KINDS)}, "uraian": TEXT, "target": AMOUNT,
            "perspektif": {"type": ["string", "null"], "maxLength": 100},
            "rhk_atasan_id": {"type": ["integer", "null"], "minimum": 1},
+           # Why this RHK intervenes on no RHK of the superior (required then, when the superior has RHK).
+           "alasan_tanpa_intervensi": OPTIONAL_TEXT,
            "iki": {"type": "array", "minItems": 1, "maxItems": 20, "items": IKI}}}
 
 SKP_EDITOR = {
@@ -57,13 +63,17 @@ SKP_EDITOR = {
         "rhk": {"type": "array", "minItems": 1, "maxItems": 50, "items": RHK},
         "perilaku": {"type": "object", "propertyNames": {"enum": list(BERAKHLAK)}, "additionalProperties": TEXT},
         "lampiran": {"type": "object", "propertyNames": {"enum": list(ANNEX_KINDS)},
-                     "additionalProperties": TEXT}}}}}
+                     "additionalProperties": TEXT}}},
+        # Shown, never taken from the submission: the appraiser's note when the SKP came back.
+        "catatan_skp": {"type": ["string", "null"], "readOnly": True, "title": "Catatan pejabat penilai"},
+        # Shown: the superior's RHK of the year a staff RHK can intervene on (the cascade).
+        "rhk_atasan": {"type": ["array", "null"], "readOnly": True, "title": "RHK atasan"}}}
 
 REALISASI_EDITOR = {
     "title": "Realisasi periode", "type": "object", "additionalProperties": False, "required": ["realisasi"],
     "properties": {"realisasi": {"type": "array", "maxItems": 200, "items": {
-        "type": "object", "additionalProperties": False, "required": ["iki_id", "nilai"], "properties": {
-            "iki_id": {"type": "integer", "minimum": 1}, "nilai": AMOUNT,
+        "type": "object", "additionalProperties": False, "required": ["iki_id"], "properties": {
+            "iki_id": {"type": "integer", "minimum": 1}, "nilai": OPTIONAL_AMOUNT,
             "bukti_dukung": {"type": ["string", "null"], "maxLength": 1000, "pattern": r"^(https?://\S+)?$"},
             "catatan": OPTIONAL_TEXT}}}}}
 
@@ -90,7 +100,9 @@ PENILAIAN_PERILAKU_RINCI = {
 EKSPEKTASI_PIMPINAN = {
     "title": "Ekspektasi khusus pimpinan", "type": "object", "additionalProperties": False,
     "properties": {"ekspektasi_pimpinan": {"type": "object", "propertyNames": {"enum": list(BERAKHLAK)},
-                                           "additionalProperties": TEXT}}}
+                                           "additionalProperties": TEXT},
+                   # Shown, never taken from the submission: the SKP as submitted, which the appraiser judges.
+                   "skp_diajukan": {"type": ["object", "null"], "readOnly": True, "title": "SKP yang diajukan"}}}
 
 PENYESUAIAN_PREDIKAT = {
     "title": "Penyesuaian predikat", "type": "object", "additionalProperties": False, "required": ["penyesuaian"],
@@ -113,24 +125,6 @@ def _refuse(path: str, code: str, message: str) -> None:
     raise FormInvalid({path: [{"code": code, "message": message}]})
 
 
-def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -> None:
-    """A cascaded RHK points at an RHK of the appraiser position's SKP of the same year."""
-    own = skp_of_instance(session, instance_id)
-    for i, item in enumerate(data["skp"]["rhk"]):
-        parent_id = item.get("rhk_atasan_id")
-        if parent_id is None:
-            continue
-        parent = session.get(Rhk, parent_id)
-        if parent is None:
-            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "unknown_record", f"there is no RHK {parent_id}")
-            continue
-        source = session.get(Skp, parent.skp_id)
-        if own is not None and source is not None and (
-                source.year != own.year or source.position_id != own.appraiser_position_id):
-            _refuse(f"skp.rhk.{i}.rhk_atasan_id", "not_superior",
-                    f"RHK {parent_id} is not in the {own.year} SKP of the appraiser's position")
-
-
 def check_rhk_ratings(session: Session, instance_id: int, data: dict[str, Any]) -> None:
     """Every RHK of this instance's SKP is rated, once, and nothing else."""
     skp = skp_of_instance(session, instance_id)
@@ -139,29 +133,12 @@ def check_rhk_ratings(session: Session, instance_id: int, data: dict[str, Any]) 
     given = [item["rhk_id"] for item in data["penilaian_rhk"]]
     for i, rhk_id in enumerate(given):
         if rhk_id not in own:
-            _refuse(f"penilaian_rhk.{i}.rhk_id", "unknown_record", f"RHK {rhk_id} is not part of this SKP")
+            _refuse(f"penilaian_rhk/{i}/rhk_id", "unknown_record", f"RHK {rhk_id} is not part of this SKP")
         if rhk_id in given[:i]:
-            _refuse(f"penilaian_rhk.{i}.rhk_id", "duplicate", f"RHK {rhk_id} is rated twice")
+            _refuse(f"penilaian_rhk/{i}/rhk_id", "duplicate", f"RHK {rhk_id} is rated twice")
     missing = [rhk_id for rhk_id in own if rhk_id not in given]
     if missing:
         _refuse("penilaian_rhk", "incomplete", f"RHK {', '.join(map(str, missing))} not rated")
-
-
-def check_realisasi(session: Session, instance_id: int, data: dict[str, Any]) -> None:
-    """Each realisation names an IKI of this instance's SKP, once."""
-    wanted = [item["iki_id"] for item in data["realisasi"]]
-    if not wanted:
-        return
-    skp = skp_of_instance(session, instance_id)
-    own = set() if skp is None else set(session.execute(
-        select(Iki.id).join(Rhk, Rhk.id == Iki.rhk_id).where(Rhk.skp_id == skp.id)).scalars())
-    seen: set[int] = set()
-    for i, iki_id in enumerate(wanted):
-        if iki_id not in own:
-            _refuse(f"realisasi.{i}.iki_id", "unknown_record", f"IKI {iki_id} is not part of this SKP")
-        if iki_id in seen:
-            _refuse(f"realisasi.{i}.iki_id", "duplicate", f"IKI {iki_id} is given twice")
-        seen.add(iki_id)
 
 
 def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> None:
@@ -177,9 +154,9 @@ def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> No
     for i, nip in enumerate(nips):
         employee = found.get(nip)
         if employee is None or employee.status != "aktif":
-            _refuse(f"daftar_rekan.{i}", "unknown_record", f"{nip} is not an active employee")
+            _refuse(f"daftar_rekan/{i}", "unknown_record", f"{nip} is not an active employee")
         if skp is not None and employee.id == skp.employee_id:
-            _refuse(f"daftar_rekan.{i}", "self", "an employee cannot rate themselves")
+            _refuse(f"daftar_rekan/{i}", "self", "an employee cannot rate themselves")
 
 
 def check_adjustment(session: Session, instance_id: int, data: dict[str, Any]) -> None:
@@ -187,7 +164,7 @@ def check_adjustment(session: Session, instance_id: int, data: dict[str, Any]) -
     covered = set(instances.variables(instances.load(session, instance_id)).get("pegawai") or [])
     for nip in data["penyesuaian"]:
         if nip not in covered:
-            _refuse(f"penyesuaian.{nip}", "unknown_record", f"{nip} is not an employee of this calibration")
+            _refuse(f"penyesuaian/{nip}", "unknown_record", f"{nip} is not an employee of this calibration")
 
 
 FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REALISASI_EDITOR, check_realisasi),

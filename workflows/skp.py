@@ -112,7 +112,11 @@ def open_skp(session: Session, employee: Employee, tahun: int, actor: str, *, in
 
 
 def save_plan(session: Session, skp: Skp, plan: dict[str, Any], actor: str) -> Skp:
-    """Replace the SKP's RHK/IKI, behaviour expectations and lampiran with the skp_editor's `skp` value."""
+    """Store the skp_editor's `skp` value: RHK and IKI updated in place by id, new ones added, others removed.
+
+    Ids stay stable over a return and a resubmission, so feedback, ratings and cascades that name an RHK
+    keep pointing at it. Behaviour expectations and lampiran are replaced.
+    """
     if skp.status in ("disetujui", "ditutup"):
         raise RecordInvalid(f"SKP {skp.id} is {skp.status}: its plan can no longer change", skp_id=skp.id)
     if not isinstance(plan, dict) or not isinstance(plan.get("rhk"), list) or not plan["rhk"]:
@@ -121,26 +125,17 @@ def save_plan(session: Session, skp: Skp, plan: dict[str, Any], actor: str) -> S
         skp.approach = one_of("pendekatan", plan["pendekatan"], APPROACHES)
     for model in (BehaviourExpectation, SkpAnnex):
         session.execute(delete(model).where(model.skp_id == skp.id))
-    old_rhk = select(Rhk.id).where(Rhk.skp_id == skp.id)
-    session.execute(delete(Iki).where(Iki.rhk_id.in_(old_rhk)))
-    session.execute(delete(Rhk).where(Rhk.skp_id == skp.id))
+    old_rhk = {r.id: r for r in session.execute(select(Rhk).where(Rhk.skp_id == skp.id)).scalars()}
+    kept: set[int] = set()
     for i, item in enumerate(plan["rhk"], start=1):
         if not isinstance(item, dict):
             raise RecordInvalid(f"rhk {i} must be an object")
-        parent = item.get("rhk_atasan_id")
-        if parent is not None and (not isinstance(parent, int) or session.get(Rhk, parent) is None):
-            raise RecordInvalid(f"rhk {i} rhk_atasan_id {parent!r} is not an RHK of the superior's SKP")
-        rhk = Rhk(skp_id=skp.id, kind=one_of(f"rhk {i} jenis", item.get("jenis", "utama"), RHK_KINDS),
-                  text=text(f"rhk {i} uraian", item.get("uraian")), parent_rhk_id=parent,
-                  perspective=text(f"rhk {i} perspektif", item.get("perspektif"), required=False))
-        session.add(rhk)
-        session.flush()
-        indicators = item.get("iki") or ([{"uraian": rhk.text, "target": item["target"]}] if "target" in item else [])
-        for j, iki in enumerate(indicators, start=1):
-            session.add(Iki(rhk_id=rhk.id, text=text(f"iki {i}.{j} uraian", iki.get("uraian")),
-                            target=text(f"iki {i}.{j} target", str(iki.get("target") or "")),
-                            unit=text(f"iki {i}.{j} satuan", iki.get("satuan"), required=False),
-                            aspect=one_of(f"iki {i}.{j} aspek", iki.get("aspek", "kuantitas"), ASPECTS)))
+        rhk = _save_rhk(session, skp, old_rhk, i, item)
+        kept.add(rhk.id)
+    gone = [rhk_id for rhk_id in old_rhk if rhk_id not in kept]
+    if gone:
+        session.execute(delete(Iki).where(Iki.rhk_id.in_(gone)))
+        session.execute(delete(Rhk).where(Rhk.id.in_(gone)))
     for value_code, expectation in (plan.get("perilaku") or {}).items():
         session.add(BehaviourExpectation(skp_id=skp.id, value_code=one_of("perilaku", value_code, BERAKHLAK),
                                          expectation=text(f"ekspektasi {value_code}", expectation)))
@@ -148,9 +143,49 @@ def save_plan(session: Session, skp: Skp, plan: dict[str, Any], actor: str) -> S
         session.add(SkpAnnex(skp_id=skp.id, kind=one_of("lampiran", kind, ANNEX_KINDS),
                              text=text(f"lampiran {kind}", content)))
     session.flush()
-    session.expire(skp, ["rhk"])  # the rows were replaced by statements, not through the collection
+    session.expire(skp, ["rhk"])  # rows were removed by statements, not through the collection
     note(session, "skp_drafted", actor, skp.instance_id, {"skp_id": skp.id, "rhk": len(plan["rhk"])})
     return skp
+
+
+def _save_rhk(session: Session, skp: Skp, old: dict[int, Rhk], i: int, item: dict[str, Any]) -> Rhk:
+    """Update the RHK the item names (or add it) with its IKI, in place by id."""
+    parent = item.get("rhk_atasan_id")
+    if parent is not None and (not isinstance(parent, int) or session.get(Rhk, parent) is None):
+        raise RecordInvalid(f"rhk {i} rhk_atasan_id {parent!r} is not an RHK of the superior's SKP")
+    rhk_id = item.get("id")
+    if rhk_id is not None and rhk_id not in old:
+        raise RecordInvalid(f"rhk {i} id {rhk_id!r} is not an RHK of SKP {skp.id}", skp_id=skp.id)
+    rhk = old[rhk_id] if rhk_id is not None else Rhk(skp_id=skp.id)
+    rhk.kind = one_of(f"rhk {i} jenis", item.get("jenis", "utama"), RHK_KINDS)
+    # text() refuses a blank required value; `or ""` only narrows the type for the column.
+    rhk.text = text(f"rhk {i} uraian", item.get("uraian")) or ""
+    rhk.parent_rhk_id = parent
+    rhk.no_intervention_reason = None if parent is not None else text(
+        f"rhk {i} alasan_tanpa_intervensi", item.get("alasan_tanpa_intervensi"), required=False)
+    rhk.perspective = text(f"rhk {i} perspektif", item.get("perspektif"), required=False)
+    session.add(rhk)
+    session.flush()
+    old_iki = {k.id: k for k in session.execute(select(Iki).where(Iki.rhk_id == rhk.id)).scalars()}
+    indicators = item.get("iki") or ([{"uraian": rhk.text, "target": item["target"]}] if "target" in item else [])
+    kept: set[int] = set()
+    for j, given in enumerate(indicators, start=1):
+        iki_id = given.get("id")
+        if iki_id is not None and iki_id not in old_iki:
+            raise RecordInvalid(f"iki {i}.{j} id {iki_id!r} is not an IKI of RHK {rhk.id}", skp_id=skp.id)
+        iki = old_iki[iki_id] if iki_id is not None else Iki(rhk_id=rhk.id)
+        iki.text = text(f"iki {i}.{j} uraian", given.get("uraian")) or ""
+        iki.target = text(f"iki {i}.{j} target", str(given.get("target") or "")) or ""
+        iki.unit = text(f"iki {i}.{j} satuan", given.get("satuan"), required=False)
+        iki.aspect = one_of(f"iki {i}.{j} aspek", given.get("aspek", "kuantitas"), ASPECTS)
+        session.add(iki)
+        session.flush()
+        kept.add(iki.id)
+    gone = [iki_id for iki_id in old_iki if iki_id not in kept]
+    if gone:
+        session.execute(delete(Iki).where(Iki.id.in_(gone)))
+    session.expire(rhk, ["iki"])
+    return rhk
 
 
 def set_leader_expectations(session: Session, skp: Skp, expectations: dict[str, Any], actor: str) -> Skp:
@@ -189,14 +224,18 @@ def set_status(session: Session, skp: Skp, status: str, actor: str, reason: str 
     return skp
 
 
-def record_realisation(session: Session, skp: Skp, iki_id: int, period: str, value: str, actor: str,
+def record_realisation(session: Session, skp: Skp, iki_id: int, period: str, value: str | None, actor: str,
                        evidence_url: str | None = None, remark: str | None = None) -> Realisation:
-    """Record what was achieved on one IKI of the SKP in a period, with its evidence link."""
+    """Record what was achieved on one IKI of the SKP in a period, with its evidence link.
+
+    Without a value the remark must explain why (nothing to report this period, data not yet in).
+    """
     iki = session.get(Iki, iki_id)
     if iki is None or session.get(Rhk, iki.rhk_id).skp_id != skp.id:  # type: ignore[union-attr]
         raise RecordInvalid(f"IKI {iki_id} is not part of SKP {skp.id}", skp_id=skp.id)
     row = Realisation(iki_id=iki_id, period=text("periode", period, max_length=20),
-                      value=text("nilai", str(value), max_length=200),
+                      value=text("nilai", None if value is None else str(value), required=not (remark or "").strip(),
+                                 max_length=200),
                       evidence_url=text("bukti_dukung", evidence_url, required=False, max_length=1000),
                       note=text("catatan", remark, required=False), recorded_by=actor, recorded_at=clock.now())
     session.add(row)

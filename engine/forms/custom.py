@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import FormInvalid
 from engine.forms import fields as forms
+from engine.forms.codes import from_json_schema
 
 #: check(session, instance_id, data): raise FormInvalid for data the schema cannot judge (ids of records).
 Check = Callable[[Session, int, dict[str, Any]], None]
@@ -55,6 +56,23 @@ def schema_for(key: str | None) -> dict[str, Any] | None:
     return form.schema if form else None
 
 
+def read_only(key: str | None) -> list[str]:
+    """Return the top-level properties a custom form only shows (JSON Schema `readOnly`)."""
+    form = get(key)
+    properties = form.schema.get("properties", {}) if form else {}
+    return [name for name, sub in properties.items() if isinstance(sub, dict) and sub.get("readOnly")]
+
+
+def values_for(key: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Return what a custom form shows filled in: its top-level properties that the task data holds.
+
+    A revised draft is prefilled with the last one, a judging task shows its material (readOnly parts).
+    """
+    form = get(key)
+    properties = form.schema.get("properties", {}) if form else {}
+    return {name: data[name] for name in properties if data.get(name) is not None}
+
+
 def clean_submission(session: Session, form: dict[str, Any], instance_id: int, data: dict[str, Any]
                      ) -> dict[str, Any]:
     """Return the cleaned data of a task's form submission, or raise FormInvalid with every error.
@@ -66,6 +84,9 @@ def clean_submission(session: Session, form: dict[str, Any], instance_id: int, d
     custom = get(form.get("key"))
     if custom is None:
         return forms.validate(form, data)
+    # Read-only parts show material (the SKP under review, the return note): a submitted copy is dropped.
+    shown = set(read_only(custom.key))
+    data = {key: value for key, value in data.items() if key not in shown}
     ids = {field["id"] for field in form["fields"]}
     extra = {key: value for key, value in data.items() if key not in ids} if ids else data
     errors: dict[str, list[dict[str, Any]]] = {}
@@ -91,7 +112,9 @@ def validate(session: Session, key: str | None, instance_id: int, data: dict[str
         return
     errors: dict[str, list[dict[str, Any]]] = {}
     for error in sorted(form.validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        errors.setdefault(_path(error), []).append({"code": str(error.validator), "message": error.message})
+        found, code = errors.setdefault(_path(error), []), from_json_schema(str(error.validator), error.instance)
+        if code not in [e["code"] for e in found]:  # a blank text breaks minLength and pattern: one error
+            found.append({"code": code, "message": error.message})
     if errors:
         raise FormInvalid(errors)
     if form.check is not None and run_check:
@@ -99,10 +122,15 @@ def validate(session: Session, key: str | None, instance_id: int, data: dict[str
 
 
 def _path(error: ValidationError) -> str:
-    """Return the dotted path of the value in error ('realisasi.0.nilai'); a missing property is named."""
+    """Return the path of the value in error ('realisasi/0/nilai'); a missing or unknown property is named."""
     parts = [str(p) for p in error.absolute_path]
-    if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
-        if missing:
-            parts.append(str(missing[0]))
-    return ".".join(parts) or "_form"
+    if isinstance(error.instance, dict):
+        named: list[str] = []
+        if error.validator == "required":
+            named = [name for name in error.validator_value if name not in error.instance]
+        elif error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            named = [name for name in error.instance if name not in known]
+        if named:
+            parts.append(str(named[0]))
+    return "/".join(parts) or "_form"

@@ -26,6 +26,7 @@ def describe(form: Any) -> dict[str, Any]:
             "required": "required" in names,
             "readonly": "readonly" in names,
             "constraints": _constraints(field.type, names),
+            "required_if": _condition(names.get("required_if")),
             "options": [{"id": o.id, "name": o.name} for o in getattr(field, "options", [])],
             "properties": {p.id: p.value for p in field.properties},
         })
@@ -40,6 +41,14 @@ def _constraints(kind: str | None, names: dict[str, str | None]) -> dict[str, An
         if text is not None:
             limits[key] = text if kind == "date" else _number(text)
     return limits
+
+
+def _condition(config: str | None) -> dict[str, str] | None:
+    # `required_if` "other=value": the field is required when the other field holds that value.
+    if not config or "=" not in config:
+        return None
+    other, value = config.split("=", 1)
+    return {"field": other.strip(), "value": value.strip()}
 
 
 def _number(text: str) -> int | float:
@@ -60,13 +69,17 @@ def validate(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         if _blank(raw):
             if field["required"]:
                 _add(errors, fid, "required", "this field is required")
+            elif _required_now(field, data):
+                condition = field["required_if"]
+                _add(errors, fid, "required",
+                     f"this field is required when {condition['field']} is {condition['value']}")
             elif fid in data:
                 cleaned[fid] = None
             continue
         try:
             value = _convert(field, raw)
-        except ValueError as exc:
-            _add(errors, fid, "type", str(exc))
+        except _Refused as exc:
+            _add(errors, fid, exc.code, str(exc))
             continue
         for code, message in _check_constraints(field, value):
             _add(errors, fid, code, message)
@@ -82,6 +95,19 @@ def validate(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _required_now(field: dict[str, Any], data: dict[str, Any]) -> bool:
+    condition = field.get("required_if")
+    return condition is not None and str(data.get(condition["field"])) == condition["value"]
+
+
+class _Refused(ValueError):
+    """A submitted value that cannot be converted, with its stable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def _blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and raw.strip() == "")
 
@@ -94,7 +120,7 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
     kind = field["type"]
     if kind == "long":
         if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not re.fullmatch(r"-?\d+", str(raw).strip()):
-            raise ValueError("must be a whole number")
+            raise _Refused("invalid_number", "must be a whole number")
         return int(str(raw).strip())
     if kind == "boolean":
         if isinstance(raw, bool):
@@ -104,19 +130,19 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
             return True
         if text in ("false", "0", "off", "no", "tidak"):
             return False
-        raise ValueError("must be true or false")
+        raise _Refused("invalid_boolean", "must be true or false")
     if kind == "date":
         try:
             return date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
-            raise ValueError("must be a date in the form YYYY-MM-DD") from None
+            raise _Refused("invalid_date", "must be a date in the form YYYY-MM-DD") from None
     if kind == "enum":
         options = [o["id"] for o in field["options"]]
         if str(raw) not in options:
-            raise ValueError("must be one of: " + ", ".join(options))
+            raise _Refused("not_in_choices", "must be one of: " + ", ".join(options))
         return str(raw)
     if not isinstance(raw, str):
-        raise ValueError("must be text")
+        raise _Refused("invalid_type", "must be text")
     return raw.strip()
 
 
@@ -125,17 +151,17 @@ def _check_constraints(field: dict[str, Any], value: Any) -> list[tuple[str, str
     problems = []
     if isinstance(value, str) and field["type"] == "string":
         if "minlength" in limits and len(value) < limits["minlength"]:
-            problems.append(("minlength", f"must be at least {limits['minlength']} characters"))
+            problems.append(("too_short", f"must be at least {limits['minlength']} characters"))
         if "maxlength" in limits and len(value) > limits["maxlength"]:
-            problems.append(("maxlength", f"must be at most {limits['maxlength']} characters"))
+            problems.append(("too_long", f"must be at most {limits['maxlength']} characters"))
     if isinstance(value, int) and not isinstance(value, bool):
         if "min" in limits and value < limits["min"]:
-            problems.append(("min", f"must be at least {limits['min']}"))
+            problems.append(("below_minimum", f"must be at least {limits['min']}"))
         if "max" in limits and value > limits["max"]:
-            problems.append(("max", f"must be at most {limits['max']}"))
+            problems.append(("above_maximum", f"must be at most {limits['max']}"))
     if field["type"] == "date":
         if "min" in limits and value < limits["min"]:
-            problems.append(("min", f"must be on or after {limits['min']}"))
+            problems.append(("below_minimum", f"must be on or after {limits['min']}"))
         if "max" in limits and value > limits["max"]:
-            problems.append(("max", f"must be on or before {limits['max']}"))
+            problems.append(("above_maximum", f"must be on or before {limits['max']}"))
     return problems

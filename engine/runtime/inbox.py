@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
+from engine.forms.custom import values_for
 from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, table_of
 
@@ -142,6 +143,9 @@ def _form_with_values(task: Any) -> dict[str, Any]:
             except Exception:
                 value = field["default"]
         field["value"] = audit.json_safe(value)
+    values = values_for(form["key"], task.data)
+    if values:  # a custom form (part) shows the last draft or its material, as a generated field would
+        form["values"] = audit.json_safe(values)
     return form
 
 

@@ -32,6 +32,10 @@ def test_operator_flow(cli):
 
     out = cli("task", "complete", str(task["id"]), "--actor", "ani", "--data", '{"target": 0}', code=1)
     assert "target" in out and "at least 1" in out
+    refused = json.loads(cli("task", "complete", str(task["id"]), "--actor", "ani", "--data",
+                             '{"target": 0, "note": "x"}', "--json", code=1))
+    assert refused["code"] == "form_invalid"
+    assert [(e["path"], e["code"]) for e in refused["errors"]] == [("target", "below_minimum")]
     out = cli("task", "complete", str(task["id"]), "--actor", "budi", "--data", '{"target": 5}', code=1)
     assert "may not complete" in out
     cli("task", "complete", str(task["id"]), "--actor", "ani", "--data", '{"target": 5}')

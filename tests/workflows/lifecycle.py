@@ -261,6 +261,7 @@ class Lifecycle:
     def agree_skp(self, instance_id: int) -> None:
         self.do(instance_id, "Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
         self.do(instance_id, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
+        self.do(instance_id, "Task_tandatangani_skp", {"setuju_pegawai_skp": True})
 
     def next_timer(self, instance_id: int) -> None:
         """Move the clock just past the instance's next timer (never back) and run a worker pass."""

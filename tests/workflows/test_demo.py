@@ -88,6 +88,8 @@ def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Sessio
 ANSWERS: dict[str, dict[str, Any]] = {
     "Task_susun_skp": {"skp": {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "target": 100}]}},
     "Task_tinjau_skp": {"keputusan_skp": "setuju"},
+    "Task_tandatangani_skp": {"setuju_pegawai_skp": True},
+    "Task_tetapkan_skp_jpt": {"tetapkan_skp_jpt": True},
     "Task_beri_umpan_balik": {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False},
     "Task_evaluasi_semester": {"hasil_kerja": "sesuai", "perilaku": "sesuai"},
     "Task_evaluasi_periodik": {"hasil_kerja": "sesuai", "perilaku": "sesuai"},
@@ -133,7 +135,17 @@ def _answer(session: Session, task: HumanTask) -> dict[str, Any]:
         return {**ANSWERS[task.bpmn_id], **rating_parts(session, task.instance_id, None, "sesuai")}
     if task.bpmn_id == "Task_catat_realisasi":
         return realisasi_for(session, task.instance_id)
+    if task.bpmn_id == "Task_susun_skp":
+        return {"skp": {"rhk": [{**rhk, **_cascade(task)} for rhk in ANSWERS[task.bpmn_id]["skp"]["rhk"]]}}
     return ANSWERS[task.bpmn_id]
+
+
+def _cascade(task: HumanTask) -> dict[str, Any]:
+    """Intervene on the superior's first RHK shown in the form, or say why there is none yet."""
+    choices = (task.form.get("values") or {}).get("rhk_atasan") or []
+    if choices:
+        return {"rhk_atasan_id": choices[0]["id"]}
+    return {"alasan_tanpa_intervensi": "RHK atasan belum diajukan saat SKP disusun"}
 
 
 def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session, script_functions: None):
@@ -193,10 +205,13 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
             for p in ("Triwulan I", "Triwulan II", "Triwulan III")} == dict.fromkeys(
         ("Triwulan I", "Triwulan II", "Triwulan III"), 59)
     assert count(Realisation) == 59 * 4 and count(UnitRating) == 22 * 4 and count(Publication) == 22
-    assert count(Signature) == 59 * 3
-    hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
-        Skp.instance_id == final[key].id)).scalars()} for key in cycles}
-    assert all(hashes[key] == {data["hash_dokumen"]} for key, data in cycles.items())
+    # The SKP is signed by the appraiser and the employee when agreed (the Wali Kota appraises the JPT).
+    assert count(Signature, Signature.document == "dokumen_evaluasi") == 59 * 3
+    assert count(Signature, Signature.document == "skp") == 59 * 2
+    for document, variable in (("dokumen_evaluasi", "hash_dokumen"), ("skp", "hash_skp")):
+        hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
+            Skp.instance_id == final[key].id, Signature.document == document)).scalars()} for key in cycles}
+        assert all(hashes[key] == {data[variable]} for key, data in cycles.items())
     poor = [key for key, data in cycles.items()
             if data["predikat"] in ("butuh_perbaikan", "kurang_misconduct", "sangat_kurang")]
     assert f"skp:2027:{IRFAN}" in poor and count(DevelopmentPlan) == len(poor)

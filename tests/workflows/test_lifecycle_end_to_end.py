@@ -156,7 +156,8 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
     assert (appeal.skp_id, appeal.reasons, appeal.decision, appeal.new_predikat, appeal.decided_by) == (
         by_nip[NIP_BUDI].id, "Cek bukti", "tetap", None, "kabid_a")
     for nip, s in by_nip.items():
-        signatures = list(session.execute(select(Signature).where(Signature.skp_id == s.id)
+        signatures = list(session.execute(select(Signature).where(Signature.skp_id == s.id,
+                                                                  Signature.document == "dokumen_evaluasi")
                                           .order_by(Signature.id)).scalars())
         assert [x.role for x in signatures] == ["pejabat_penilai", "pegawai", "atasan_pejabat_penilai"], nip
         assert {x.content_sha256 for x in signatures} == {final[nip]["hash_dokumen"]}, nip

@@ -120,8 +120,8 @@ def test_adjusting_predikat_rechecks_the_distribution(lifecycle: Lifecycle):
     assert adjust.form["key"] == "penyesuaian_predikat"
     # Someone outside the unit, or a value that is no predikat: refused, the task stays open.
     outsider = "199912312020121001"
-    for bad, path in (({first_baik: "sangat_baik", outsider: "baik"}, f"penyesuaian.{outsider}"),
-                      ({first_baik: "luar_biasa"}, f"penyesuaian.{first_baik}"), ({}, "penyesuaian")):
+    for bad, path in (({first_baik: "sangat_baik", outsider: "baik"}, f"penyesuaian/{outsider}"),
+                      ({first_baik: "luar_biasa"}, f"penyesuaian/{first_baik}"), ({}, "penyesuaian")):
         with pytest.raises(FormInvalid) as refused:
             lifecycle.complete(adjust, {"penyesuaian": bad})
         assert list(refused.value.errors) == [path]

@@ -190,11 +190,11 @@ def test_a_realisation_of_another_skp_or_without_a_value_is_refused_and_nothing_
     lifecycle.next_timer(iid)
     task = lifecycle.task(iid, "Task_catat_realisasi")
     own = realisasi_for(lifecycle.session, iid)["realisasi"]
-    bad = [({"realisasi": [{**own[0], "iki_id": 99999}]}, "realisasi.0.iki_id", "unknown_record"),
-           ({"realisasi": [own[0], own[0]]}, "realisasi.1.iki_id", "duplicate"),
-           ({"realisasi": [{"iki_id": own[0]["iki_id"]}]}, "realisasi.0.nilai", "required"),
-           ({"realisasi": [{**own[0], "bukti_dukung": "javascript:alert(1)"}]}, "realisasi.0.bukti_dukung",
-            "pattern"),
+    bad = [({"realisasi": [{**own[0], "iki_id": 99999}]}, "realisasi/0/iki_id", "unknown_record"),
+           ({"realisasi": [own[0], own[0]]}, "realisasi/1/iki_id", "duplicate"),
+           ({"realisasi": [{"iki_id": own[0]["iki_id"]}]}, "realisasi/0/catatan", "required"),
+           ({"realisasi": [{**own[0], "bukti_dukung": "javascript:alert(1)"}]}, "realisasi/0/bukti_dukung",
+            "invalid_format"),
            ({}, "realisasi", "required")]
     for data, path, code in bad:
         with pytest.raises(FormInvalid) as refused:

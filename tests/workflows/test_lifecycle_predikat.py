@@ -100,10 +100,10 @@ def test_every_rhk_and_value_must_be_rated_and_every_error_is_reported_at_once(l
     [rhk] = parts["penilaian_rhk"]
     missing_value = {k: v for k, v in parts["penilaian_perilaku"].items() if k != "loyal"}
     cases = [
-        ({**parts, "penilaian_rhk": []}, {"penilaian_rhk": "minItems"}),
-        ({**parts, "penilaian_rhk": [rhk, rhk]}, {"penilaian_rhk.1.rhk_id": "duplicate"}),
-        ({**parts, "penilaian_rhk": [{**rhk, "rhk_id": 987654}]}, {"penilaian_rhk.0.rhk_id": "unknown_record"}),
-        ({**parts, "penilaian_perilaku": missing_value}, {"penilaian_perilaku.loyal": "required"}),
+        ({**parts, "penilaian_rhk": []}, {"penilaian_rhk": "too_few_items"}),
+        ({**parts, "penilaian_rhk": [rhk, rhk]}, {"penilaian_rhk/1/rhk_id": "duplicate"}),
+        ({**parts, "penilaian_rhk": [{**rhk, "rhk_id": 987654}]}, {"penilaian_rhk/0/rhk_id": "unknown_record"}),
+        ({**parts, "penilaian_perilaku": missing_value}, {"penilaian_perilaku/loyal": "required"}),
         ({"penilaian_perilaku": parts["penilaian_perilaku"]}, {"penilaian_rhk": "required"}),
     ]
     overall = {"hasil_kerja": "sesuai", "perilaku": "sesuai"}
@@ -115,7 +115,7 @@ def test_every_rhk_and_value_must_be_rated_and_every_error_is_reported_at_once(l
     with pytest.raises(FormInvalid) as refused:
         lifecycle.do(iid, "Task_nilai", {"hasil_kerja": "luar_biasa", "perilaku": "sesuai",
                                          **{**parts, "penilaian_perilaku": missing_value}})
-    assert set(refused.value.errors) == {"hasil_kerja", "penilaian_perilaku.loyal"}
+    assert set(refused.value.errors) == {"hasil_kerja", "penilaian_perilaku/loyal"}
     assert lifecycle.task(iid, "Task_nilai").state == "open"
     assert lifecycle.session.execute(select(Rating)).scalars().all() == []
 

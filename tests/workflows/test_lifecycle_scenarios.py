@@ -128,6 +128,7 @@ def test_a_plt_appraiser_gets_the_tasks_during_the_plt_period_and_the_holder_aft
     review = lifecycle.task(ani, "Task_tinjau_skp")
     assert review.assignee == NIP_DEDI  # the Plt, not the definitive holder
     lifecycle.complete(review, {"keputusan_skp": "setuju"})
+    lifecycle.do(ani, "Task_tandatangani_skp", {"setuju_pegawai_skp": True})
 
     # The Plt period ends; the next appraiser's task (Triwulan I, from 24 March) goes to Citra, the holder.
     lifecycle.next_timer(ani)

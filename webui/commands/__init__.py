@@ -54,16 +54,23 @@ def parse_json(text: str | None) -> dict[str, Any]:
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """Yield the session; commit on success, roll back and report a KinerjaError as a refusal."""
+def transaction(as_json: bool = False) -> Iterator[Session]:
+    """Yield the session; commit on success, roll back and report a KinerjaError as a refusal.
+
+    With as_json the refusal is printed as its stable JSON form on stdout instead (`form_invalid` lists
+    every error as {path, code, message}), for scripts and the web.
+    """
     session = db.session
     try:
         yield session
         session.commit()
     except KinerjaError as exc:
         session.rollback()
-        for line in _error_lines(exc):
-            click.echo(line, err=True)
+        if as_json:
+            dump(exc.to_dict())
+        else:
+            for line in _error_lines(exc):
+                click.echo(line, err=True)
         sys.exit(1)
     except BaseException:
         session.rollback()

@@ -46,13 +46,17 @@ def list_tasks(user: str | None, groups: tuple[str, ...], for_operators: bool, l
 @click.option("--actor", required=True, help="The user completing the task.")
 @click.option("--group", "groups", multiple=True, help="A group of the actor (repeatable).")
 @click.option("--data", help="Form values as a JSON object.")
-def complete(task_id: int, actor: str, groups: tuple[str, ...], data: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result, or the refusal, as stable JSON.")
+def complete(task_id: int, actor: str, groups: tuple[str, ...], data: str | None, as_json: bool) -> None:
     """Complete a task as a user, with form values."""
     values = parse_json(data)
-    with transaction() as session:
+    with transaction(as_json) as session:
         row = tasks.complete(session, task_id, actor, values, groups)
         instance_id = row.instance_id
-    click.echo(f"task {task_id} completed; instance {instance_id}")
+    if as_json:
+        dump({"task_id": task_id, "instance_id": instance_id, "state": "completed"})
+    else:
+        click.echo(f"task {task_id} completed; instance {instance_id}")
 
 
 @group.command("claim")

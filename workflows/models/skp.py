@@ -84,6 +84,8 @@ class Rhk(Base):
     text: Mapped[str] = mapped_column(Text)
     #: The superior's RHK this one intervenes on (RHK pimpinan yang diintervensi).
     parent_rhk_id: Mapped[int | None] = _fk("rhk.id", nullable=True)
+    #: Why the RHK intervenes on none of the superior's RHK (alasan_tanpa_intervensi).
+    no_intervention_reason: Mapped[str | None] = mapped_column(Text)
     #: JPT SKPs only, e.g. "Penerima Layanan".
     perspective: Mapped[str | None] = mapped_column(String(100))
 
@@ -141,7 +143,8 @@ class Realisation(Base):
     iki_id: Mapped[int] = _fk("iki.id", index=False)
     #: Period label as the agency defines it, e.g. "1" (first quarter), "2027-03", "akhir".
     period: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(200))
+    #: None when the employee explains in `note` why there is no value for the period.
+    value: Mapped[str | None] = mapped_column(String(200))
     evidence_url: Mapped[str | None] = mapped_column(String(1000))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))

@@ -50,7 +50,7 @@ from .monitoring import (
     siapkan_periode,
 )
 from .periods import daftar_periode
-from .planning import kembalikan_skp, setujui_skp, siapkan_skp, simpan_skp
+from .planning import kembalikan_skp, rencana_skp, rhk_atasan_skp, setujui_skp, siapkan_skp, simpan_skp
 from .raters import agregat_umpan_balik_rekan, catat_penilaian_diri
 from .rating import (
     capaian_unit_tercatat,
@@ -63,7 +63,7 @@ from .rating import (
 
 #: The documented set, by the name scripts use.
 FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
-    siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp,
+    siapkan_skp, simpan_skp, kembalikan_skp, setujui_skp, rencana_skp, rhk_atasan_skp,
     daftar_periode, siapkan_periode, catat_realisasi, catat_umpan_balik, catat_evaluasi_periodik, catat_bimbingan,
     catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,

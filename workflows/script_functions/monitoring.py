@@ -33,7 +33,9 @@ def catat_realisasi(periode: int | str, realisasi: list[dict[str, Any]]) -> dict
     run, found = skp_of_step()
     period = _label(periode)
     for item in realisasi or []:
-        skp.record_realisation(run.session, found, item["iki_id"], period, str(item["nilai"]), run.actor,
+        value = item.get("nilai")  # None: the catatan explains why there is no value this period
+        skp.record_realisation(run.session, found, item["iki_id"], period, None if value is None else str(value),
+                               run.actor,
                                evidence_url=item.get("bukti_dukung"), remark=item.get("catatan"))
     return {"periode": period, "jumlah": len(realisasi or [])}
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import org, skp
+from .. import org, skp, skp_views
 from ..records import text
 from .common import skp_of_step
 
@@ -17,12 +17,14 @@ def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[s
     employee = org.employee_by_nip(run.session, text("nip", nip) or "")
     own = skp.skp_of_instance(run.session, run.instance_id) if run.instance_id is not None else None
     if own is not None and own.employee_id == employee.id and own.year == tahun:
-        return {"skp_id": own.id, "status": own.status}
-    # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new position.
-    found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
-                         period_start=skp.transfer_period_start(run.session, employee, tahun),
-                         approach=pendekatan)
-    return {"skp_id": found.id, "status": found.status}
+        found = own
+    else:
+        # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new position.
+        found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
+                             period_start=skp.transfer_period_start(run.session, employee, tahun),
+                             approach=pendekatan)
+    return {"skp_id": found.id, "status": found.status,
+            "penetapan_wali_kota": skp_views.set_by_wali_kota(run.session, found)}
 
 def simpan_skp(rencana: dict[str, Any]) -> dict[str, Any]:
     """Store the plan drafted in the skp_editor form (RHK, IKI, behaviour expectations, lampiran); submit it."""
@@ -42,3 +44,13 @@ def setujui_skp(ekspektasi_pimpinan: dict[str, Any] | None = None) -> str:
     if ekspektasi_pimpinan:
         skp.set_leader_expectations(run.session, found, dict(ekspektasi_pimpinan), run.actor)
     return skp.set_status(run.session, found, "disetujui", run.actor).status
+
+def rencana_skp() -> dict[str, Any]:
+    """Return this instance's stored SKP plan in the skp_editor's shape, with RHK and IKI ids."""
+    run, found = skp_of_step()
+    return skp_views.plan_of(run.session, found)
+
+def rhk_atasan_skp() -> list[dict[str, Any]]:
+    """Return the RHK of the superior's SKP of the year ([{id, uraian}]) a staff RHK can intervene on."""
+    run, found = skp_of_step()
+    return skp_views.superior_rhk(run.session, found)

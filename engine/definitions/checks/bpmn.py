@@ -28,7 +28,7 @@ __all__ = [
 
 ASSIGNMENT_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups")
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
-CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max")
+CONSTRAINTS = ("required", "readonly", "minlength", "maxlength", "min", "max", "required_if")
 GATEWAYS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
 
 
@@ -161,13 +161,28 @@ def _check_form(form: Any, filename: str) -> list[Problem]:
     task = form.getparent().getparent()
     problems: list[Problem] = []
     seen: set[str] = set()
-    for field in form.findall(camunda("formField")):
+    fields = form.findall(camunda("formField"))
+    ids = {(field.get("id") or "").strip() for field in fields}
+    for field in fields:
         fid = (field.get("id") or "").strip()
         what = f"{describe(task)}, form field '{fid}'"
-        for line, message in _field_problems(field, fid, seen):
+        for line, message in _field_problems(field, fid, seen) + _condition_problems(field, fid, ids):
             problems.append(Problem(filename, line, f"{what}: {message}"))
         seen.add(fid)
     return problems
+
+
+def _condition_problems(field: Any, fid: str, ids: set[str]) -> list[tuple[int, str]]:
+    """A `required_if` names another field of the same form."""
+    found = []
+    for constraint in field.iter(camunda("constraint")):
+        config = (constraint.get("config") or "").strip()
+        if constraint.get("name") == "required_if" and "=" in config:
+            other = config.split("=", 1)[0].strip()
+            if other == fid or other not in ids:
+                found.append((constraint.sourceline, f"constraint 'required_if' names '{other}', "
+                                                     "which is not another field of this form"))
+    return found
 
 
 def _field_problems(field: Any, fid: str, seen: set[str]) -> list[tuple[int, str]]:
@@ -196,6 +211,8 @@ def _field_problems(field: Any, fid: str, seen: set[str]) -> list[tuple[int, str
             message = f"constraint '{name}' is not supported; use {', '.join(CONSTRAINTS)}"
         elif name in ("minlength", "maxlength") and not re.fullmatch(r"\d+", (config or "").strip()):
             message = f"constraint '{name}' needs a whole number, not '{config}'"
+        elif name == "required_if" and not re.fullmatch(r"[A-Za-z]\w*=\S.*", (config or "").strip()):
+            message = f"constraint 'required_if' needs 'other_field=value', not '{config}'"
         elif name in ("min", "max") and not _bound_ok(kind, config):
             wanted = "a date (YYYY-MM-DD)" if kind == "date" else "a number"
             message = f"constraint '{name}' needs {wanted}, not '{config}'"
