@@ -209,7 +209,7 @@ def test_coaching_flag_does_not_carry_into_the_next_period(lifecycle: Lifecycle)
     iid = start_with_plan(lifecycle)
     lifecycle.monitor_period(iid, coaching=True)
     lifecycle.next_timer(iid)
-    lifecycle.do(iid, "Task_catat_realisasi", {"realisasi": []})
+    lifecycle.do(iid, "Task_catat_realisasi", realisasi_for(lifecycle.session, iid))
     feedback = lifecycle.task(iid, "Task_beri_umpan_balik")
     assert {f["id"]: f["value"] for f in feedback.form["fields"]}["perlu_bimbingan"] is False
     review = {f["id"]: f["value"] for f in lifecycle.open_tasks(iid, "Task_beri_umpan_balik")[0].form["fields"]}

@@ -209,6 +209,7 @@ def test_the_agreed_skp_is_signed_by_the_appraiser_then_the_employee(lifecycle: 
     lifecycle.do(iid, "Task_tandatangani_skp", {"setuju_pegawai_skp": True})
     assert signatures(lifecycle, the_skp(lifecycle, iid)) == [("pejabat_penilai", "kasi_a", agreed),
                                                              ("pegawai", NIP_ANI, agreed)]
+    lifecycle.next_timer(iid)  # planning is over: the first realisation opens near the end of Triwulan I
     lifecycle.task(iid, "Task_catat_realisasi")
     assert lifecycle.open_tasks(iid, "Task_tetapkan_skp_jpt") == []  # not a JPT
     # Realisations later do not change what was signed: the signed content is the plan.
@@ -239,6 +240,7 @@ def test_a_jpt_skp_appraised_by_the_sekda_is_set_by_the_wali_kota(lifecycle: Lif
     setting = lifecycle.task(iid, "Task_tetapkan_skp_jpt")
     assert (setting.assignee, setting.lane) == ("wali_kota", "Atasan Pejabat Penilai")
     lifecycle.do(iid, "Task_tetapkan_skp_jpt", {"tetapkan_skp_jpt": True})
+    lifecycle.next_timer(iid)
     lifecycle.task(iid, "Task_catat_realisasi")
     roles = [(role, signer) for role, signer, _ in signatures(lifecycle, the_skp(lifecycle, iid))]
     assert roles == [("pejabat_penilai", "sekda"), ("pegawai", dewi.nip), ("atasan_pejabat_penilai", "wali_kota")]

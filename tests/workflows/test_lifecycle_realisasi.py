@@ -21,6 +21,7 @@ def agreed(lifecycle: Lifecycle, **settings) -> tuple[int, list[int]]:
     lifecycle.do(iid, "Task_susun_skp", {"skp": PLAN})
     lifecycle.do(iid, "Task_tinjau_skp", {"keputusan_skp": "setuju"})
     lifecycle.do(iid, "Task_tandatangani_skp", {"setuju_pegawai_skp": True})
+    lifecycle.next_timer(iid)  # the first realisation opens near the end of Triwulan I
     found = skp_records.skp_of_instance(lifecycle.session, iid)
     assert found is not None
     return iid, [iki.id for rhk in found.rhk for iki in rhk.iki]

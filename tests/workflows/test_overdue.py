@@ -64,6 +64,7 @@ def agree(session: Session, chart: Chart, name: str) -> None:
     complete(session, open_task(session, employee, "Task_susun_skp"),
              {"skp": {"rhk": [{"uraian": "Layanan KTP-el", "target": 100}]}})
     complete(session, open_task(session, employee, "Task_tinjau_skp"), {"keputusan_skp": "setuju"})
+    complete(session, open_task(session, employee, "Task_tandatangani_skp"), {"setuju_pegawai_skp": True})
 
 
 def test_the_agencys_overdue_cycles_at_every_stage_most_overdue_first(cli, session: Session, opened: Chart):
