@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from workflows.calibration_units import set_calibration_unit
 from workflows.org_import import KINDS, ImportRefused, import_org
 
 from . import fail, transaction
@@ -41,3 +42,15 @@ def import_command(path: Path, skip_invalid: bool, on: datetime | None, actor: s
     click.echo(f"position changes recorded: {result.transfers}")
     if result.skipped:
         click.echo(f"{len(result.skipped)} invalid row(s) skipped")
+
+
+@group.command("calibration-unit")
+@click.argument("code")
+@click.option("--on/--off", "flag", default=True, show_default=True,
+              help="Calibrate this unit on its own (--on) or with its OPD (--off).")
+@click.option("--actor", default="operator", show_default=True, help="Who changes it (recorded in the audit trail).")
+def calibration_unit_command(code: str, flag: bool, actor: str) -> None:
+    """Mark a unit (a large UPTD, a kecamatan) as its own calibration unit; cycles opened later follow it."""
+    with transaction() as session:
+        set_calibration_unit(session, code, flag, actor)
+    click.echo(f"{code}: {'own calibration unit' if flag else 'calibrated with its OPD'}")

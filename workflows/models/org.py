@@ -55,6 +55,8 @@ class Unit(Base):
         ForeignKey("position.id", use_alter=True, ondelete="SET NULL"))
     #: Serves the public directly (kelurahan, puskesmas, Disdukcapil...): relevant for the unit rating.
     public_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Its predikat are calibrated on their own (a large UPTD, a kecamatan) instead of with the OPD above.
+    calibration_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
     head_position: Mapped[Position | None] = relationship(foreign_keys=[head_position_id], post_update=True)
