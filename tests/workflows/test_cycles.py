@@ -51,7 +51,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     people = {name: e.nip for name, e in deployed.people.items()}
     summary = _open(session)
     calibration, cycle = summary.kinds["kalibrasi_unit"], summary.kinds["siklus_kinerja"]
-    assert sorted(calibration.started) == ["BIDANG", "DISDUK", "SEKSI", "SETDA"]
+    # One calibration per OPD: the bidang and seksi are calibrated with their dinas.
+    assert sorted(calibration.started) == ["DISDUK", "SETDA"]
     assert sorted(cycle.started) == sorted(people[n] for n in ("sekda", "kadis", "kabid", "kasi", "staf",
                                                                "fungsional", "koordinator", "staf2"))
     assert cycle.skipped == [(people["cuti"], "status cltn")]
@@ -59,8 +60,9 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     assert calibration.problems == [] and calibration.existing == [] and cycle.existing == []
 
     units = _started(session, "kalibrasi_unit")
-    assert units["kalibrasi:2027:SEKSI"] == {"unit_kode": "SEKSI", "tahun": 2027, "pegawai": sorted(
-        people[n] for n in ("kasi", "staf", "koordinator", "staf2"))}
+    assert units["kalibrasi:2027:DISDUK"] == {"unit_kode": "DISDUK", "tahun": 2027, "pegawai": sorted(
+        people[n] for n in ("kadis", "kabid", "kasi", "staf", "fungsional", "koordinator", "staf2"))}
+    assert units["kalibrasi:2027:SETDA"]["pegawai"] == [people["sekda"]]
     first_cycle = session.execute(select(Instance.id).where(Instance.process_id == "siklus_kinerja")
                                   .order_by(Instance.id)).scalars().first()
     assert all(i < first_cycle for i in session.execute(select(Instance.id).where(
@@ -70,7 +72,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     started = _started(session, "siklus_kinerja")
     staf2 = started[f"skp:2027:{people['staf2']}"]
     assert staf2 == {
-        "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI", "jabatan_kode": "STAF2",
+        "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI",
+        "unit_kalibrasi_kode": "DISDUK", "jabatan_kode": "STAF2",
         "jabatan_penilai_kode": "KASI", "jabatan_atasan_penilai_kode": "KABID", "is_kepala_unit": False,
         "predikat_tahun_lalu": None}
     # Nothing was set for this cycle: the deadlines and windows are the defaults written in the BPMN.
@@ -98,7 +101,7 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     def interrupted() -> None:
         session.commit()
         commits.append(1)
-        if len(commits) == 3:  # the calibrations (two batches) and one batch of cycles are in
+        if len(commits) == 2:  # the calibrations (one batch) and one batch of cycles are in
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -106,11 +109,11 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     session.rollback()
     assert len(_started(session, "siklus_kinerja")) == 3
     resumed = _open(session)
-    assert len(resumed.kinds["kalibrasi_unit"].existing) == 4 and resumed.kinds["kalibrasi_unit"].started == []
+    assert len(resumed.kinds["kalibrasi_unit"].existing) == 2 and resumed.kinds["kalibrasi_unit"].started == []
     assert (len(resumed.kinds["siklus_kinerja"].existing), len(resumed.kinds["siklus_kinerja"].started)) == (3, 5)
     again = _open(session)
     assert again.kinds["siklus_kinerja"].started == [] and len(again.kinds["siklus_kinerja"].existing) == 8
-    assert session.execute(select(Instance.id)).all().__len__() == 12
+    assert session.execute(select(Instance.id)).all().__len__() == 10
 
 
 def test_unit_scope_and_settings(session, deployed):
@@ -118,7 +121,7 @@ def test_unit_scope_and_settings(session, deployed):
     settings = CycleSettings(batas_skp="2027-02-15T23:59:59+08:00", periode_pemantauan="P1M", jumlah_periode=12,
                              org_settings=OrgSettings(jpt_appraiser="sekda"))
     summary = _open(session, "BIDANG", settings=settings)
-    assert sorted(summary.kinds["kalibrasi_unit"].started) == ["BIDANG", "SEKSI"]
+    assert summary.kinds["kalibrasi_unit"].started == ["DISDUK"]
     assert len(summary.kinds["siklus_kinerja"].started) == 6 and summary.kinds["siklus_kinerja"].problems == []
     kabid_key = f"skp:2027:{people['kabid']}"
     kabid = _started(session, "siklus_kinerja")[kabid_key]
@@ -130,6 +133,8 @@ def test_unit_scope_and_settings(session, deployed):
     assert (kabid["jabatan_penilai_kode"], kabid["jabatan_atasan_penilai_kode"]) == ("KADIS", "SEKDA")
     summary = _open(session, "DISDUK", settings=settings)
     assert summary.kinds["siklus_kinerja"].started == [people["kadis"]]
+    assert summary.kinds["kalibrasi_unit"].existing == ["DISDUK"]
+    assert summary.kinds["kalibrasi_unit"].joined == [people["kadis"]]  # the narrower run did not list them
     assert _started(session, "siklus_kinerja")[f"skp:2027:{people['kadis']}"]["jabatan_penilai_kode"] == "SEKDA"
     with pytest.raises(NotFound):
         _open(session, "NOWHERE")
@@ -144,7 +149,7 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     assert "P14X" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jendela-keberatan", "P14X", code=2)
     out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm", "--batas-skp", "2027-02-15",
               "--periode-pemantauan", "P1M", "--jumlah-periode", "12", "--umpan-balik-rekan")
-    assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out
+    assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out  # DISDUK
     nips = {name: person.nip for name, person in chart.people.items()}
     started = _started(session, "siklus_kinerja")[f"skp:2027:{nips['staf']}"]
     session.rollback()  # SQLite: a reading transaction would keep the next command waiting
@@ -185,7 +190,7 @@ def test_an_employee_added_after_the_cycle_opened_joins_the_units_calibration(se
     session.commit()
     again = _open(session, "SEKSI")
     assert again.kinds["siklus_kinerja"].started == [newcomer.nip]
-    assert again.kinds["kalibrasi_unit"].existing == ["SEKSI"]
+    assert again.kinds["kalibrasi_unit"].existing == ["DISDUK"]
     after = instances.variables(instances.load(session, calibration.id))["pegawai"]
     assert after == [*before, newcomer.nip]
     assert newcomer.nip not in before
