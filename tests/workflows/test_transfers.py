@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.definitions import specs
-from engine.models import HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.models import Instance
+from engine.runtime import instances
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import T0, bpmn_files
 from workflows import org, transfers
@@ -49,19 +49,13 @@ def test_moved_employees_are_found_and_their_cycles_follow_them(cli, session: Se
     assert (data["unit_kode"], data["jabatan_kode"], data["jabatan_penilai_kode"]) == ("BIDANG", "JF", "KABID")
     skps = list(session.execute(select(Skp).where(Skp.employee_id == staf.id).order_by(Skp.id)).scalars())
     assert [(s.status, s.period_start) for s in skps] == [("ditutup", date(2027, 1, 1)), ("draft", date(2027, 3, 1))]
-    # The seksi's calibration stops waiting for them; the bidang's waits for them now, whichever of its
-    # branches (the leader's unit rating, the ratings coming in) reaches the join last.
-    for leader_task in session.execute(select(HumanTask).where(HumanTask.bpmn_id == "Task_tetapkan_capaian",
-                                                               HumanTask.state == "open")).scalars().all():
-        tasks.complete(session, leader_task.id, leader_task.assignee, {"capaian_unit": "baik",
-                                                                        "dasar_capaian": "PK 2027"})
-    session.commit()
+    # The seksi and the bidang are calibrated with their dinas: the move keeps them in the same calibration.
     calibrations = {i.business_key: instances.variables(instances.load(session, i.id))["pegawai"]
                     for i in session.execute(select(Instance).where(
                         Instance.process_id == "kalibrasi_unit")).scalars()}
-    assert staf.nip not in calibrations["kalibrasi:2027:SEKSI"]
-    in_bidang = sorted([opened.people["kabid"].nip, fungsional.nip])
-    assert calibrations["kalibrasi:2027:BIDANG"] == [*in_bidang, staf.nip]
+    assert list(calibrations) == ["kalibrasi:2027:DISDUK"]
+    assert calibrations["kalibrasi:2027:DISDUK"].count(staf.nip) == 1
+    assert data["unit_kalibrasi_kode"] == "DISDUK"
     session.rollback()
     # Nothing is left to move: a second run changes nothing.
     assert "0 cycle(s) moved" in cli("cycle", "transfer", "--all", "--year", "2027")
