@@ -211,8 +211,8 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     kept with their records (ratings, realisations, audit). The new cycle gets the business key
     `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year) and its SKP starts on
     the first day of the new position (`skp.transfer_period_start`). The year's calibrations (of the
-    calibration units) are told by `penilaian_selesai` messages with `perubahan`: the old unit's stops waiting for the employee
-    (keluar), the new unit's waits for them too (masuk).
+    calibration units) are told by `penilaian_selesai` messages with `perubahan`: the old unit's stops
+    waiting for the employee (keluar), the new unit's waits for them too (masuk).
     """
     base = cycle_key(year, employee.nip)
     earlier = list(session.execute(select(Instance).where(

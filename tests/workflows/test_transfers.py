@@ -30,7 +30,7 @@ def opened(session: Session, chart: Chart, script_functions: None) -> Chart:
 
 
 def test_moved_employees_are_found_and_their_cycles_follow_them(cli, session: Session, opened: Chart):
-    staf, fungsional = opened.people["staf"], opened.people["fungsional"]
+    staf = opened.people["staf"]
     assert transfers.moved_employees(session, 2027) == []
     # An import moves the staff member from the seksi to the bidang's functional position.
     org.transfer(session, staf, opened.positions["JF"], date(2027, 3, 1))
