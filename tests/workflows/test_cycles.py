@@ -148,10 +148,13 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     cli("bpmn", "deploy", str(BPMN_DIR))
     assert "P14X" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jendela-keberatan", "P14X", code=2)
     out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm", "--batas-skp", "2027-02-15",
-              "--periode-pemantauan", "P1M", "--jumlah-periode", "12", "--umpan-balik-rekan")
+              "--periode-pemantauan", "P1M", "--jumlah-periode", "12", "--umpan-balik-rekan",
+              "--batas-kalibrasi", "2028-02-29", "--min-kelompok-kurva", "5")
     assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out  # DISDUK
     nips = {name: person.nip for name, person in chart.people.items()}
     started = _started(session, "siklus_kinerja")[f"skp:2027:{nips['staf']}"]
+    calibration = _started(session, "kalibrasi_unit")["kalibrasi:2027:DISDUK"]
+    assert (calibration["batas_kalibrasi"], calibration["min_kelompok_kurva"]) == ("2028-02-29", 5)
     session.rollback()  # SQLite: a reading transaction would keep the next command waiting
     assert {k: started[k] for k in ("batas_skp", "periode_pemantauan", "jumlah_periode",
                                     "pakai_umpan_balik_rekan")} == {
