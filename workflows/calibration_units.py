@@ -38,18 +38,24 @@ def calibration_unit_of(session: Session, unit_code: str) -> Unit:
 
 def members(session: Session, code: str, year: int) -> list[str]:
     """Return the NIPs, sorted, with an open SKP of `year` in a unit the calibration unit `code` covers."""
-    target = org.unit_by_code(session, code)
+    org.unit_by_code(session, code)  # NotFound for an unknown code
+    return members_by_unit(session, year).get(code, [])
+
+
+def members_by_unit(session: Session, year: int) -> dict[str, list[str]]:
+    """Return {calibration unit code: sorted NIPs} for every open SKP of `year`, in one pass over the records."""
     rows = session.execute(select(Employee.nip, Skp.unit_id).join(Employee, Employee.id == Skp.employee_id).where(
         Skp.year == year, Skp.status != "ditutup")).all()
-    cache: dict[int, int] = {}
-    found = set()
+    cache: dict[int, str | None] = {}
+    found: dict[str, set[str]] = {}
     for nip, unit_id in rows:
         if unit_id not in cache:
             unit = session.get(Unit, unit_id)
-            cache[unit_id] = calibration_unit(unit).id if unit is not None else -1
-        if cache[unit_id] == target.id:
-            found.add(nip)
-    return sorted(found)
+            cache[unit_id] = calibration_unit(unit).code if unit is not None else None
+        code = cache[unit_id]
+        if code is not None:
+            found.setdefault(code, set()).add(nip)
+    return {code: sorted(nips) for code, nips in found.items()}
 
 
 def set_calibration_unit(session: Session, code: str, flag: bool, actor: str) -> Unit:

@@ -134,10 +134,11 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
         for nip in session.execute(select(Employee.nip).where(Employee.position_id.is_(None))).scalars():
             summary.kinds["siklus_kinerja"].problems.append((nip, "has no position"))
     calibration_items = []
+    on_record = calibration_units.members_by_unit(session, year)
     for code in sorted(per_unit):
         # Members already on record (an earlier, narrower run) join from the start; planning is
         # deterministic, so every run of the same chart starts the calibration with the same list.
-        pegawai = sorted(set(per_unit[code]) | set(calibration_units.members(session, code, year)))
+        pegawai = sorted(set(per_unit[code]) | set(on_record.get(code, [])))
         calibration_items.append((calibration_key(year, code), {"unit_kode": code, "tahun": year, "pegawai": pegawai,
                                                                 **settings.calibration()}))
     covered = {calibration_units.calibration_unit(u).code for u in units}
@@ -163,6 +164,7 @@ def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: s
     repaired by the next one; a calibration that already lists an employee gets nothing (no duplicates).
     """
     joined = []
+    on_record = calibration_units.members_by_unit(session, year)
     for code in codes:
         row = session.execute(select(Instance).where(
             Instance.process_id == "kalibrasi_unit", Instance.business_key == calibration_key(year, code))
@@ -170,7 +172,7 @@ def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: s
         if row is None or row.status in ENDED:
             continue
         listed = set(instances.variables(instances.load(session, row.id)).get("pegawai") or [])
-        for nip in calibration_units.members(session, code, year):
+        for nip in on_record.get(code, []):
             if nip not in listed:
                 messages.send(session, CALIBRATION_MESSAGE, {"nip": nip, "unit_kode": code, "tahun": year,
                                                              "perubahan": "masuk"}, actor)
