@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import specs
 from engine.errors import InvalidInput
-from engine.models import Instance, SpecVersion
+from engine.models import Instance, MessageSubscription, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
@@ -169,14 +169,21 @@ def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: s
         row = session.execute(select(Instance).where(
             Instance.process_id == "kalibrasi_unit", Instance.business_key == calibration_key(year, code))
         ).scalar_one_or_none()
-        if row is None or row.status in ENDED:
+        if row is None:
             continue
         listed = set(instances.variables(instances.load(session, row.id)).get("pegawai") or [])
-        for nip in on_record.get(code, []):
-            if nip not in listed:
-                messages.send(session, CALIBRATION_MESSAGE, {"nip": nip, "unit_kode": code, "tahun": year,
-                                                             "perubahan": "masuk"}, actor)
-                joined.append(nip)
+        missing = [nip for nip in on_record.get(code, []) if nip not in listed]
+        waiting = row.status not in ENDED and session.execute(select(MessageSubscription.id).where(
+            MessageSubscription.instance_id == row.id,
+            MessageSubscription.message_name == CALIBRATION_MESSAGE)).first() is not None
+        for nip in missing:
+            if not waiting:  # calibrated already and nobody late: a message would go nowhere
+                if kind is not None:
+                    kind.problems.append((nip, f"{row.business_key} no longer takes members: calibrate by hand"))
+                continue
+            messages.send(session, CALIBRATION_MESSAGE, {"nip": nip, "unit_kode": code, "tahun": year,
+                                                         "perubahan": "masuk"}, actor)
+            joined.append(nip)
     if kind is not None:
         kind.joined.extend(joined)
     return joined

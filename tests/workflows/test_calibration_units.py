@@ -185,3 +185,26 @@ def test_new_hires_left_out_by_a_killed_run_join_their_calibration_on_the_next_r
     assert sorted(again.kinds["kalibrasi_unit"].joined) == sorted(h.nip for h in hires)  # ... and still join
     assert {h.nip for h in hires} <= set(_pegawai(session, "DISDUK"))
     assert _open(session).kinds["kalibrasi_unit"].joined == []  # no duplicates
+
+
+def test_a_member_who_arrives_after_the_calibration_ended_is_reported_not_lost(session, deployed):
+    from engine.runtime import messages, tasks
+    _open(session)
+    sekda = deployed.people["sekda"].nip
+    messages.send(session, "penilaian_selesai", {"nip": sekda, "unit_kode": "SETDA", "tahun": 2027,
+                                                 "predikat_usulan": "baik"}, "tester")
+    [capaian] = session.execute(select(HumanTask).join(Instance).where(
+        Instance.business_key == "kalibrasi:2027:SETDA", HumanTask.bpmn_id == "Task_tetapkan_capaian")).scalars()
+    tasks.claim(session, capaian.id, "walikota", ("operators",))
+    tasks.complete(session, capaian.id, "walikota", {"capaian_unit": "baik", "dasar_capaian": "PK"}, ("operators",))
+    session.commit()
+    setda = session.execute(select(Instance).where(Instance.business_key == "kalibrasi:2027:SETDA")).scalar_one()
+    assert setda.status == "completed"
+    deployed.position("STAFSETDA", "pelaksana", "SETDA", "SEKDA")
+    late = deployed.person("staf_setda", "STAFSETDA")
+    session.commit()
+    again = _open(session)
+    assert again.kinds["siklus_kinerja"].started == [late.nip]
+    assert again.kinds["kalibrasi_unit"].joined == []
+    assert again.kinds["kalibrasi_unit"].problems == [
+        (late.nip, "kalibrasi:2027:SETDA no longer takes members: calibrate by hand")]
