@@ -36,6 +36,15 @@ def calibration_unit_of(session: Session, unit_code: str) -> Unit:
     return calibration_unit(org.unit_by_code(session, unit_code))
 
 
+def covered_unit_ids(session: Session, unit: Unit) -> list[int]:
+    """Return the ids of the units whose predikat are counted with `unit`: itself and those it calibrates."""
+    ids = {unit.id}
+    for other in session.execute(select(Unit)).scalars():
+        if other.kind != "pemkot" and calibration_unit(other).id == unit.id:
+            ids.add(other.id)
+    return sorted(ids)
+
+
 def members(session: Session, code: str, year: int) -> list[str]:
     """Return the NIPs, sorted, with an open SKP of `year` in a unit the calibration unit `code` covers."""
     org.unit_by_code(session, code)  # NotFound for an unknown code

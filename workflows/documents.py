@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.audit import canonical
 from engine.clock import clock
 
+from . import calibration_units
 from .models.org import Employee, Position, Unit
 from .models.records import Consent, Publication, Rating, Signature
 from .models.skp import DOCUMENTS, PREDIKATS, SIGNER_ROLES, Iki, Realisation, Skp
@@ -128,7 +129,8 @@ def publish_unit(session: Session, unit: Unit, tahun: int, actor: str, instance_
     overrides = {}
     for nip, predikat in (final or {}).items():
         overrides[str(nip)] = one_of("predikat", predikat, PREDIKATS)
-    skps = list(session.execute(select(Skp).where(Skp.unit_id == unit.id, Skp.year == tahun,
+    covered = calibration_units.covered_unit_ids(session, unit)  # an OPD publishes with its sub-units
+    skps = list(session.execute(select(Skp).where(Skp.unit_id.in_(covered), Skp.year == tahun,
                                                   Skp.status != "ditutup").order_by(Skp.id)).scalars())
     finals = final_predikats(session, unit, tahun)
     capaian = unit_rating(session, unit.id, tahun)

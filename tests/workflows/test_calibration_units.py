@@ -208,3 +208,18 @@ def test_a_member_who_arrives_after_the_calibration_ended_is_reported_not_lost(s
     assert again.kinds["kalibrasi_unit"].joined == []
     assert again.kinds["kalibrasi_unit"].problems == [
         (late.nip, "kalibrasi:2027:SETDA no longer takes members: calibrate by hand")]
+
+
+def test_the_opds_curve_and_publication_count_its_sub_units(session, deployed):
+    from workflows import documents, org, ratings
+    _open(session)
+    members = calibration_units.members(session, "DISDUK", 2027)
+    for skp in session.execute(select(Skp).where(Skp.year == 2027)).scalars():
+        ratings.change_predikat(session, skp, "baik", "kalibrasi", "tester")
+    session.flush()
+    disduk, seksi = org.unit_by_code(session, "DISDUK"), org.unit_by_code(session, "SEKSI")
+    assert ratings.distribution(session, disduk, 2027)["baik"] == len(members) > 5
+    assert ratings.distribution(session, seksi, 2027)["baik"] == 4  # a sub-unit alone: its own SKPs
+    publication = documents.publish_unit(session, disduk, 2027, "tester")
+    assert (publication.aggregate["jumlah_pegawai"], publication.aggregate["jumlah_dinilai"]) == (len(members),
+                                                                                                 len(members))
