@@ -1,5 +1,9 @@
-"""Opening a yearly cycle: per unit a `kalibrasi_unit` and a `capaian_unit_periodik`, then one `siklus_kinerja`
-per eligible employee.
+"""Opening a yearly cycle: per calibration unit a `kalibrasi_unit` and a `capaian_unit_periodik`, then one
+`siklus_kinerja` per eligible employee.
+
+Opening can be interrupted at any commit and run again: what exists is kept, the rest is started, and the
+membership of every calibration is re-derived from the records (`calibration_units.members`) and
+completed with `masuk` messages, so a re-run ends in the state of an uninterrupted run.
 
 When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
 as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
@@ -16,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import specs
 from engine.errors import InvalidInput
-from engine.models import Instance, SpecVersion
+from engine.models import Instance, MessageSubscription, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import cycle_deadlines, org, partial_period, periods, ratings
+from . import calibration_units, cycle_deadlines, org, partial_period, periods, ratings
 from . import skp as skp_records
 from .models.org import Employee, Position, Unit
 from .models.periods import JENIS_PERIODE
@@ -50,6 +54,9 @@ class CycleSettings:
     pakai_umpan_balik_rekan: bool | None = None
     min_penilai_agregat: int | None = None
     batas_skp_pindah: str | None = None
+    #: Calibration settings (kalibrasi_unit.bpmn, *Siapkan penerimaan penilaian*): deadline, minimum group.
+    batas_kalibrasi: str | None = None
+    min_kelompok_kurva: int | None = None
     org_settings: org.OrgSettings = org.DEFAULT_SETTINGS
 
     def __post_init__(self) -> None:
@@ -72,6 +79,11 @@ class CycleSettings:
         names += ("min_penilai_agregat", "batas_skp_pindah")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
+    def calibration(self) -> dict[str, Any]:
+        """Return the calibration start variables the operator set."""
+        names = ("batas_kalibrasi", "min_kelompok_kurva")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
 
 @dataclass
 class KindSummary:
@@ -81,6 +93,8 @@ class KindSummary:
     existing: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    #: Employees added to a running calibration because the records show them as members (`masuk`).
+    joined: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,18 +153,22 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
     for employee in employees:
         data = planner.plan(employee)
         if data is not None:
-            per_unit.setdefault(data["unit_kode"], []).append(employee.nip)
+            per_unit.setdefault(data["unit_kalibrasi_kode"], []).append(employee.nip)
             cycle_items.append((cycle_key(year, employee.nip), data))
     if unit_code is None:  # an employee without a position belongs to no unit: say so
         for nip in session.execute(select(Employee.nip).where(Employee.position_id.is_(None))).scalars():
             summary.kinds["siklus_kinerja"].problems.append((nip, "has no position"))
     calibration_items = []
-    for unit in units:
-        if unit.code in per_unit:
-            calibration_items.append((calibration_key(year, unit.code),
-                                      {"unit_kode": unit.code, "tahun": year, "pegawai": per_unit[unit.code]}))
-        else:
-            summary.kinds["kalibrasi_unit"].skipped.append((unit.code, "no eligible employee"))
+    on_record = calibration_units.members_by_unit(session, year)
+    for code in sorted(per_unit):
+        # Members already on record (an earlier, narrower run) join from the start; planning is
+        # deterministic, so every run of the same chart starts the calibration with the same list.
+        pegawai = sorted(set(per_unit[code]) | set(on_record.get(code, [])))
+        calibration_items.append((calibration_key(year, code), {"unit_kode": code, "tahun": year, "pegawai": pegawai,
+                                                                **settings.calibration()}))
+    covered = {calibration_units.calibration_unit(u).code for u in units}
+    for code in sorted(covered - set(per_unit)):
+        summary.kinds["kalibrasi_unit"].skipped.append((code, "no eligible employee"))
     cycle_deadlines.check_opening(session, year, settings.chosen(), [k for k, _ in calibration_items + cycle_items],
                                   actor=actor, unit_code=unit_code, confirm_late=confirm_late)
     total = 2 * len(calibration_items) + len(cycle_items)
@@ -162,7 +180,8 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
                                        summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
-    _join_running_calibrations(session, year, cycle_items, summary, actor, commit)
+    sync_memberships(session, year, sorted(per_unit), actor, summary.kinds["kalibrasi_unit"])
+    commit()
     return summary
 
 
@@ -189,21 +208,37 @@ def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Uni
     return _start(session, spec, items, actor, commit, kind, progress, done)
 
 
-def _join_running_calibrations(session: Session, year: int, cycle_items: Sequence[tuple[str, dict[str, Any]]],
-                               summary: CycleSummary, actor: str, commit: Callable[[], None]) -> None:
-    """Tell calibrations started by an earlier run about employees whose cycle starts only now (new hires).
+def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: str,
+                     kind: KindSummary | None = None) -> list[str]:
+    """Send `masuk` to each running calibration for every member on record it does not list yet.
 
-    A calibration waits for the employees it was started with; the message adds the others (it is
-    idempotent for those it already has, as after an interrupted run).
+    Derived from the records on every run, so a run killed before these messages were committed is
+    repaired by the next one; a calibration that already lists an employee gets nothing (no duplicates).
     """
-    running = set(summary.kinds["kalibrasi_unit"].existing)
-    started = set(summary.kinds["siklus_kinerja"].started)
-    joining = [data for _, data in cycle_items if data["nip"] in started and data["unit_kode"] in running]
-    for data in joining:
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": data["nip"], "unit_kode": data["unit_kode"],
-                                                     "tahun": year, "perubahan": "masuk"}, actor)
-    if joining:
-        commit()
+    joined = []
+    on_record = calibration_units.members_by_unit(session, year)
+    for code in codes:
+        row = session.execute(select(Instance).where(
+            Instance.process_id == "kalibrasi_unit", Instance.business_key == calibration_key(year, code))
+        ).scalar_one_or_none()
+        if row is None:
+            continue
+        listed = set(instances.variables(instances.load(session, row.id)).get("pegawai") or [])
+        missing = [nip for nip in on_record.get(code, []) if nip not in listed]
+        waiting = row.status not in ENDED and session.execute(select(MessageSubscription.id).where(
+            MessageSubscription.instance_id == row.id,
+            MessageSubscription.message_name == CALIBRATION_MESSAGE)).first() is not None
+        for nip in missing:
+            if not waiting:  # calibrated already and nobody late: a message would go nowhere
+                if kind is not None:
+                    kind.problems.append((nip, f"{row.business_key} no longer takes members: calibrate by hand"))
+                continue
+            messages.send(session, CALIBRATION_MESSAGE, {"nip": nip, "unit_kode": code, "tahun": year,
+                                                         "perubahan": "masuk"}, actor)
+            joined.append(nip)
+    if kind is not None:
+        kind.joined.extend(joined)
+    return joined
 
 
 def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[str, Any]]], actor: str,
@@ -238,9 +273,9 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     appraiser for the months before the transfer (`partial_period`) and closes then. The new cycle gets
     the business key `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year);
     its SKP starts on the first day of the new position (`skp.transfer_period_start`) and is due counted
-    from that day (`tanggal_mutasi`, setting `batas_skp_pindah`). The year's calibrations are told by
-    `penilaian_selesai` messages with `perubahan`: the old unit's stops waiting for the employee
-    (keluar), the new unit's waits for them too (masuk).
+    from that day (`tanggal_mutasi`, setting `batas_skp_pindah`). The year's calibrations (of the
+    calibration units) are told by `penilaian_selesai` messages with `perubahan`: the old unit's stops
+    waiting for the employee (keluar), the new unit's waits for them too (masuk).
     """
     base = cycle_key(year, employee.nip)
     earlier = list(session.execute(select(Instance).where(
@@ -265,7 +300,7 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
             continue
         old = skp_records.skp_of_instance(session, instance.id)
         if old is not None:  # the cycle's unit: its SKP's snapshot (every cycle opens its SKP first)
-            old_units.add(session.get(Unit, old.unit_id).code)  # type: ignore[union-attr]
+            old_units.add(calibration_units.calibration_unit(session.get(Unit, old.unit_id)).code)  # type: ignore[arg-type]
         instances.terminate(session, instance.id, actor, reason)
         if old is not None and old.status != "ditutup":
             # An agreed SKP is closed by the old appraiser's partial rating; any other one now.
@@ -276,11 +311,12 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     spec = specs.require_latest(session, "siklus_kinerja")
     started = instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
     # The calibrations of the year follow the move: the old unit stops waiting, the new one waits too.
-    for unit_code in sorted(code for code in old_units if code and code != data["unit_kode"]):
+    new_unit = data["unit_kalibrasi_kode"]
+    for unit_code in sorted(code for code in old_units if code and code != new_unit):
         messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": unit_code, "tahun": year,
                                                      "perubahan": "keluar"}, actor)
-    if old_units != {data["unit_kode"]}:
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": data["unit_kode"],
+    if old_units != {new_unit}:
+        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": new_unit,
                                                      "tahun": year, "perubahan": "masuk"}, actor)
     return started
 
@@ -322,6 +358,7 @@ class _Planner:
         agency = periods.jenis_periode_of(position.unit)
         return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
+            "unit_kalibrasi_kode": calibration_units.calibration_unit(position.unit).code,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
             "is_kepala_unit": position.unit.head_position_id == position.id,

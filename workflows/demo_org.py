@@ -1,4 +1,8 @@
-"""A Samarinda-like demo organisation (fictional people), built idempotently through the models."""
+"""A Samarinda-like demo organisation (fictional people), built idempotently through the models.
+
+Each OPD is a calibration unit (SE MenPANRB 3/2023): Disdukcapil (25 eligible) and BKPSDM (15) are large
+enough for the distribution curve to be enforced (setting `min_kelompok_kurva`, default 10).
+"""
 
 from __future__ import annotations
 
@@ -124,6 +128,16 @@ EMPLOYEES = [line.split("|") for line in """\
 198107192006041005|Agus Salim, S.H.|pns|KASI-KELAHIRAN|aktif
 199201252017082002|Maya Sari, S.Sos.|pns|KELAHIRAN-PENGOLAH|aktif
 199411192019031006|Irfan Hakim, S.Kom.|pns|KELAHIRAN-PENGOLAH|aktif
+199305142018032001|Rahmawati, S.Kom.|pns|IDENTITAS-OPR|aktif
+199607222020121002|Muhammad Arif, A.Md.|pns|IDENTITAS-OPR|aktif
+199811032023212011|Sinta Dewi, S.Kom.|pppk|IDENTITAS-OPR|aktif
+199301282019031016|Dani Kurniawan, S.Kom.|pns|IDENTITAS-ADB|aktif
+199402182019031010|Hendri Gunawan, S.E.|pns|PINDAH-VERIF|aktif
+199709092022032012|Lusiana, S.Sos.|pns|PINDAH-VERIF|aktif
+199012202015031011|Yudi Setiawan, S.Kom.|pns|KELAHIRAN-PENGOLAH|aktif
+199506062020122013|Fitri Handayani, A.Md.|pns|KELAHIRAN-PENGOLAH|aktif
+199904172024211014|Rendi Saputra|pppk|KELAHIRAN-PENGOLAH|aktif
+198912112014032015|Sari Puspita, S.AP.|pns|DUKCAPIL-PENGADM|aktif
 197009281995031001|Dr. H. Abdul Kadir, M.Si.|pns|KABAN-BKPSDM|aktif
 197705032002122005|Ratna Dewi, S.Sos., M.AP.|pns|SEKBAN-BKPSDM|aktif
 198508242009031007|Dedi Kurniawan, S.E.|pns|KASUBBAG-UMUM|aktif
@@ -135,6 +149,10 @@ EMPLOYEES = [line.split("|") for line in """\
 198410112010011003|Teguh Prasetyo, S.Kom.|pns|KASI-KINERJA|aktif
 199512202020121005|Reza Maulana, S.Kom.|pns|KINERJA-PENGOLAH|aktif
 199207132022212006|Annisa Rahma, S.Kom.|pppk|KINERJA-PENGOLAH|aktif
+199208312017032017|Melati Suryani, S.Psi.|pns|ANALIS-SDMA|aktif
+199610192021031018|Rizal Fahmi, S.Kom.|pns|KINERJA-PENGOLAH|aktif
+199812122023212019|Nadia Putri, S.AP.|pppk|KINERJA-PENGOLAH|aktif
+199405052019031020|Bagus Wicaksono, A.Md.|pns|UMUM-PENGADM|aktif
 197204161997031003|Drs. Muhammad Faisal, Ak., M.Si.|pns|INSPEKTUR|aktif
 197811082004122004|Sulastri, S.E., M.Ak.|pns|SEKRETARIS-INSP|aktif
 199306212019032007|Rahmi Aulia, A.Md.|pns|INSP-PENGADM|aktif

@@ -107,7 +107,10 @@ EKSPEKTASI_PIMPINAN = {
 PENYESUAIAN_PREDIKAT = {
     "title": "Penyesuaian predikat", "type": "object", "additionalProperties": False, "required": ["penyesuaian"],
     "properties": {"penyesuaian": {"type": "object", "minProperties": 1, "maxProperties": 500,
-                                   "propertyNames": IDENTITY, "additionalProperties": {"enum": list(PREDIKATS)}}}}
+                                   "propertyNames": IDENTITY, "additionalProperties": {"enum": list(PREDIKATS)}},
+                   # The written reason per changed NIP (SE MenPANRB 3/2023): shown to the employee.
+                   "alasan_penyesuaian": {"type": "object", "maxProperties": 500, "propertyNames": IDENTITY,
+                                          "additionalProperties": TEXT}}}
 
 PILIH_REKAN = {
     "title": "Rekan penilai", "type": "object", "additionalProperties": False, "required": ["daftar_rekan"],
@@ -160,11 +163,17 @@ def check_raters(session: Session, instance_id: int, data: dict[str, Any]) -> No
 
 
 def check_adjustment(session: Session, instance_id: int, data: dict[str, Any]) -> None:
-    """Only employees the calibration covers (its `pegawai`) can have their predikat adjusted."""
-    covered = set(instances.variables(instances.load(session, instance_id)).get("pegawai") or [])
-    for nip in data["penyesuaian"]:
+    """Only employees the calibration covers (its `pegawai`) can be adjusted, each change with its reason."""
+    variables = instances.variables(instances.load(session, instance_id))
+    covered = set(variables.get("pegawai") or [])
+    current = variables.get("penilaian") or {}
+    reasons = data.get("alasan_penyesuaian") or {}
+    for nip, predikat in data["penyesuaian"].items():
         if nip not in covered:
             _refuse(f"penyesuaian/{nip}", "unknown_record", f"{nip} is not an employee of this calibration")
+        if predikat != current.get(nip) and nip not in reasons:
+            _refuse(f"alasan_penyesuaian/{nip}", "required",
+                    f"alasan wajib diisi: predikat {nip} diubah dari {current.get(nip)} menjadi {predikat}")
 
 
 FORMS = {"skp_editor": (SKP_EDITOR, check_skp_editor), "realisasi_editor": (REALISASI_EDITOR, check_realisasi),

@@ -16,7 +16,7 @@ from .nip import InvalidNip, parse_identity
 
 REQUIRED = ("NIP", "NAMA", "JENIS_PEGAWAI", "KODE_JABATAN", "NAMA_JABATAN", "JENIS_JABATAN", "KODE_UNOR",
             "NAMA_UNOR", "JENIS_UNOR", "KODE_UNOR_INDUK", "KODE_JABATAN_ATASAN")
-OPTIONAL = ("STATUS", "JENIS_KELAMIN", "EMAIL", "LAYANAN_PUBLIK", "TMT_JABATAN")
+OPTIONAL = ("STATUS", "JENIS_KELAMIN", "EMAIL", "LAYANAN_PUBLIK", "UNIT_KALIBRASI", "TMT_JABATAN")
 #: Header spellings of SIASN/SIMPEG exports that mean one of our columns.
 HEADER_ALIASES = {"NIP_BARU": "NIP", "NAMA_PEGAWAI": "NAMA", "UNOR_INDUK": "KODE_UNOR_INDUK"}
 #: Value spellings seen in exports, after lower-casing and joining words with "_".
@@ -60,6 +60,7 @@ class Row:
     unit_kind: str
     parent_code: str | None
     public_service: bool | None = None
+    calibration_unit: bool | None = None
     position_code: str | None = None
     position_name: str = ""
     position_kind: str = ""
@@ -113,7 +114,8 @@ def parse_row(cells: dict[str, str], line: int, on: date) -> Row:
     unit_kind = _choice(cells, "JENIS_UNOR", UNIT_KINDS)
     row = Row(line=line, unit_code=_required(cells, "KODE_UNOR"), unit_name=_required(cells, "NAMA_UNOR"),
               unit_kind=unit_kind, parent_code=cells.get("KODE_UNOR_INDUK") or None,
-              public_service=_boolean(cells, "LAYANAN_PUBLIK"))
+              public_service=_boolean(cells, "LAYANAN_PUBLIK"),
+              calibration_unit=_boolean(cells, "UNIT_KALIBRASI"))
     if (row.parent_code is None) != (unit_kind == "pemkot"):
         raise ValueError("KODE_UNOR_INDUK must be empty for the pemkot and only for it")
     if row.parent_code == row.unit_code:

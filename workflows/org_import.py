@@ -148,13 +148,17 @@ def _apply(session: Session, rows: list[Row], units: dict[str, Unit], positions:
     before_units = {c: _unit_state(u) for c, u in units.items()}
     before_positions = {c: _position_state(p) for c, p in positions.items()}
     public: dict[str, bool] = {}
+    calibration: dict[str, bool] = {}
     for row in reversed(rows):  # the first row that says Y or N wins
         if row.public_service is not None:
             public[row.unit_code] = row.public_service
+        if row.calibration_unit is not None:
+            calibration[row.unit_code] = row.calibration_unit
     for code, row in unit_defs.items():
-        unit = units.get(code) or Unit(code=code, public_service=False)
+        unit = units.get(code) or Unit(code=code, public_service=False, calibration_unit=False)
         unit.name, unit.kind = row.unit_name, row.unit_kind
         unit.public_service = public.get(code, unit.public_service)
+        unit.calibration_unit = calibration.get(code, unit.calibration_unit)
         units[code] = unit
         session.add(unit)
     for code, row in unit_defs.items():
@@ -225,7 +229,7 @@ def _count(result: ImportResult, kind: str, before: dict[str, tuple[Any, ...]], 
 
 
 def _unit_state(unit: Unit) -> tuple[Any, ...]:
-    return (unit.name, unit.kind, unit.public_service, unit.parent and unit.parent.code,
+    return (unit.name, unit.kind, unit.public_service, unit.calibration_unit, unit.parent and unit.parent.code,
             unit.head_position and unit.head_position.code)
 
 

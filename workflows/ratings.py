@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 
-from . import org
+from . import calibration_units, org
 from .models.org import Employee, Position, Unit
 from .models.records import PredikatRecord, Rating, RatingDetail, UnitRating
 from .models.skp import (
@@ -143,13 +143,17 @@ def unit_rating(session: Session, unit_id: int, tahun: int, period: str = "akhir
 
 
 def final_predikats(session: Session, unit: Unit, tahun: int) -> dict[int, str]:
-    """Return {skp id: current predikat} of the unit's SKPs of a year (closed SKPs left out)."""
+    """Return {skp id: current predikat} of the unit's SKPs of a year (closed SKPs left out).
+
+    A calibration unit (an OPD, a flagged unit) counts with the units it calibrates: its curve is theirs.
+    """
+    covered = calibration_units.covered_unit_ids(session, unit)
     latest = (select(PredikatRecord.skp_id, func.max(PredikatRecord.id).label("last_id"))
               .group_by(PredikatRecord.skp_id).subquery())
     rows = session.execute(
         select(Skp.id, PredikatRecord.predikat).join(latest, latest.c.skp_id == Skp.id)
         .join(PredikatRecord, PredikatRecord.id == latest.c.last_id)
-        .where(Skp.unit_id == unit.id, Skp.year == tahun, Skp.status != "ditutup"))
+        .where(Skp.unit_id.in_(covered), Skp.year == tahun, Skp.status != "ditutup"))
     return {skp_id: predikat for skp_id, predikat in rows}
 
 

@@ -79,7 +79,9 @@ def test_the_directory_validates_as_kinerja_bpmn_validate_does():
     assert checked.files_for("siklus_kinerja") == sorted(
         [f"{pid}.bpmn" for pid in LIFECYCLE if pid != "kalibrasi_unit"]
         + ["hasil_kerja_kepala_unit.dmn", "pola_distribusi.dmn", "predikat_kinerja.dmn"])
-    assert checked.files_for("kalibrasi_unit") == ["kalibrasi_unit.bpmn", "pola_distribusi.dmn"]
+    # The calibration derives a unit head's predikat from the unit rating it sets (DOMAIN.md 3.1).
+    assert checked.files_for("kalibrasi_unit") == ["hasil_kerja_kepala_unit.dmn", "kalibrasi_unit.bpmn",
+                                                   "pola_distribusi.dmn", "predikat_kinerja.dmn"]
 
 
 def test_every_lifecycle_process_has_its_own_file():

@@ -52,7 +52,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     people = {name: e.nip for name, e in deployed.people.items()}
     summary = _open(session)
     calibration, cycle = summary.kinds["kalibrasi_unit"], summary.kinds["siklus_kinerja"]
-    assert sorted(calibration.started) == ["BIDANG", "DISDUK", "SEKSI", "SETDA"]
+    # One calibration per OPD: the bidang and seksi are calibrated with their dinas.
+    assert sorted(calibration.started) == ["DISDUK", "SETDA"]
     assert sorted(cycle.started) == sorted(people[n] for n in ("sekda", "kadis", "kabid", "kasi", "staf",
                                                                "fungsional", "koordinator", "staf2"))
     assert cycle.skipped == [(people["cuti"], "status cltn")]
@@ -60,8 +61,9 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     assert calibration.problems == [] and calibration.existing == [] and cycle.existing == []
 
     units = _started(session, "kalibrasi_unit")
-    assert units["kalibrasi:2027:SEKSI"] == {"unit_kode": "SEKSI", "tahun": 2027, "pegawai": sorted(
-        people[n] for n in ("kasi", "staf", "koordinator", "staf2"))}
+    assert units["kalibrasi:2027:DISDUK"] == {"unit_kode": "DISDUK", "tahun": 2027, "pegawai": sorted(
+        people[n] for n in ("kadis", "kabid", "kasi", "staf", "fungsional", "koordinator", "staf2"))}
+    assert units["kalibrasi:2027:SETDA"]["pegawai"] == [people["sekda"]]
     first_cycle = session.execute(select(Instance.id).where(Instance.process_id == "siklus_kinerja")
                                   .order_by(Instance.id)).scalars().first()
     assert all(i < first_cycle for i in session.execute(select(Instance.id).where(
@@ -71,7 +73,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     started = _started(session, "siklus_kinerja")
     staf2 = started[f"skp:2027:{people['staf2']}"]
     assert staf2 == {
-        "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI", "jabatan_kode": "STAF2",
+        "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI",
+        "unit_kalibrasi_kode": "DISDUK", "jabatan_kode": "STAF2",
         "jabatan_penilai_kode": "KASI", "jabatan_atasan_penilai_kode": "KABID", "is_kepala_unit": False,
         "predikat_tahun_lalu": None}
     # Nothing was set for this cycle: the deadlines and windows are the defaults written in the BPMN.
@@ -104,7 +107,7 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     def interrupted() -> None:
         session.commit()
         commits.append(1)
-        if len(commits) == 5:  # the calibrations, the periodic unit ratings (two batches each), one batch of cycles
+        if len(commits) == 3:  # the calibrations, the periodic unit ratings and one batch of cycles are in
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -112,11 +115,11 @@ def test_a_second_run_starts_nothing_and_an_interrupted_run_resumes(session, dep
     session.rollback()
     assert len(_started(session, "siklus_kinerja")) == 3
     resumed = _open(session)
-    assert len(resumed.kinds["kalibrasi_unit"].existing) == 4 and resumed.kinds["kalibrasi_unit"].started == []
+    assert len(resumed.kinds["kalibrasi_unit"].existing) == 2 and resumed.kinds["kalibrasi_unit"].started == []
     assert (len(resumed.kinds["siklus_kinerja"].existing), len(resumed.kinds["siklus_kinerja"].started)) == (3, 5)
     again = _open(session)
     assert again.kinds["siklus_kinerja"].started == [] and len(again.kinds["siklus_kinerja"].existing) == 8
-    assert session.execute(select(Instance.id)).all().__len__() == 16
+    assert session.execute(select(Instance.id)).all().__len__() == 12
 
 
 def test_unit_scope_and_settings(session, deployed):
@@ -124,7 +127,7 @@ def test_unit_scope_and_settings(session, deployed):
     settings = CycleSettings(batas_skp="2027-02-15T23:59:59+08:00", jenis_periode="bulanan",
                              org_settings=OrgSettings(jpt_appraiser="sekda"))
     summary = _open(session, "BIDANG", settings=settings)
-    assert sorted(summary.kinds["kalibrasi_unit"].started) == ["BIDANG", "SEKSI"]
+    assert summary.kinds["kalibrasi_unit"].started == ["DISDUK"]
     assert len(summary.kinds["siklus_kinerja"].started) == 6 and summary.kinds["siklus_kinerja"].problems == []
     kabid_key = f"skp:2027:{people['kabid']}"
     kabid = _started(session, "siklus_kinerja")[kabid_key]
@@ -136,6 +139,8 @@ def test_unit_scope_and_settings(session, deployed):
     assert (kabid["jabatan_penilai_kode"], kabid["jabatan_atasan_penilai_kode"]) == ("KADIS", "SEKDA")
     summary = _open(session, "DISDUK", settings=settings)
     assert summary.kinds["siklus_kinerja"].started == [people["kadis"]]
+    assert summary.kinds["kalibrasi_unit"].existing == ["DISDUK"]
+    assert summary.kinds["kalibrasi_unit"].joined == [people["kadis"]]  # the narrower run did not list them
     assert _started(session, "siklus_kinerja")[f"skp:2027:{people['kadis']}"]["jabatan_penilai_kode"] == "SEKDA"
     with pytest.raises(NotFound):
         _open(session, "NOWHERE")
@@ -151,10 +156,13 @@ def test_cli_open_prints_the_summary_and_refuses_without_processes(cli, session,
     assert "P1M" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--batas-pengisian-periode", "P1M", code=2)
     assert "mingguan" in cli("cycle", "open", "2027", "--unit", "SEKSI", "--jenis-periode", "mingguan", code=2)
     out = cli("cycle", "open", "2027", "--unit", "SEKSI", "--actor", "bkpsdm", "--batas-skp", "2027-02-15",
-              "--jenis-periode", "bulanan", "--batas-pengisian-periode", "P3D", "--umpan-balik-rekan")
-    assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out
+              "--jenis-periode", "bulanan", "--batas-pengisian-periode", "P3D", "--umpan-balik-rekan",
+              "--batas-kalibrasi", "2028-02-29", "--min-kelompok-kurva", "5")
+    assert "kalibrasi_unit: 1 started, 0 already started, 0 skipped, 0 problem(s)" in out  # DISDUK
     nips = {name: person.nip for name, person in chart.people.items()}
     started = _started(session, "siklus_kinerja")[f"skp:2027:{nips['staf']}"]
+    calibration = _started(session, "kalibrasi_unit")["kalibrasi:2027:DISDUK"]
+    assert (calibration["batas_kalibrasi"], calibration["min_kelompok_kurva"]) == ("2028-02-29", 5)
     session.rollback()  # SQLite: a reading transaction would keep the next command waiting
     assert {k: started[k] for k in ("batas_skp", "jenis_periode", "batas_pengisian_periode",
                                     "pakai_umpan_balik_rekan")} == {
@@ -207,7 +215,7 @@ def test_an_employee_added_after_the_cycle_opened_joins_the_units_calibration(se
     session.commit()
     again = _open(session, "SEKSI")
     assert again.kinds["siklus_kinerja"].started == [newcomer.nip]
-    assert again.kinds["kalibrasi_unit"].existing == ["SEKSI"]
+    assert again.kinds["kalibrasi_unit"].existing == ["DISDUK"]
     after = instances.variables(instances.load(session, calibration.id))["pegawai"]
     assert after == [*before, newcomer.nip]
     assert newcomer.nip not in before

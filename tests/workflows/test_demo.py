@@ -39,7 +39,7 @@ def test_demo_org_has_valid_numbers_a_plt_an_ineligible_employee_and_accounts(se
     built = build_demo_org(session, 2027)
     session.commit()
     employees = list(session.execute(select(Employee)).scalars())
-    assert 55 <= len(employees) == len(EMPLOYEES) <= 65
+    assert 70 <= len(employees) == len(EMPLOYEES) <= 80
     for e in employees:
         assert parse_identity(e.nip, e.kind).gender == e.gender
     assert {e.kind for e in employees} == {"pns", "pppk"}
@@ -69,20 +69,33 @@ def _snapshot(session: Session) -> dict[str, Any]:
     return {"counts": counts, "hashes": hashes, "versions": versions}
 
 
+def test_the_demo_calibrates_whole_opds_of_realistic_size(cli, session: Session):
+    clock.set(T0)
+    cli("demo")
+    session.expire_all()
+    sizes = {row.business_key.rsplit(":", 1)[1]: len(instances.variables(instances.load(session, row.id))["pegawai"])
+             for row in session.execute(select(Instance).where(Instance.process_id == "kalibrasi_unit")).scalars()}
+    session.rollback()
+    assert sorted(sizes) == ["BKPSDM", "DISDUKCAPIL", "INSPEKTORAT", "KEC-SU", "PUPR", "SETDA"]
+    # Two OPDs well over the minimum group of ten, each calibrated as a whole with its bidang and seksi.
+    assert sizes["DISDUKCAPIL"] >= 20 and sizes["BKPSDM"] >= 12
+    assert min(sizes.values()) >= 4
+
+
 def test_kinerja_demo_twice_changes_nothing_the_second_time(cli, session: Session):
     clock.set(T0)
     out = cli("demo")
-    assert "siklus_kinerja: 59 started, 0 already started, 1 skipped, 0 problem(s)" in out
+    assert "siklus_kinerja: 73 started, 0 already started, 1 skipped, 0 problem(s)" in out
     assert "pengelola.bkpsdm" in out and "kinerja-admin" in out
     before = _snapshot(session)
-    assert before["counts"]["Instance"] == 59 + 22 + 22
+    assert before["counts"]["Instance"] == 73 + 6 + 6
     out = cli("demo")
-    assert "siklus_kinerja: 0 started, 59 already started" in out and "0 employee(s) created" in out
+    assert "siklus_kinerja: 0 started, 73 already started" in out and "0 employee(s) created" in out
     assert _snapshot(session) == before
     assert audit.verify(session) == []
 
 
-# ---- one year of the whole demo organisation (59 cycles, 22 calibrations); in Disdukcapil the Sekretaris
+# ---- one year of the whole demo organisation (73 cycles, 6 calibrations); in Disdukcapil the Sekretaris
 # Dinas is Plt of a vacant Kabid.
 
 ANSWERS: dict[str, dict[str, Any]] = {
@@ -152,8 +165,8 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     """`kinerja demo` in January, then every task done by a demo account that may do it, timers passed."""
     clock.set(T0)
     out = cli("demo")
-    assert "siklus_kinerja: 59 started" in out and "kalibrasi_unit: 22 started" in out
-    assert "capaian_unit_periodik: 22 started" in out
+    assert "siklus_kinerja: 73 started" in out and "kalibrasi_unit: 6 started" in out
+    assert "capaian_unit_periodik: 6 started" in out
     session.rollback()
     accounts = {a.username: a for a in session.execute(select(UserAccount)).scalars()}
     done_by: dict[str, set[str]] = {}
@@ -179,10 +192,10 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     else:
         raise AssertionError("the year did not finish")
     final = {i.business_key: i for i in session.execute(select(Instance)).scalars()}
-    assert len(final) == 59 + 22 + 22 and {i.status for i in final.values()} == {"completed"}
-    # In Disdukcapil the Plt rates the seksi below the vacant post and its head; the Wali Kota (no ASN
-    # record) rates each OPD and its head through the `walikota` account's group.
-    assert {RINA_PLT, "walikota", KADIS, KABID_DAFDUK} <= done_by["Task_tetapkan_capaian"]
+    assert len(final) == 73 + 6 + 6 and {i.status for i in final.values()} == {"completed"}
+    # Each OPD is calibrated as a whole: the Wali Kota (no ASN record) sets each OPD's rating through the
+    # `walikota` account's group. In Disdukcapil the Plt rates the head of the seksi below the vacant post.
+    assert done_by["Task_tetapkan_capaian"] == {"walikota"}
     assert {RINA_PLT, "walikota", KADIS, KABID_DAFDUK} <= done_by["Task_nilai_kepala_unit"]
     assert AGUS in done_by["Task_nilai"] and "Task_tinjau_pelanggaran" in done_by
     irfan = instances.variables(instances.load(session, final[f"skp:2027:{IRFAN}"].id))
@@ -191,23 +204,23 @@ def test_the_demo_organisation_goes_through_the_whole_year(cli, session: Session
     timers = session.execute(select(func.count(AuditEvent.id)).where(AuditEvent.event_type == "timer_fired")).scalar()
     assert timers
 
-    # The year is in the domain records: 59 agreed SKPs, each rated and signed three times over one hash.
+    # The year is in the domain records: 73 agreed SKPs, each rated and signed three times over one hash.
     def count(model: Any, *where: Any) -> int:
         return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
     cycles = {key: instances.variables(instances.load(session, i.id)) for key, i in final.items()
               if key.startswith("skp:")}
-    assert len(cycles) == 59
+    assert len(cycles) == 73
     skps = list(session.execute(select(Skp)).scalars())
-    assert len(skps) == 59 and {s.status for s in skps} == {"disetujui"}
-    assert count(Rating, Rating.period == "akhir") == 59
+    assert len(skps) == 73 and {s.status for s in skps} == {"disetujui"}
+    assert count(Rating, Rating.period == "akhir") == 73
     # A periodic predikat per quarter before Akhir, for every employee (the TPP basis).
     assert {p: count(Rating, Rating.period == p, Rating.predikat_usulan == "baik")
             for p in ("Triwulan I", "Triwulan II", "Triwulan III")} == dict.fromkeys(
-        ("Triwulan I", "Triwulan II", "Triwulan III"), 59)
-    assert count(Realisation) == 59 * 4 and count(UnitRating) == 22 * 4 and count(Publication) == 22
+        ("Triwulan I", "Triwulan II", "Triwulan III"), 73)
+    assert count(Realisation) == 73 * 4 and count(UnitRating) == 6 * 4 and count(Publication) == 6
     # The SKP is signed by the appraiser and the employee when agreed (the Wali Kota appraises the JPT).
-    assert count(Signature, Signature.document == "dokumen_evaluasi") == 59 * 3
-    assert count(Signature, Signature.document == "skp") == 59 * 2
+    assert count(Signature, Signature.document == "dokumen_evaluasi") == 73 * 3
+    assert count(Signature, Signature.document == "skp") == 73 * 2
     for document, variable in (("dokumen_evaluasi", "hash_dokumen"), ("skp", "hash_skp")):
         hashes = {key: {s.content_sha256 for s in session.execute(select(Signature).join(Skp).where(
             Skp.instance_id == final[key].id, Signature.document == document)).scalars()} for key in cycles}

@@ -96,7 +96,9 @@ def test_unit_of_three_until_every_cycle_is_complete(lifecycle: Lifecycle):
         [(_, delivered)] = lifecycle.events(iid, "message_delivered")
         assert delivered["message"] == "predikat_final" and delivered["from_instance_id"] == kalibrasi
         data = lifecycle.variables(iid)
-        assert data["hasil_kalibrasi"] == {"nip": nip, "tahun": 2027, "predikat": expected[nip]}
+        assert data["hasil_kalibrasi"] == {"nip": nip, "tahun": 2027, "predikat": expected[nip],
+                                           "predikat_usulan": expected[nip], "predikat_sebelum": expected[nip],
+                                           "alasan_kalibrasi": None}
         assert data["predikat"] == expected[nip] and data["predikat_diubah_kalibrasi"] is False
         notice = lifecycle.task(iid, "Task_beritahu_predikat")
         assert notice.assignee == nip

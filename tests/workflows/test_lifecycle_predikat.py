@@ -46,9 +46,10 @@ def test_predikat_matrix(lifecycle: Lifecycle, hasil_kerja, perilaku, predikat):
     assert lifecycle.status(iid) == "waiting"
     data = lifecycle.variables(iid)
     assert data["predikat_usulan"] == predikat
-    assert data["penilaian_selesai"] == {"nip": NIP_ANI, "unit_kode": "SEKSI-A", "tahun": 2027,
-                                         "predikat_usulan": predikat, "is_kepala_unit": False,
-                                         "capaian_unit": None}
+    # Correlated with the calibration unit (a cycle started without one falls back to its own unit).
+    assert data["penilaian_selesai"] == {"nip": NIP_ANI, "unit_kode": "SEKSI-A", "unit_asal": "SEKSI-A",
+                                         "tahun": 2027, "predikat_usulan": predikat, "is_kepala_unit": False,
+                                         "capaian_unit": None, "perilaku": perilaku}
     [(_, decision)] = lifecycle.events(iid, "decision_evaluated")
     assert decision["decision_id"] == "predikat_kinerja" and decision["outputs"] == {"predikat": predikat}
     assert len(decision["matched_rules"]) == 1

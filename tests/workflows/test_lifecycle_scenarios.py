@@ -50,8 +50,11 @@ def hire(lifecycle: Lifecycle, nip: str, name: str, position_code: str) -> Emplo
 
 
 def _unit_until_calibration(lifecycle: Lifecycle) -> tuple[int, dict[str, int]]:
-    """Start the calibration and three cycles and appraise them: Ani Sangat Baik, Budi Butuh Perbaikan, Citra Baik."""
-    kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
+    """Start the calibration and three cycles and appraise them: Ani Sangat Baik, Budi Butuh Perbaikan, Citra Baik.
+
+    The curve is enforced from three employees here (the default minimum is ten).
+    """
+    kalibrasi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027, "min_kelompok_kurva": 3,
                                                    "pegawai": [NIP_ANI, NIP_BUDI, NIP_CITRA]},
                                 key="kalibrasi-SEKSI-A-2027")
     # Three people: the published distribution is shown from three (the default minimum is 5).
@@ -84,13 +87,13 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
     documents.revoke_consent(session, budi, 2027, NIP_BUDI)
     session.commit()
 
-    # Unit rated Baik while Citra, its head, was appraised with Istimewa: a violation, so a review. The leader
-    # lowers Ani to Baik (the adjustment), the head's mismatch remains, and the leader justifies it.
-    lifecycle.do(kalibrasi, "Task_tetapkan_capaian", {"capaian_unit": "baik", "dasar_capaian": "PK 2027"})
+    # Unit rated Butuh Perbaikan while Citra, its head, was appraised with Istimewa: her predikat follows the
+    # unit rating (Butuh Perbaikan). One Sangat Baik of three is over the 10% allowed: a review. The leader
+    # lowers Ani to Baik, with the reason, and the distribution complies.
+    lifecycle.do(kalibrasi, "Task_tetapkan_capaian", {"capaian_unit": "butuh_perbaikan", "dasar_capaian": "PK 2027"})
     lifecycle.do(kalibrasi, "Task_tinjau_pelanggaran", {"tindakan_distribusi": "sesuaikan"})
-    lifecycle.do(kalibrasi, "Task_sesuaikan_predikat", {"penyesuaian": {NIP_ANI: "baik"}})
-    lifecycle.do(kalibrasi, "Task_tinjau_pelanggaran", {
-        "tindakan_distribusi": "justifikasi", "justifikasi_distribusi": "Kepala unit dinilai dengan capaian OPD."})
+    lifecycle.do(kalibrasi, "Task_sesuaikan_predikat", {"penyesuaian": {NIP_ANI: "baik"}, "alasan_penyesuaian": {
+        NIP_ANI: "Unit tidak mencapai target PK; kontribusi Ani sesuai ekspektasi."}})
     assert lifecycle.status(kalibrasi) == "completed"
 
     # Nothing is published until every member's objection window is closed.
@@ -102,7 +105,7 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
     [publication] = session.execute(select(Publication)).scalars()
     aggregate = publication.aggregate
     # Ani's predikat is the one the leader set, not the appraiser's proposal.
-    assert aggregate["distribusi"] == {"sangat_baik": 0, "baik": 2, "butuh_perbaikan": 1,
+    assert aggregate["distribusi"] == {"sangat_baik": 0, "baik": 1, "butuh_perbaikan": 2,
                                        "kurang_misconduct": 0, "sangat_kurang": 0}
     assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 3, 0)
     # Only Ani consented (Budi revoked, Citra never gave it); the counts include everyone.
@@ -225,7 +228,11 @@ def rate_partial(lifecycle: Lifecycle, old: Skp, appraiser: str, due: datetime) 
 @pytest.mark.parametrize("capaian_first", [True, False], ids=["capaian-first", "capaian-last"])
 def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle, capaian_first: bool):
     session = lifecycle.session
-    seksi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027,
+    # The seksi and the bidang are calibration units of their own (by default both go with the dinas).
+    for code in ("SEKSI-A", "BIDANG-A"):
+        org.unit_by_code(session, code).calibration_unit = True
+    session.commit()
+    seksi = lifecycle.start("kalibrasi_unit", {"unit_kode": "SEKSI-A", "tahun": 2027, "min_kelompok_kurva": 1,
                                                "pegawai": [NIP_ANI, NIP_BUDI]}, key="kalibrasi:2027:SEKSI-A")
     bidang = lifecycle.start("kalibrasi_unit", {"unit_kode": "BIDANG-A", "tahun": 2027, "pegawai": [NIP_CITRA]},
                              key="kalibrasi:2027:BIDANG-A")

@@ -181,3 +181,20 @@ def test_file_level_problems_refuse_before_any_row(session):
         run(session, CSV.replace("KODE_UNOR_INDUK", "INDUK"))
     with pytest.raises(InvalidInput, match="not UTF-8"):
         import_org(session, CSV.encode("utf-16"), actor="ops", on=ON)
+
+
+def test_a_unit_can_be_marked_as_its_own_calibration_unit(session):
+    # An optional column; Y on one row of the unit marks it, and a later import without the column keeps it.
+    lines = CSV.splitlines()
+    header = lines[0] + ";UNIT_KALIBRASI"
+    rows = [line + (";Y" if ";DUKCAPIL.DAFDUK.ID;" in line else ";") for line in lines[1:]]
+    result = run(session, "\n".join([header, *rows]) + "\n")
+    assert result.skipped == []
+    assert org.unit_by_code(session, "DUKCAPIL.DAFDUK.ID").calibration_unit is True
+    assert org.unit_by_code(session, "DUKCAPIL").calibration_unit is False
+    again = run(session)
+    assert again.counts["unit"]["updated"] == 0
+    assert org.unit_by_code(session, "DUKCAPIL.DAFDUK.ID").calibration_unit is True
+    refused = [line + ";perhaps" for line in lines[1:]]
+    with pytest.raises(ImportRefused):
+        run(session, "\n".join([header, *refused]) + "\n")

@@ -33,7 +33,7 @@ def opened(session: Session, chart: Chart, script_functions: None) -> Chart:
 
 
 def test_moved_employees_are_found_and_their_cycles_follow_them(cli, session: Session, opened: Chart):
-    staf, fungsional = opened.people["staf"], opened.people["fungsional"]
+    staf = opened.people["staf"]
     assert transfers.moved_employees(session, 2027) == []
     # An import moves the staff member from the seksi to the bidang's functional position.
     org.transfer(session, staf, opened.positions["JF"], date(2027, 3, 1))
@@ -55,19 +55,13 @@ def test_moved_employees_are_found_and_their_cycles_follow_them(cli, session: Se
     assert [(s.status, s.period_start) for s in skps] == [("ditutup", date(2027, 1, 1)), ("draft", date(2027, 3, 1))]
     # A plan never agreed has nothing to rate: it closes at once, with no partial-period rating.
     assert session.execute(select(Instance).where(Instance.process_id == partial_period.PROCESS_ID)).first() is None
-    # The seksi's calibration stops waiting for them; the bidang's waits for them now, whichever of its
-    # branches (the leader's unit rating, the ratings coming in) reaches the join last.
-    for leader_task in session.execute(select(HumanTask).where(HumanTask.bpmn_id == "Task_tetapkan_capaian",
-                                                               HumanTask.state == "open")).scalars().all():
-        tasks.complete(session, leader_task.id, leader_task.assignee, {"capaian_unit": "baik",
-                                                                        "dasar_capaian": "PK 2027"})
-    session.commit()
+    # The seksi and the bidang are calibrated with their dinas: the move keeps them in the same calibration.
     calibrations = {i.business_key: instances.variables(instances.load(session, i.id))["pegawai"]
                     for i in session.execute(select(Instance).where(
                         Instance.process_id == "kalibrasi_unit")).scalars()}
-    assert staf.nip not in calibrations["kalibrasi:2027:SEKSI"]
-    in_bidang = sorted([opened.people["kabid"].nip, fungsional.nip])
-    assert calibrations["kalibrasi:2027:BIDANG"] == [*in_bidang, staf.nip]
+    assert list(calibrations) == ["kalibrasi:2027:DISDUK"]
+    assert calibrations["kalibrasi:2027:DISDUK"].count(staf.nip) == 1
+    assert data["unit_kalibrasi_kode"] == "DISDUK"
     session.rollback()
     # Nothing is left to move: a second run changes nothing.
     assert "0 cycle(s) moved" in cli("cycle", "transfer", "--all", "--year", "2027")

@@ -67,12 +67,16 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 @click.option("--masa-perbaikan", callback=_timer("timeDuration"), help="Improvement period, e.g. P6M.")
 @click.option("--umpan-balik-rekan/--tanpa-umpan-balik-rekan", "pakai_umpan_balik_rekan", default=None,
               help="Run the multi-rater stage (default: as the process says).")
+@click.option("--batas-kalibrasi", callback=_timer("timeDate"),
+              help="Calibration deadline, ISO date(-time) (default: 15 Feb of the next year).")
+@click.option("--min-kelompok-kurva", type=click.IntRange(1, 10000),
+              help="Smallest calibration group whose curve is enforced (default: 10).")
 @click.option("--min-penilai-agregat", type=click.IntRange(2, 50),
               help="Raters needed per question before a multi-rater mean is shown (default 3).")
 @click.option("--confirm-late", is_flag=True,
               help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
 def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:
-    """Start per unit a kalibrasi_unit and a capaian_unit_periodik, then one siklus_kinerja per employee.
+    """Start one kalibrasi_unit per calibration unit, then one siklus_kinerja per eligible employee (idempotent).
 
     Deadlines and windows not given take the defaults written in siklus_kinerja.bpmn."""
     settings = CycleSettings(org_settings=OrgSettings(jpt_appraiser=current_app.config["KINERJA_JPT_APPRAISER"]),
@@ -146,6 +150,8 @@ def print_summary(summary: CycleSummary) -> None:
             click.echo(f"  skipped {kind} {label}: {reason}")
         for label, reason in result.problems:
             click.echo(f"  problem {kind} {label}: {reason}")
+        for nip in result.joined:
+            click.echo(f"  joined {kind}: {nip} (member on record, missing from its calibration)")
 
 
 @group.command("overdue")

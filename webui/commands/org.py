@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from workflows import org
 from workflows.models.periods import JENIS_PERIODE
+from workflows.calibration_units import set_calibration_unit
 from workflows.org_import import KINDS, ImportRefused, import_org
 from workflows.periods import set_jenis_periode
 
@@ -58,3 +59,15 @@ def periode_command(unit_code: str, jenis_periode: str | None, clear: bool, acto
     with transaction() as session:
         unit = set_jenis_periode(session, org.unit_by_code(session, unit_code), jenis_periode, actor)
         click.echo(f"{unit.code}: {unit.jenis_periode or 'as the unit above'}")
+
+
+@group.command("calibration-unit")
+@click.argument("code")
+@click.option("--on/--off", "flag", default=True, show_default=True,
+              help="Calibrate this unit on its own (--on) or with its OPD (--off).")
+@click.option("--actor", default="operator", show_default=True, help="Who changes it (recorded in the audit trail).")
+def calibration_unit_command(code: str, flag: bool, actor: str) -> None:
+    """Mark a unit (a large UPTD, a kecamatan) as its own calibration unit; cycles opened later follow it."""
+    with transaction() as session:
+        set_calibration_unit(session, code, flag, actor)
+    click.echo(f"{code}: {'own calibration unit' if flag else 'calibrated with its OPD'}")

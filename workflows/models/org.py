@@ -57,6 +57,8 @@ class Unit(Base):
     public_service: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Monitoring periods the agency chose (bulanan, triwulanan, semesteran); None: as the unit above it.
     jenis_periode: Mapped[str | None] = mapped_column(String(12))
+    #: Its predikat are calibrated on their own (a large UPTD, a kecamatan) instead of with the OPD above.
+    calibration_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
     head_position: Mapped[Position | None] = relationship(foreign_keys=[head_position_id], post_update=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import curve, org, ratings
+from .. import calibration_units, curve, org, ratings
 from ..records import RecordInvalid, text
 from .common import skp_of_step
 
@@ -35,9 +35,12 @@ def catat_capaian_unit(unit_kode: str, tahun: int, capaian: str, periode: str = 
     return {"unit_kode": unit.code, "tahun": tahun, "periode": periode, "capaian": capaian}
 
 def hitung_distribusi(unit_kode: str, tahun: int) -> dict[str, int]:
-    """Return the count of current predikat per value in the unit and year (zeros included)."""
+    """Return the count of current predikat per value in the unit's calibration unit and year (zeros included).
+
+    The curve is the calibration unit's (the OPD, or a unit calibrated on its own), whichever unit is named.
+    """
     run = current_run()
-    unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
+    unit = calibration_units.calibration_unit_of(run.session, text("unit_kode", unit_kode) or "")
     return ratings.distribution(run.session, unit, tahun)
 
 def periksa_pola_distribusi(batas_distribusi: dict[str, Any] | None, jumlah_predikat: dict[str, int],
@@ -48,8 +51,11 @@ def periksa_pola_distribusi(batas_distribusi: dict[str, Any] | None, jumlah_pred
     return curve.violations(batas_distribusi, jumlah_predikat, capaian_unit)
 
 def capaian_unit_tercatat(unit_kode: str, tahun: int) -> str | None:
-    """Return the unit's recorded rating for the year (period akhir), or None when not set yet."""
+    """Return the recorded rating (period akhir) the unit's curve follows: its calibration unit's, else its own."""
     run = current_run()
     unit = org.unit_by_code(run.session, text("unit_kode", unit_kode) or "")
-    found = ratings.unit_rating(run.session, unit.id, tahun)
-    return found.capaian if found else None
+    for candidate in (calibration_units.calibration_unit(unit), unit):
+        found = ratings.unit_rating(run.session, candidate.id, tahun)
+        if found is not None:
+            return found.capaian
+    return None
