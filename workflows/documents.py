@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from engine.audit import canonical
 from engine.clock import clock
 
-from . import calibration_units
 # Consent lives in .consent; re-exported for the callers that knew it here.
 from .consent import PUBLICATION_SCOPE as PUBLICATION_SCOPE
 from .consent import give_consent as give_consent

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 
+from . import calibration_units
 from .appeal_notice import latest_window
 from .appeals import open_appeal
 from .consent import valid_consent
@@ -23,11 +24,9 @@ MIN_KELOMPOK_PUBLIKASI = 5
 
 
 def members(session: Session, unit: Unit, tahun: int) -> list[Skp]:
-    """Return the open SKPs of the year whose unit is the calibration group.
-
-    Stands in for `workflows.calibration_units.members` (groups spanning sub-units) until it exists.
-    """
-    return list(session.execute(select(Skp).where(Skp.unit_id == unit.id, Skp.year == tahun,
+    """Return the open SKPs of the year of the calibration group: the unit and the sub-units it covers."""
+    covered = calibration_units.covered_unit_ids(session, unit)
+    return list(session.execute(select(Skp).where(Skp.unit_id.in_(covered), Skp.year == tahun,
                                                   Skp.status != "ditutup").order_by(Skp.id)).scalars())
 
 

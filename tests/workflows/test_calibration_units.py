@@ -172,7 +172,7 @@ def test_new_hires_left_out_by_a_killed_run_join_their_calibration_on_the_next_r
 
     def commit() -> None:
         count[0] += 1
-        if count[0] == 3:  # 1: the calibrations (existing); 2: the cycles; 3: the membership check
+        if count[0] == 4:  # 1: the calibrations, 2: the periodic unit ratings (existing); 3: the cycles; 4: members
             raise KeyboardInterrupt
         session.commit()
 

@@ -89,8 +89,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
         "mulai_penilaian_tahunan": "2028-01-01T00:00:00+08:00", "batas_penilaian_tahunan": "2028-01-31T23:59:59+08:00",
         "batas_umpan_balik": "P14D", "jendela_keberatan": "P14D", "masa_perbaikan": "P6M",
         "pakai_umpan_balik_rekan": False}
-    # The leader above each calibrated unit rates it per period: one capaian_unit_periodik per unit.
-    assert _started(session, "capaian_unit_periodik")["capaian:2027:SEKSI"] == {"unit_kode": "SEKSI", "tahun": 2027}
+    # The leader above each calibration unit (the OPD) rates it per period: one capaian_unit_periodik each.
+    assert _started(session, "capaian_unit_periodik")["capaian:2027:DISDUK"] == {"unit_kode": "DISDUK", "tahun": 2027}
     chain = {nip: (d["jabatan_penilai_kode"], d["jabatan_atasan_penilai_kode"], d["is_kepala_unit"])
              for nip, d in ((d["nip"], d) for d in started.values())}
     assert chain[people["kasi"]] == ("KABID", "KADIS", True)
@@ -183,7 +183,7 @@ def test_the_agency_chooses_its_periods_for_its_sub_units_and_a_cycle_may_overri
     _open(session, "DISDUK")
     cycles_started = _started(session, "siklus_kinerja")
     assert cycles_started[f"skp:2027:{people['staf']}"]["jenis_periode"] == "semesteran"  # SEKSI is in DISDUK
-    assert _started(session, "capaian_unit_periodik")["capaian:2027:SEKSI"]["jenis_periode"] == "semesteran"
+    assert _started(session, "capaian_unit_periodik")["capaian:2027:DISDUK"]["jenis_periode"] == "semesteran"
     with pytest.raises(RecordInvalid):
         periods.set_jenis_periode(session, org.unit_by_code(session, "SETDA"), "mingguan", "pengelola")
     assert org.unit_by_code(session, "SETDA").jenis_periode is None

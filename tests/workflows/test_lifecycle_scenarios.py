@@ -108,8 +108,9 @@ def test_publication_shows_the_predikat_changed_in_calibration_and_names_only_co
     assert aggregate["distribusi"] == {"sangat_baik": 0, "baik": 1, "butuh_perbaikan": 2,
                                        "kurang_misconduct": 0, "sangat_kurang": 0}
     assert (aggregate["jumlah_pegawai"], aggregate["jumlah_dinilai"], aggregate["jumlah_belum_dinilai"]) == (3, 3, 0)
-    # Only Ani consented (Budi revoked, Citra never gave it); the counts include everyone.
-    assert aggregate["individu"] == [{"nip": NIP_ANI, "nama": "Ani", "predikat": "baik"}]
+    # Only Ani consented (Budi revoked, Citra never gave it); the counts include everyone. Naming Ani would
+    # reveal the other two: both are Butuh Perbaikan, so her name is withheld and the counts alone published.
+    assert aggregate["individu"] == [] and aggregate["ditahan"] == "dapat_disimpulkan"
     assert lifecycle.variables(cycles[NIP_CITRA])["publikasi_agregat"]["terbit"] is True
     assert lifecycle.variables(kalibrasi)["agregat_unit"]["jumlah_per_predikat"] == aggregate["distribusi"]
     # The cycles record the same final predikat right after.

@@ -9,8 +9,8 @@ import click
 from flask.cli import AppGroup
 
 from workflows import org
-from workflows.models.periods import JENIS_PERIODE
 from workflows.calibration_units import set_calibration_unit
+from workflows.models.periods import JENIS_PERIODE
 from workflows.org_import import KINDS, ImportRefused, import_org
 from workflows.periods import set_jenis_periode
 
