@@ -82,6 +82,8 @@ PER_VALUE = {"type": "object", "additionalProperties": False, "required": list(B
              "properties": {code: EXPECTATION for code in BERAKHLAK}}
 
 #: The parts next to the generated fields of *Nilai hasil kerja dan perilaku* (the overall ratings).
+RATING_FILE = {"type": ["object", "null"], "readOnly": True, "title": "Berkas penilaian"}
+
 PENILAIAN_RINCI = {
     "title": "Penilaian per RHK dan per nilai BerAKHLAK", "type": "object", "additionalProperties": False,
     "required": ["penilaian_rhk", "penilaian_perilaku"],
@@ -89,12 +91,15 @@ PENILAIAN_RINCI = {
         "penilaian_rhk": {"type": "array", "minItems": 1, "maxItems": 50, "items": {
             "type": "object", "additionalProperties": False, "required": ["rhk_id", "rating"], "properties": {
                 "rhk_id": {"type": "integer", "minimum": 1}, "rating": EXPECTATION, "catatan": OPTIONAL_TEXT}}},
-        "penilaian_perilaku": PER_VALUE}}
+        "penilaian_perilaku": PER_VALUE,
+        # Shown, never taken from the submission: the year's record the appraiser judges (rating_file).
+        "berkas_penilaian": RATING_FILE}}
 
 #: A unit head's results rating is the unit's: only the behaviour values are rated one by one.
 PENILAIAN_PERILAKU_RINCI = {
     "title": "Penilaian per nilai BerAKHLAK", "type": "object", "additionalProperties": False,
-    "required": ["penilaian_perilaku"], "properties": {"penilaian_perilaku": PER_VALUE}}
+    "required": ["penilaian_perilaku"], "properties": {"penilaian_perilaku": PER_VALUE,
+                                                        "berkas_penilaian": RATING_FILE}}
 
 #: The custom part of *Tinjau SKP*: the leader's specific expectation per BerAKHLAK value (each optional).
 EKSPEKTASI_PIMPINAN = {

@@ -53,6 +53,7 @@ from .periods import daftar_periode
 from .planning import kembalikan_skp, rencana_skp, rhk_atasan_skp, setujui_skp, siapkan_skp, simpan_skp
 from .raters import agregat_umpan_balik_rekan, catat_penilaian_diri
 from .rating import (
+    baca_berkas_penilaian,
     capaian_unit_tercatat,
     catat_capaian_unit,
     catat_penilaian,
@@ -68,7 +69,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
     catat_penilaian_diri, agregat_umpan_balik_rekan,
-    catat_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
+    catat_penilaian, baca_berkas_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi, periksa_pola_distribusi,
     capaian_unit_tercatat,
     catat_keberatan, catat_penjelasan_keberatan, putuskan_keberatan, catat_cek_kurva_keberatan,
     buka_pemberitahuan_predikat, baca_berkas_keberatan, tentukan_pemutus_keberatan, catat_tinjauan_kurva_keberatan,

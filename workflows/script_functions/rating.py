@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import calibration_units, curve, org, ratings
+from .. import calibration_units, curve, org, rating_file, ratings
 from ..records import RecordInvalid, text
 from .common import skp_of_step
 
@@ -19,6 +19,11 @@ def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, perio
     rating = ratings.record_rating(run.session, found, hasil_kerja, perilaku, predikat_usulan, run.actor, periode,
                                    per_rhk=penilaian_rhk, per_value=penilaian_perilaku)
     return {"rating_id": rating.id, "predikat": rating.predikat_usulan}
+
+def baca_berkas_penilaian() -> dict[str, Any]:
+    """Return what the appraiser judges: this SKP's plan, realisations, periodic ratings and feedback."""
+    run, found = skp_of_step()
+    return rating_file.rating_file(run.session, found)
 
 def tetapkan_predikat(predikat: str, sumber: str, alasan: str | None = None) -> dict[str, Any]:
     """Give this instance's SKP a predikat (sumber: rating | kalibrasi | keberatan); return old and new."""
