@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import specs
@@ -26,7 +27,7 @@ from engine.runtime.execution import ENDED
 
 from . import calibration_units, cycle_deadlines, org, partial_period, periods, ratings
 from . import skp as skp_records
-from .models.org import Employee, Position, Unit
+from .models.org import Employee, Position, PositionAssignment, Unit
 from .models.periods import JENIS_PERIODE
 from .records import RecordInvalid
 
@@ -169,7 +170,9 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
     covered = {calibration_units.calibration_unit(u).code for u in units}
     for code in sorted(covered - set(per_unit)):
         summary.kinds["kalibrasi_unit"].skipped.append((code, "no eligible employee"))
-    cycle_deadlines.check_opening(session, year, settings.chosen(), [k for k, _ in calibration_items + cycle_items],
+    # A new hire's cycle counts its SKP deadline from the first day (tanggal_mutasi): never late by the year's.
+    on_time_check = [k for k, data in calibration_items + cycle_items if "tanggal_mutasi" not in data]
+    cycle_deadlines.check_opening(session, year, settings.chosen(), on_time_check,
                                   actor=actor, unit_code=unit_code, confirm_late=confirm_late)
     total = 2 * len(calibration_items) + len(cycle_items)
     progress = on_progress or (lambda done, total: None)
@@ -326,6 +329,10 @@ class _Planner:
 
     def __init__(self, session: Session, year: int, settings: CycleSettings, kind: KindSummary) -> None:
         self.session, self.year, self.settings, self.kind = session, year, settings, kind
+        # Each employee's first day in service, read once for the whole opening (new hires start late).
+        self.first_days: dict[int, date] = {row[0]: row[1] for row in session.execute(select(
+            PositionAssignment.employee_id, func.min(PositionAssignment.started_on)).group_by(
+            PositionAssignment.employee_id))}
         self.chains: dict[int, tuple[Position | None, Position | None]] = {}
         # Last year's final predikat decides the talent pool (tindak_lanjut: two years Sangat Baik).
         self.last_year = ratings.predikat_by_employee(session, year - 1)
@@ -356,11 +363,14 @@ class _Planner:
         s = self.settings
         # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
         agency = periods.jenis_periode_of(position.unit)
+        hired = skp_records.hired_during(self.first_days.get(employee.id), self.year)
         return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
             "unit_kalibrasi_kode": calibration_units.calibration_unit(position.unit).code,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
             "is_kepala_unit": position.unit.head_position_id == position.id,
-            "predikat_tahun_lalu": self.last_year.get(employee.id), **s.chosen(),
+            "predikat_tahun_lalu": self.last_year.get(employee.id),
+            # A new hire's SKP is due counted from the first day (batas_skp_pindah), as after a transfer.
+            **({"tanggal_mutasi": hired.isoformat()} if hired else {}), **s.chosen(),
         }

@@ -10,13 +10,11 @@ from sqlalchemy.orm import Session
 from engine.clock import clock
 
 from . import calibration_units
-from .appeal_notice import latest_window
-from .appeals import open_appeal
-from .consent import valid_consent
-from .models.org import Unit
-from .models.records import Publication
+from .consent import PUBLICATION_SCOPE
+from .models.org import Employee, Unit
+from .models.records import Appeal, AppealWindow, Consent, PredikatRecord, Publication
 from .models.skp import PREDIKATS, Skp
-from .ratings import current_predikat, employee_of, unit_rating
+from .ratings import unit_rating
 from .records import RecordInvalid, note, one_of, year
 
 #: The smallest group whose distribution is published (UU 14/2008 Ps 17(h), UU 27/2022).
@@ -28,6 +26,37 @@ def members(session: Session, unit: Unit, tahun: int) -> list[Skp]:
     covered = calibration_units.covered_unit_ids(session, unit)
     return list(session.execute(select(Skp).where(Skp.unit_id.in_(covered), Skp.year == tahun,
                                                   Skp.status != "ditutup").order_by(Skp.id)).scalars())
+
+
+def _latest(session: Session, model: Any, value: Any, ids: list[int]) -> dict[int, Any]:
+    """Return {skp id: value of the SKP's latest row} of a table keyed by skp_id, in one query."""
+    found: dict[int, Any] = {}
+    rows = session.execute(select(model.skp_id, value).where(model.skp_id.in_(ids)).order_by(model.id))
+    for skp_id, item in rows:
+        found[skp_id] = item  # ordered by id: the last one wins
+    return found
+
+
+def _state(session: Session, skps: list[Skp], tahun: int) -> list[dict[str, Any]]:
+    """Return per member SKP: NIP, name, current predikat, undecided appeal, window closed, consent.
+
+    A handful of set-based queries whatever the group's size: this runs at the end of every member's
+    appeal stage, inside a script's time budget, so it must not cost a query per member.
+    """
+    ids = [s.id for s in skps]
+    people = {e.id: e for e in session.execute(select(Employee).where(
+        Employee.id.in_({s.employee_id for s in skps}))).scalars()}
+    predikat = _latest(session, PredikatRecord, PredikatRecord.predikat, ids)
+    closed = _latest(session, AppealWindow, AppealWindow.closed_at, ids)
+    windows = set(session.execute(select(AppealWindow.skp_id).where(AppealWindow.skp_id.in_(ids))).scalars())
+    undecided = set(session.execute(select(Appeal.skp_id).where(Appeal.skp_id.in_(ids),
+                                                                Appeal.decision.is_(None))).scalars())
+    consenting = set(session.execute(select(Consent.employee_id).where(
+        Consent.employee_id.in_(list(people)), Consent.year == tahun, Consent.scope == PUBLICATION_SCOPE,
+        Consent.revoked_at.is_(None))).scalars())
+    return [{"nip": people[s.employee_id].nip, "nama": people[s.employee_id].name, "predikat": predikat.get(s.id),
+             "keberatan_terbuka": s.id in undecided, "jendela_ditutup": s.id in windows and closed[s.id] is not None,
+             "setuju": s.employee_id in consenting} for s in skps]
 
 
 def disclosure(counts: dict[str, int], known: list[str], min_size: int) -> tuple[bool, bool, str | None]:
@@ -67,16 +96,14 @@ def aggregate(session: Session, unit: Unit, tahun: int, min_size: int,
     skps = members(session, unit, tahun)
     counts = dict.fromkeys(PREDIKATS, 0)
     individual, rated = [], 0
-    for skp in skps:
-        employee = employee_of(session, skp)
-        current = current_predikat(session, skp)
-        predikat = (final or {}).get(employee.nip) or (current.predikat if current else None)
+    for member in _state(session, skps, tahun):
+        predikat = (final or {}).get(member["nip"]) or member["predikat"]
         if predikat is None:
             continue
         rated += 1
         counts[predikat] += 1
-        if valid_consent(session, employee, tahun) is not None:
-            individual.append({"nip": employee.nip, "nama": employee.name, "predikat": predikat})
+        if member["setuju"]:
+            individual.append({"nip": member["nip"], "nama": member["nama"], "predikat": predikat})
     show_counts, show_names, withheld = disclosure(counts, [i["predikat"] for i in individual], min_size)
     capaian = unit_rating(session, unit.id, tahun)
     return {"unit": unit.code, "tahun": tahun, "capaian_unit": capaian.capaian if capaian else None,
@@ -114,16 +141,18 @@ def publish(session: Session, unit: Unit, tahun: int, actor: str, instance_id: i
 
 def incomplete(session: Session, unit: Unit, tahun: int) -> list[str]:
     """Return why the group cannot be published yet (empty: every result is final)."""
+    return _waiting(_state(session, members(session, unit, tahun), tahun))
+
+
+def _waiting(state: list[dict[str, Any]]) -> list[str]:
     waiting = []
-    for skp in members(session, unit, tahun):
-        nip = employee_of(session, skp).nip
-        window = latest_window(session, skp)
-        if current_predikat(session, skp) is None:
-            waiting.append(f"{nip}: belum ada predikat final")
-        elif open_appeal(session, skp) is not None:
-            waiting.append(f"{nip}: keberatan belum diputus")
-        elif window is None or window.closed_at is None:
-            waiting.append(f"{nip}: jendela keberatan belum ditutup")
+    for member in state:
+        if member["predikat"] is None:
+            waiting.append(f"{member['nip']}: belum ada predikat final")
+        elif member["keberatan_terbuka"]:
+            waiting.append(f"{member['nip']}: keberatan belum diputus")
+        elif not member["jendela_ditutup"]:
+            waiting.append(f"{member['nip']}: jendela keberatan belum ditutup")
     return waiting
 
 

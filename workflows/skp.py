@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.models import Instance
 
 from . import org
-from .models.org import Employee
+from .models.org import Employee, PositionAssignment
 from .models.skp import (
     ANNEX_KINDS,
     APPROACHES,
@@ -65,6 +65,28 @@ def transfer_period_start(session: Session, employee: Employee, tahun: int) -> d
     if current is not None and date(tahun, 1, 1) < current.started_on <= date(tahun, 12, 31):
         return current.started_on
     return None
+
+
+def first_day_in_service(session: Session, employee: Employee, tahun: int) -> date | None:
+    """Return the first day of a new hire who entered service after 1 January of the year, else None.
+
+    Their SKP (and its first monitoring period) starts that day, not on 1 January (DOMAIN.md 2.3).
+    """
+    first = session.execute(select(func.min(PositionAssignment.started_on)).where(
+        PositionAssignment.employee_id == employee.id)).scalar()
+    return hired_during(first, tahun)
+
+
+def hired_during(first_day: date | None, tahun: int) -> date | None:
+    """Return first_day when it falls in the year after 1 January (a new hire's late SKP), else None."""
+    if first_day is not None and date(year(tahun), 1, 1) < first_day <= date(year(tahun), 12, 31):
+        return first_day
+    return None
+
+
+def late_start(session: Session, employee: Employee, tahun: int) -> date | None:
+    """Return where the year's SKP starts when not on 1 January: after a transfer, or for a new hire."""
+    return transfer_period_start(session, employee, tahun) or first_day_in_service(session, employee, tahun)
 
 
 def _cycle_terminated(session: Session, found: Skp) -> bool:

@@ -232,7 +232,9 @@ class Lifecycle:
 
     def give_predikat(self, nip: str, predikat: str, tahun: int = 2027) -> None:
         """Open the employee's SKP and give it a predikat, as the earlier stages would (a stage started alone)."""
-        found = skp_records.open_skp(self.session, org.employee_by_nip(self.session, nip), tahun, "tester")
+        employee = org.employee_by_nip(self.session, nip)
+        found = skp_records.open_skp(self.session, employee, tahun, "tester",
+                                     period_start=skp_records.late_start(self.session, employee, tahun))
         ratings.change_predikat(self.session, found, predikat, "kalibrasi", "tester")
         self.session.commit()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,11 +15,12 @@ from engine.definitions import specs
 from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
 from engine.runtime import instances
-from tests.workflows.conftest import Chart
+from tests.workflows.conftest import Chart, make_nip
 from tests.workflows.lifecycle import BATAS_SKP, BPMN_DIR, PENGINGAT_SKP, T0, bpmn_files
 from workflows import cycles, org, periods, ratings
 from workflows import skp as skp_records
 from workflows.cycles import CycleSettings, open_cycle
+from workflows.models import Employee, Skp
 from workflows.org import OrgSettings
 from workflows.records import RecordInvalid
 
@@ -219,3 +221,24 @@ def test_an_employee_added_after_the_cycle_opened_joins_the_units_calibration(se
     after = instances.variables(instances.load(session, calibration.id))["pegawai"]
     assert after == [*before, newcomer.nip]
     assert newcomer.nip not in before
+
+
+def test_a_new_hire_gets_an_skp_from_the_first_day_due_a_month_later(session, deployed):
+    _open(session)
+    # 3 May 2027: a PPPK appointed to the seksi; the next run of `cycle open` starts their cycle without
+    # asking to confirm a late opening: their deadline counts from their first day, not from 31 January.
+    clock.set(datetime(2027, 5, 3, 1, 0, tzinfo=UTC))
+    hire = Employee(nip=make_nip(birth="19950505", tmt="202705", seq=77), name="Pegawai Baru", kind="pppk",
+                    status="aktif", gender="P", updated_at=clock.now())
+    session.add(hire)
+    org.transfer(session, hire, deployed.positions["STAF"], date(2027, 5, 3))
+    session.commit()
+    summary = _open(session)
+    assert summary.kinds["siklus_kinerja"].started == [hire.nip]
+    data = _started(session, "siklus_kinerja")[f"skp:2027:{hire.nip}"]
+    assert data["tanggal_mutasi"] == "2027-05-03"
+    row = session.execute(select(Instance).where(Instance.business_key == f"skp:2027:{hire.nip}")).scalar_one()
+    variables = instances.variables(instances.load(session, row.id))
+    assert variables["batas_skp"] == "2027-06-02T23:59:59+08:00"  # batas_skp_pindah P30D
+    found = session.execute(select(Skp).where(Skp.employee_id == hire.id)).scalar_one()
+    assert (found.period_start, found.period_end) == (date(2027, 5, 3), date(2027, 12, 31))

@@ -19,9 +19,10 @@ def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[s
     if own is not None and own.employee_id == employee.id and own.year == tahun:
         found = own
     else:
-        # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new position.
+        # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new
+        # position; a new hire's starts on their first day.
         found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
-                             period_start=skp.transfer_period_start(run.session, employee, tahun),
+                             period_start=skp.late_start(run.session, employee, tahun),
                              approach=pendekatan)
     return {"skp_id": found.id, "status": found.status,
             "penetapan_wali_kota": skp_views.set_by_wali_kota(run.session, found)}

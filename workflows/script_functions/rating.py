@@ -7,6 +7,7 @@ from typing import Any
 from engine.context import current_run
 
 from .. import calibration_units, curve, org, rating_file, ratings
+from .. import skp as skp_records
 from ..records import RecordInvalid, text
 from .common import skp_of_step
 
@@ -20,10 +21,14 @@ def catat_penilaian(hasil_kerja: str, perilaku: str, predikat_usulan: str, perio
                                    per_rhk=penilaian_rhk, per_value=penilaian_perilaku)
     return {"rating_id": rating.id, "predikat": rating.predikat_usulan}
 
-def baca_berkas_penilaian() -> dict[str, Any]:
-    """Return what the appraiser judges: this SKP's plan, realisations, periodic ratings and feedback."""
-    run, found = skp_of_step()
-    return rating_file.rating_file(run.session, found)
+def baca_berkas_penilaian() -> dict[str, Any] | None:
+    """Return what the appraiser judges: this SKP's plan, realisations, periodic ratings and feedback.
+
+    None for a stage started on its own before any SKP exists (nothing was documented to show).
+    """
+    run = current_run()
+    found = skp_records.skp_of_instance(run.session, run.instance_id) if run.instance_id is not None else None
+    return rating_file.rating_file(run.session, found) if found is not None else None
 
 def tetapkan_predikat(predikat: str, sumber: str, alasan: str | None = None) -> dict[str, Any]:
     """Give this instance's SKP a predikat (sumber: rating | kalibrasi | keberatan); return old and new."""
