@@ -115,7 +115,11 @@ PENYESUAIAN_PREDIKAT = {
                                    "propertyNames": IDENTITY, "additionalProperties": {"enum": list(PREDIKATS)}},
                    # The written reason per changed NIP (SE MenPANRB 3/2023): shown to the employee.
                    "alasan_penyesuaian": {"type": "object", "maxProperties": 500, "propertyNames": IDENTITY,
-                                          "additionalProperties": TEXT}}}
+                                          "additionalProperties": TEXT},
+                   # Shown, never taken from the submission: what the leader calibrates (NIP -> predikat).
+                   "usulan": {"type": ["object", "null"], "readOnly": True, "title": "Predikat usulan penilai"},
+                   "penilaian": {"type": ["object", "null"], "readOnly": True, "title": "Predikat saat ini"},
+                   "hasil_kurva": {"type": ["string", "null"], "readOnly": True, "title": "Hasil pemeriksaan kurva"}}}
 
 PILIH_REKAN = {
     "title": "Rekan penilai", "type": "object", "additionalProperties": False, "required": ["daftar_rekan"],

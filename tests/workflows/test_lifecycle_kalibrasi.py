@@ -122,13 +122,16 @@ def test_adjusting_predikat_needs_a_reason_and_rechecks_the_distribution(lifecyc
     lifecycle.do(iid, "Task_tinjau_pelanggaran", {"tindakan_distribusi": "sesuaikan"})
     adjust = lifecycle.task(iid, "Task_sesuaikan_predikat")
     assert adjust.form["key"] == "penyesuaian_predikat"
+    # The leader sees what is calibrated: every member's current predikat and the curve check.
+    shown = adjust.form["values"]
+    assert shown["penilaian"] == penilaian and "Baik 80.0% melebihi batas 70%" in shown["hasil_kurva"]
     reason = {first_baik: "Capaian RHK utama melampaui target 120%."}
     # Someone outside the unit, a value that is no predikat, a change without its reason: refused.
     outsider = "199912312020121001"
     for bad, path in (({first_baik: "sangat_baik", outsider: "baik"}, f"penyesuaian/{outsider}"),
                       ({first_baik: "luar_biasa"}, f"penyesuaian/{first_baik}"), ({}, "penyesuaian")):
         with pytest.raises(FormInvalid) as refused:
-            lifecycle.complete(adjust, {"penyesuaian": bad, "alasan_penyesuaian": reason})
+            lifecycle.complete(adjust, {"penyesuaian": bad, "alasan_penyesuaian": reason, "penilaian": {}})
         assert list(refused.value.errors) == [path]
     with pytest.raises(FormInvalid) as refused:
         lifecycle.complete(adjust, {"penyesuaian": {first_baik: "sangat_baik"}})
