@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from engine.clock import clock
 
 from .models.records import Appeal, AppealWindow, Rating
-from .models.skp import PREDIKATS, Iki, Realisation, Skp
+from .models.skp import PREDIKATS, Skp
+from .rating_file import documented_plan, label
 from .ratings import current_predikat, employee_of, rating_details
 from .records import RecordInvalid, note, one_of
 
 #: How a predikat, a rating and a month are written in a notice.
 PREDIKAT_LABELS = {"sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
                    "kurang_misconduct": "Kurang/Misconduct", "sangat_kurang": "Sangat Kurang"}
-RATING_LABELS = {"di_atas": "di atas ekspektasi", "sesuai": "sesuai ekspektasi", "di_bawah": "di bawah ekspektasi"}
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 
@@ -90,8 +90,8 @@ def notice(session: Session, skp: Skp, window: AppealWindow, alasan_kalibrasi: s
     usulan = predikat_usulan or (rating.predikat_usulan if rating else None)
     lines = [f"Predikat kinerja Anda tahun {skp.year}: {PREDIKAT_LABELS[window.predikat]}."]
     if hasil and perilaku:
-        lines.append(f"Rating hasil kerja: {RATING_LABELS.get(hasil, hasil)}; "
-                     f"rating perilaku kerja: {RATING_LABELS.get(perilaku, perilaku)}.")
+        lines.append(f"Rating hasil kerja: {label(hasil)}; "
+                     f"rating perilaku kerja: {label(perilaku)}.")
     if usulan and usulan != window.predikat:
         lines.append(f"Predikat usulan pejabat penilai ({PREDIKAT_LABELS.get(usulan, usulan)}) diubah pada "
                      f"kalibrasi unit dengan alasan: {alasan_kalibrasi or 'tidak dicatat'}.")
@@ -109,23 +109,14 @@ def appeal_file(session: Session, skp: Skp, alasan_kalibrasi: str | None) -> dic
     rating = latest_rating(session, skp)
     details = rating_details(session, rating) if rating else []
     per_rhk = {d.rhk_id: d.rating for d in details if d.rhk_id is not None}
-    rhk = []
-    for item in skp.rhk:
-        indicators = []
-        for iki in session.execute(select(Iki).where(Iki.rhk_id == item.id).order_by(Iki.id)).scalars():
-            done = session.execute(select(Realisation).where(Realisation.iki_id == iki.id)
-                                   .order_by(Realisation.id)).scalars()
-            indicators.append({"uraian": iki.text, "target": iki.target, "satuan": iki.unit, "realisasi": [
-                {"periode": r.period, "nilai": r.value, "bukti_dukung": r.evidence_url} for r in done]})
-        rhk.append({"jenis": item.kind, "uraian": item.text, "iki": indicators,
-                    "rating": RATING_LABELS.get(per_rhk.get(item.id) or "", per_rhk.get(item.id))})
+    rhk = [{**item, "rating": label(per_rhk.get(item["id"]))} for item in documented_plan(session, skp)]
     current = current_predikat(session, skp)
     employee = employee_of(session, skp)
     return {
         "pegawai": {"nip": employee.nip, "nama": employee.name}, "tahun": skp.year, "rhk": rhk,
-        "hasil_kerja": RATING_LABELS.get(rating.hasil_kerja) if rating else None,
-        "perilaku": RATING_LABELS.get(rating.perilaku) if rating else None,
-        "perilaku_rinci": {d.value_code: RATING_LABELS.get(d.rating, d.rating)
+        "hasil_kerja": label(rating.hasil_kerja) if rating else None,
+        "perilaku": label(rating.perilaku) if rating else None,
+        "perilaku_rinci": {d.value_code: label(d.rating)
                            for d in details if d.value_code is not None},
         "predikat_usulan": rating.predikat_usulan if rating else None,
         "predikat": current.predikat if current else None,

@@ -12,18 +12,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .appeal_notice import RATING_LABELS
 from .models.records import Rating
 from .models.skp import BehaviourExpectation, Feedback, Iki, Realisation, Skp
 from .ratings import employee_of
 
+#: How a rating reads in words (notice, files).
+RATING_LABELS = {"di_atas": "di atas ekspektasi", "sesuai": "sesuai ekspektasi", "di_bawah": "di bawah ekspektasi"}
 
-def _label(rating: str | None) -> str | None:
+
+def label(rating: str | None) -> str | None:
+    """Return a rating in words (di_atas -> di atas ekspektasi); other values as they are."""
     return RATING_LABELS.get(rating or "", rating)
 
 
-def rating_file(session: Session, skp: Skp) -> dict[str, Any]:
-    """Return the SKP with realisations per IKI, the periodic ratings, the feedback and the expectations."""
+def documented_plan(session: Session, skp: Skp) -> list[dict[str, Any]]:
+    """Return the SKP's RHK with their IKI, targets and every realisation recorded (value, note, evidence)."""
     rhk = []
     for item in skp.rhk:
         indicators = []
@@ -34,6 +37,12 @@ def rating_file(session: Session, skp: Skp) -> dict[str, Any]:
                 {"periode": r.period, "nilai": r.value, "catatan": r.note, "bukti_dukung": r.evidence_url}
                 for r in done]})
         rhk.append({"id": item.id, "jenis": item.kind, "uraian": item.text, "iki": indicators})
+    return rhk
+
+
+def rating_file(session: Session, skp: Skp) -> dict[str, Any]:
+    """Return the SKP with realisations per IKI, the periodic ratings, the feedback and the expectations."""
+    rhk = documented_plan(session, skp)
     periodic = session.execute(select(Rating).where(Rating.skp_id == skp.id, Rating.period != "akhir")
                                .order_by(Rating.id)).scalars()
     feedback = session.execute(select(Feedback).where(Feedback.skp_id == skp.id)
@@ -46,7 +55,7 @@ def rating_file(session: Session, skp: Skp) -> dict[str, Any]:
         "periode_skp": {"mulai": skp.period_start.isoformat(), "selesai": skp.period_end.isoformat()},
         "rhk": rhk,
         "ekspektasi_perilaku": [{"nilai": e.value_code, "ekspektasi": e.expectation} for e in expectations],
-        "evaluasi_periodik": [{"periode": r.period, "hasil_kerja": _label(r.hasil_kerja),
-                               "perilaku": _label(r.perilaku), "predikat": r.predikat_usulan} for r in periodic],
+        "evaluasi_periodik": [{"periode": r.period, "hasil_kerja": label(r.hasil_kerja),
+                               "perilaku": label(r.perilaku), "predikat": r.predikat_usulan} for r in periodic],
         "umpan_balik": [{"periode": f.period, "teks": f.text} for f in feedback],
     }

@@ -94,7 +94,7 @@ def test_the_decider_sees_the_whole_file(lifecycle):
     [rhk] = berkas["rhk"]
     [iki] = rhk["iki"]
     assert (rhk["uraian"], iki["uraian"], iki["target"]) == ("Layanan KTP-el", "KTP-el terbit tepat waktu", "100")
-    assert iki["realisasi"] == [{"periode": "periode_4", "nilai": "97",
+    assert iki["realisasi"] == [{"periode": "periode_4", "nilai": "97", "catatan": None,
                                  "bukti_dukung": "https://arsip.samarindakota.go.id/bukti/ktp.pdf"}]
     assert (berkas["hasil_kerja"], berkas["perilaku"]) == ("sesuai ekspektasi", "di bawah ekspektasi")
     assert (berkas["predikat_usulan"], berkas["predikat"]) == ("baik", "baik")
