@@ -16,23 +16,16 @@ from .consent import PUBLICATION_SCOPE as PUBLICATION_SCOPE
 from .consent import give_consent as give_consent
 from .consent import revoke_consent as revoke_consent
 from .consent import valid_consent as valid_consent
-from .models.org import Position, Unit
+from .models.org import Unit
 from .models.records import Publication, Rating, Signature
 from .models.skp import DOCUMENTS, SIGNER_ROLES, Iki, Realisation, Skp
-from .ratings import current_predikat, employee_of, rating_details, unit_rating
+from .ratings import current_predikat, rating_details, unit_rating
 from .records import note, one_of, text
-from .skp_views import skp_document
-
-
-def _position(session: Session, position_id: int | None) -> dict[str, Any] | None:
-    position = session.get(Position, position_id) if position_id is not None else None
-    return {"kode": position.code, "nama": position.name} if position else None
+from .skp_views import document_header, skp_document
 
 
 def evaluation_document(session: Session, skp: Skp) -> dict[str, Any]:
     """Return the Dokumen Evaluasi Kinerja of an SKP as plain data, built from the records."""
-    employee, unit = employee_of(session, skp), session.get(Unit, skp.unit_id)
-    assert unit is not None
     rating = session.execute(select(Rating).where(Rating.skp_id == skp.id, Rating.period == "akhir")
                              .order_by(Rating.id.desc()).limit(1)).scalar_one_or_none()
     capaian, predikat = unit_rating(session, skp.unit_id, skp.year), current_predikat(session, skp)
@@ -48,12 +41,7 @@ def evaluation_document(session: Session, skp: Skp) -> dict[str, Any]:
                                "realisasi": [{"periode": p, "nilai": v} for p, v in done]})
         rhk.append({"jenis": item.kind, "uraian": item.text, "iki": indicators, "rating": per_rhk.get(item.id)})
     return {
-        "dokumen": "dokumen_evaluasi", "skp_id": skp.id, "tahun": skp.year,
-        "periode": [skp.period_start.isoformat(), skp.period_end.isoformat()],
-        "pegawai": {"nip": employee.nip, "nama": employee.name, "jabatan": _position(session, skp.position_id)},
-        "unit": {"kode": unit.code, "nama": unit.name},
-        "pejabat_penilai": _position(session, skp.appraiser_position_id),
-        "atasan_pejabat_penilai": _position(session, skp.appraiser_superior_position_id),
+        **document_header(session, skp, "dokumen_evaluasi"),
         "capaian_kinerja_organisasi": capaian.capaian if capaian else None,
         "hasil_kerja": rating.hasil_kerja if rating else None, "perilaku": rating.perilaku if rating else None,
         "perilaku_rinci": {d.value_code: d.rating for d in details if d.value_code is not None},

@@ -55,19 +55,23 @@ def _position(session: Session, position_id: int | None) -> dict[str, Any] | Non
     return {"kode": position.code, "nama": position.name} if position else None
 
 
-def skp_document(session: Session, skp: Skp) -> dict[str, Any]:
-    """Return the SKP as agreed and signed: header snapshots and the plan (RHK, IKI, targets, perilaku, lampiran)."""
+def document_header(session: Session, skp: Skp, kind: str) -> dict[str, Any]:
+    """Return what every signed document of an SKP starts with: kind, year, period, the people, the unit."""
     employee, unit = session.get(Employee, skp.employee_id), session.get(Unit, skp.unit_id)
     assert employee is not None and unit is not None
     return {
-        "dokumen": "skp", "skp_id": skp.id, "tahun": skp.year,
+        "dokumen": kind, "skp_id": skp.id, "tahun": skp.year,
         "periode": [skp.period_start.isoformat(), skp.period_end.isoformat()],
         "pegawai": {"nip": employee.nip, "nama": employee.name, "jabatan": _position(session, skp.position_id)},
         "unit": {"kode": unit.code, "nama": unit.name},
         "pejabat_penilai": _position(session, skp.appraiser_position_id),
         "atasan_pejabat_penilai": _position(session, skp.appraiser_superior_position_id),
-        "rencana": plan_of(session, skp),
     }
+
+
+def skp_document(session: Session, skp: Skp) -> dict[str, Any]:
+    """Return the SKP as agreed and signed: header snapshots and the plan (RHK, IKI, targets, perilaku, lampiran)."""
+    return {**document_header(session, skp, "skp"), "rencana": plan_of(session, skp)}
 
 
 #: Position kinds of the Jabatan Pimpinan Tinggi, whose SKP the Kepala Daerah sets (DOMAIN.md §2.3).
