@@ -160,11 +160,13 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
             summary.kinds["siklus_kinerja"].problems.append((nip, "has no position"))
     calibration_items = []
     on_record = calibration_units.members_by_unit(session, year)
+    names = {code: org.unit_by_code(session, code).name for code in per_unit}  # shown in the task titles
     for code in sorted(per_unit):
         # Members already on record (an earlier, narrower run) join from the start; planning is
         # deterministic, so every run of the same chart starts the calibration with the same list.
         pegawai = sorted(set(per_unit[code]) | set(on_record.get(code, [])))
-        calibration_items.append((calibration_key(year, code), {"unit_kode": code, "tahun": year, "pegawai": pegawai,
+        calibration_items.append((calibration_key(year, code), {"unit_kode": code, "unit_nama": names[code],
+                                                                "tahun": year, "pegawai": pegawai,
                                                                 **settings.calibration()}))
     covered = {calibration_units.calibration_unit(u).code for u in units}
     for code in sorted(covered - set(per_unit)):
@@ -204,7 +206,8 @@ def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Uni
         chosen = {"jenis_periode": jenis} if jenis else {}
         if settings.batas_pengisian_periode:
             chosen["batas_pengisian_periode"] = settings.batas_pengisian_periode
-        items.append((periodic_unit_key(year, unit.code), {"unit_kode": unit.code, "tahun": year, **chosen}))
+        data = {"unit_kode": unit.code, "unit_nama": unit.name, "tahun": year, **chosen}
+        items.append((periodic_unit_key(year, unit.code), data))
     return _start(session, spec, items, actor, commit, kind, progress, done)
 
 
@@ -356,9 +359,10 @@ class _Planner:
         s = self.settings
         # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
         agency = periods.jenis_periode_of(position.unit)
+        calibration = calibration_units.calibration_unit(position.unit)
         return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
-            "unit_kalibrasi_kode": calibration_units.calibration_unit(position.unit).code,
+            "unit_kalibrasi_kode": calibration.code, "unit_kalibrasi_nama": calibration.name,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
             "is_kepala_unit": position.unit.head_position_id == position.id,
