@@ -178,7 +178,9 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
     progress(0, total)
     done = _start(session, calibration_spec, calibration_items, actor, commit, summary.kinds["kalibrasi_unit"],
                   lambda n: progress(n, total), 0)
-    done = start_periodic_unit_ratings(session, year, units, set(per_unit), settings, actor, commit,
+    # Every calibration started gets its periodic ratings, also when the scope is one of its sub-units.
+    calibrated = [org.unit_by_code(session, code) for code in sorted(per_unit)]
+    done = start_periodic_unit_ratings(session, year, calibrated, settings, actor, commit,
                                        summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
@@ -192,15 +194,13 @@ def periodic_unit_key(year: int, unit_code: str) -> str:
     return f"capaian:{year}:{unit_code}"
 
 
-def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], unit_codes: set[str],
-                                settings: CycleSettings, actor: str, commit: Callable[[], None], kind: KindSummary,
+def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], settings: CycleSettings,
+                                actor: str, commit: Callable[[], None], kind: KindSummary,
                                 progress: Callable[[int], None], done: int) -> int:
-    """Start one `capaian_unit_periodik` per calibrated unit: the leader above it rates each period."""
+    """Start one `capaian_unit_periodik` per calibration unit given: the leader above it rates each period."""
     spec = specs.require_latest(session, "capaian_unit_periodik")
     items = []
     for unit in units:
-        if unit.code not in unit_codes:
-            continue
         # The cycle's choice first, else the agency's (its OPD's), else the process default.
         jenis = settings.jenis_periode or periods.jenis_periode_of(unit)
         chosen = {"jenis_periode": jenis} if jenis else {}
