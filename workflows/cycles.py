@@ -161,11 +161,13 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
             summary.kinds["siklus_kinerja"].problems.append((nip, "has no position"))
     calibration_items = []
     on_record = calibration_units.members_by_unit(session, year)
+    names = {code: org.unit_by_code(session, code).name for code in per_unit}  # shown in the task titles
     for code in sorted(per_unit):
         # Members already on record (an earlier, narrower run) join from the start; planning is
         # deterministic, so every run of the same chart starts the calibration with the same list.
         pegawai = sorted(set(per_unit[code]) | set(on_record.get(code, [])))
-        calibration_items.append((calibration_key(year, code), {"unit_kode": code, "tahun": year, "pegawai": pegawai,
+        calibration_items.append((calibration_key(year, code), {"unit_kode": code, "unit_nama": names[code],
+                                                                "tahun": year, "pegawai": pegawai,
                                                                 **settings.calibration()}))
     covered = {calibration_units.calibration_unit(u).code for u in units}
     for code in sorted(covered - set(per_unit)):
@@ -179,7 +181,9 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
     progress(0, total)
     done = _start(session, calibration_spec, calibration_items, actor, commit, summary.kinds["kalibrasi_unit"],
                   lambda n: progress(n, total), 0)
-    done = start_periodic_unit_ratings(session, year, units, set(per_unit), settings, actor, commit,
+    # Every calibration started gets its periodic ratings, also when the scope is one of its sub-units.
+    calibrated = [org.unit_by_code(session, code) for code in sorted(per_unit)]
+    done = start_periodic_unit_ratings(session, year, calibrated, settings, actor, commit,
                                        summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
@@ -193,21 +197,20 @@ def periodic_unit_key(year: int, unit_code: str) -> str:
     return f"capaian:{year}:{unit_code}"
 
 
-def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], unit_codes: set[str],
-                                settings: CycleSettings, actor: str, commit: Callable[[], None], kind: KindSummary,
+def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Unit], settings: CycleSettings,
+                                actor: str, commit: Callable[[], None], kind: KindSummary,
                                 progress: Callable[[int], None], done: int) -> int:
-    """Start one `capaian_unit_periodik` per calibrated unit: the leader above it rates each period."""
+    """Start one `capaian_unit_periodik` per calibration unit given: the leader above it rates each period."""
     spec = specs.require_latest(session, "capaian_unit_periodik")
     items = []
     for unit in units:
-        if unit.code not in unit_codes:
-            continue
         # The cycle's choice first, else the agency's (its OPD's), else the process default.
         jenis = settings.jenis_periode or periods.jenis_periode_of(unit)
         chosen = {"jenis_periode": jenis} if jenis else {}
         if settings.batas_pengisian_periode:
             chosen["batas_pengisian_periode"] = settings.batas_pengisian_periode
-        items.append((periodic_unit_key(year, unit.code), {"unit_kode": unit.code, "tahun": year, **chosen}))
+        data = {"unit_kode": unit.code, "unit_nama": unit.name, "tahun": year, **chosen}
+        items.append((periodic_unit_key(year, unit.code), data))
     return _start(session, spec, items, actor, commit, kind, progress, done)
 
 
@@ -364,9 +367,10 @@ class _Planner:
         # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
         agency = periods.jenis_periode_of(position.unit)
         hired = skp_records.hired_during(self.first_days.get(employee.id), self.year)
+        calibration = calibration_units.calibration_unit(position.unit)
         return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,
-            "unit_kalibrasi_kode": calibration_units.calibration_unit(position.unit).code,
+            "unit_kalibrasi_kode": calibration.code, "unit_kalibrasi_nama": calibration.name,
             "jabatan_kode": position.code, "jabatan_penilai_kode": penilai.code,
             "jabatan_atasan_penilai_kode": atasan.code,
             "is_kepala_unit": position.unit.head_position_id == position.id,

@@ -63,7 +63,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     assert calibration.problems == [] and calibration.existing == [] and cycle.existing == []
 
     units = _started(session, "kalibrasi_unit")
-    assert units["kalibrasi:2027:DISDUK"] == {"unit_kode": "DISDUK", "tahun": 2027, "pegawai": sorted(
+    assert units["kalibrasi:2027:DISDUK"] == {"unit_kode": "DISDUK", "unit_nama": "Unit DISDUK", "tahun": 2027,
+                                              "pegawai": sorted(
         people[n] for n in ("kadis", "kabid", "kasi", "staf", "fungsional", "koordinator", "staf2"))}
     assert units["kalibrasi:2027:SETDA"]["pegawai"] == [people["sekda"]]
     first_cycle = session.execute(select(Instance.id).where(Instance.process_id == "siklus_kinerja")
@@ -76,7 +77,7 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
     staf2 = started[f"skp:2027:{people['staf2']}"]
     assert staf2 == {
         "nip": people["staf2"], "nama": "staf2", "tahun": 2027, "unit_kode": "SEKSI",
-        "unit_kalibrasi_kode": "DISDUK", "jabatan_kode": "STAF2",
+        "unit_kalibrasi_kode": "DISDUK", "unit_kalibrasi_nama": "Unit DISDUK", "jabatan_kode": "STAF2",
         "jabatan_penilai_kode": "KASI", "jabatan_atasan_penilai_kode": "KABID", "is_kepala_unit": False,
         "predikat_tahun_lalu": None}
     # Nothing was set for this cycle: the deadlines and windows are the defaults written in the BPMN.
@@ -92,7 +93,8 @@ def test_calibrations_then_cycles_with_the_start_variables_of_the_contract(sessi
         "batas_umpan_balik": "P14D", "jendela_keberatan": "P14D", "masa_perbaikan": "P6M",
         "pakai_umpan_balik_rekan": False}
     # The leader above each calibration unit (the OPD) rates it per period: one capaian_unit_periodik each.
-    assert _started(session, "capaian_unit_periodik")["capaian:2027:DISDUK"] == {"unit_kode": "DISDUK", "tahun": 2027}
+    assert _started(session, "capaian_unit_periodik")["capaian:2027:DISDUK"] == {
+        "unit_kode": "DISDUK", "unit_nama": "Unit DISDUK", "tahun": 2027}
     chain = {nip: (d["jabatan_penilai_kode"], d["jabatan_atasan_penilai_kode"], d["is_kepala_unit"])
              for nip, d in ((d["nip"], d) for d in started.values())}
     assert chain[people["kasi"]] == ("KABID", "KADIS", True)

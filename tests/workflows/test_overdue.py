@@ -89,15 +89,23 @@ def test_the_agencys_overdue_cycles_at_every_stage_most_overdue_first(cli, sessi
     by_nip = {(row.nip, row.tugas): row for row in rows}
     # The ones who never drafted their SKP, the review owed to staf, the partial rating owed to fungsional.
     late_drafts = {people[name].nip for name in ("kadis", "kabid", "kasi", "koordinator", "staf2")}
-    assert {nip for nip, task in by_nip if task == "Susun SKP"} == late_drafts
-    review = by_nip[(people["staf"].nip, "Tinjau SKP")]
+    # The task column is the title the inbox shows: the task, whose appraisal, which year.
+    def title(task: str, name: str) -> str:
+        return f"{task} — {people[name].name} ({people[name].nip}) — 2027"
+
+    assert {nip for nip, task in by_nip if task.startswith("Susun SKP —")} == late_drafts
+    assert all((people[name].nip, title("Susun SKP", name)) in by_nip
+               for name in ("kadis", "kabid", "kasi", "koordinator", "staf2"))
+    review = by_nip[(people["staf"].nip, title("Tinjau SKP", "staf"))]
     assert (review.nama, review.unit_kode, review.tahap, review.penerima) == (
         "staf", "SEKSI", "Perencanaan SKP", people["kasi"].nip)
-    partial = by_nip[(people["fungsional"].nip, "Nilai periode parsial (mutasi)")]
+    fungsional = people["fungsional"]
+    partial = by_nip[(fungsional.nip, f"Nilai periode parsial (mutasi) — {fungsional.name} ({fungsional.nip}) — "
+                                      "2027-01-01 s.d. 2027-01-19")]
     assert (partial.tahap, partial.penerima, partial.unit_kode) == (
         "Penilaian periode parsial (mutasi)", people["kabid"].nip, "BIDANG")
     # Fungsional's new SKP is due 30 days after the transfer: not overdue yet.
-    assert (people["fungsional"].nip, "Susun SKP") not in by_nip
+    assert (fungsional.nip, title("Susun SKP", "fungsional")) not in by_nip
     # Days overdue count from the due date in Samarinda; the most overdue come first.
     local_today = NOW.astimezone(clock.local_tz).date()
     assert review.hari_terlambat == (local_today - review.batas.astimezone(clock.local_tz).date()).days > 0
@@ -113,12 +121,13 @@ def test_the_agencys_overdue_cycles_at_every_stage_most_overdue_first(cli, sessi
     assert overdue.overdue(session, "DISDUK", 2026) == []
 
     # The command: JSON for tools, a table with names for people, same order.
+    review_title = review.tugas
     session.rollback()
     listed = json.loads(cli("cycle", "overdue", "--unit", "DISDUK", "--tahun", "2027", "--json"))
     assert [(r["nip"], r["tugas"], r["hari_terlambat"]) for r in listed] == [
         (r.nip, r.tugas, r.hari_terlambat) for r in rows]
     table = cli("cycle", "overdue", "--unit", "DISDUK")
-    assert "staf" in table and "Tinjau SKP" in table and f"{len(rows)} terlambat di DISDUK" in table
+    assert "staf" in table and review_title in table and f"{len(rows)} terlambat di DISDUK" in table
     assert "error" in cli("cycle", "overdue", "--unit", "NOPE", code=1)
 
 

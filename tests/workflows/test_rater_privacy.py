@@ -83,9 +83,10 @@ def test_no_rater_sits_next_to_a_score_in_variables_state_or_the_employees_trail
     assert audit.CONFIDENTIAL_EVENT not in {e["event_type"] for e in trail}
     completions = [e for e in trail if e["event_type"] == "task_completed"
                    and e["data"]["bpmn_id"] == "Task_beri_umpan_balik_berakhlak"]
+    # The title names the employee being rated, never the rater.
+    title = f"Beri umpan balik BerAKHLAK — Pegawai {NIP_ANI[-4:]} ({NIP_ANI}) — 2027"
     assert [(e["actor"], e["data"]) for e in completions] == [
-        (privacy.RATER, {"bpmn_id": "Task_beri_umpan_balik_berakhlak", "name": "Beri umpan balik BerAKHLAK",
-                         "confidential": True})] * 2
+        (privacy.RATER, {"bpmn_id": "Task_beri_umpan_balik_berakhlak", "name": title, "confidential": True})] * 2
     # The employee's own self-assessment stays readable to them.
     assert any(e["event_type"] == "task_completed" and e["data"].get("submitted", {}).get("komentar") == "Catatan diri"
                for e in trail)
