@@ -1,4 +1,8 @@
-"""A user task's title: its name with `${...}` evaluated over the task's data, as Camunda 7's nameExpression."""
+"""A user task's title: its name with `${...}` evaluated over the task's data, as Camunda 7's nameExpression.
+
+A task may instead carry the title template in an extension property `title` (Camunda Modeler: Extension
+properties), so the diagram keeps a short name readable at 100% zoom while the inbox shows the full title.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,10 @@ from typing import Any
 from engine.expressions import juel_template_to_python
 from engine.sandbox.juel_functions import juel_text
 
-__all__ = ["MAX_TITLE_LENGTH", "task_title"]
+__all__ = ["MAX_TITLE_LENGTH", "TITLE_PROPERTY", "task_title"]
+
+#: The extension property that holds a title template in place of the name.
+TITLE_PROPERTY = "title"
 
 #: The length of human_task.name; a longer title is cut, never refused.
 MAX_TITLE_LENGTH = 500
@@ -30,10 +37,11 @@ def task_title(task: Any) -> tuple[str, str | None]:
     """
     spec = task.task_spec
     name = spec.bpmn_name or spec.bpmn_id
+    template = str(((spec.extensions or {}).get("properties") or {}).get(TITLE_PROPERTY) or name)
     try:
-        python = _python(name)
+        python = _python(template)
         if python is None:
-            return name, None
+            return template[:MAX_TITLE_LENGTH], None
         title = juel_text(task.workflow.script_engine.evaluate(task, python)).strip()
     except Exception as exc:
         return name, _reason(exc)

@@ -56,3 +56,22 @@ def test_task_list_and_instance_show_print_the_title(cli):
     assert listed["tasks"][0]["name"] == "Tinjau SKP — Dewi Kartika — 2027"
     shown = json.loads(cli("instance", "show", instance_id, "--json"))
     assert shown["tasks"][0]["name"] == "Tinjau SKP — Dewi Kartika — 2027"
+
+
+def test_a_title_property_keeps_the_diagram_name_short(deploy, start, open_tasks, events):
+    deploy("processes/task_title_property.bpmn")
+    instance = start("task_title_property", DATA)
+    [review] = open_tasks(instance.id)
+    assert review.name == "Tinjau SKP — Dewi Kartika — 2027"
+    # Without the data the task appears under the short name the diagram shows, and the failure is audited.
+    broken = start("task_title_property", {"penilai": "budi", "tahun": 2027}, key="k2")
+    [plain] = open_tasks(broken.id)
+    assert plain.name == "Tinjau SKP" and "pegawai" in plain.properties["name_error"]
+    assert [e for e, _ in events(broken.id) if e == "task_name_failed"] == ["task_name_failed"]
+
+
+def test_a_malformed_title_property_is_refused_at_validation():
+    [(name, data)] = read_fixture("processes/task_title_property.bpmn").items()
+    checked, problems = validate({name: data.replace(b"${tahun}\"", b"${tahun\"")})
+    assert checked is None
+    assert any("task_title_property.bpmn:8:" in str(p) and "title property" in str(p) for p in problems), problems
