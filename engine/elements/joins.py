@@ -31,9 +31,13 @@ class _BranchMerge:
         return result
 
 
-def merge_branches(ends: list[Any]) -> dict[str, Any]:
-    """Return the data of the branches ending in `ends` (in finishing order) applied to their split's data."""
-    split = _common_ancestor(ends)
+def merge_branches(ends: list[Any], anchors: list[Any] | None = None) -> dict[str, Any]:
+    """Return the data of the branches ending in `ends` (in finishing order) applied to their split's data.
+
+    `anchors`, one per end, are where each branch sits in the split's workflow when an end runs inside a
+    sub-process (the sub-process task); by default the ends themselves.
+    """
+    split = _common_ancestor(anchors or ends)
     base: dict[str, Any] = split.data if split is not None else {}
     data = copy.deepcopy(base)
     for end in ends:

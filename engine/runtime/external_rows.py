@@ -17,6 +17,7 @@ from engine.models import ExternalTask, table_of
 
 from .assignment import evaluate_value
 from .run import Run
+from .scopes import process_id_of
 
 EXTERNAL = table_of(ExternalTask)
 _INSERT = insert(EXTERNAL).returning(EXTERNAL.c.id, sort_by_parameter_order=True)
@@ -62,7 +63,7 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
 def _new_row(run: Run, task: Any, priority: int, now: datetime) -> dict[str, Any]:
     spec = task.task_spec
     return {"instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-            "name": spec.bpmn_name or spec.bpmn_id, "process_id": task.workflow.spec.name, "topic": spec.topic,
+            "name": spec.bpmn_name or spec.bpmn_id, "process_id": process_id_of(task), "topic": spec.topic,
             "priority": priority, "state": "open", "worker_id": None, "lock_expires_at": None, "retries": None,
             "error_message": None, "error_details": None, "created_at": now, "completed_at": None,
             "completed_by": None}

@@ -19,6 +19,7 @@ from engine.models import HumanTask, TaskCandidate, table_of
 
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
 from .run import Run
+from .scopes import process_id_of
 from .task_dates import due_at, follow_up_at
 from .task_titles import task_title
 
@@ -101,7 +102,7 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
         properties["name_error"] = title_error
     row: dict[str, Any] = {
         "instance_id": run.instance.id, "spiff_task_id": str(task.id), "bpmn_id": spec.bpmn_id,
-        "name": title, "process_id": task.workflow.spec.name, "lane": spec.lane,
+        "name": title, "process_id": process_id_of(task), "lane": spec.lane,
         "assignee": None, "claimed_by": None, "form": _form_with_values(task),
         "documentation": spec.documentation, "properties": properties, "due_at": None, "follow_up_at": None,
         "state": "open",

@@ -32,6 +32,7 @@ from .launch import launch
 from .migration import migrate
 from .rows import InstanceRow
 from .run import Run
+from .scopes import embedding_task, scope_task
 
 
 def find(session: Session, process_id: str, business_key: str) -> Instance | None:
@@ -80,10 +81,14 @@ def variables(run: Run) -> dict[str, Any]:
     frontier = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR)
     ends = [task.parent if isinstance(task.task_spec, UnstructuredJoin) and task.state == TaskState.WAITING
             and task.parent is not None else task for task in frontier]
+    # A running embedded sub-process task holds the data it started with; the tasks inside hold the
+    # current data, and count as branches where the sub-process task stands.
+    running = {embedding_task(task).id for task in ends if embedding_task(task) is not None}
+    ends = [task for task in ends if task.id not in running]
     if not ends:
         return dict(workflow.last_task.data) if workflow.last_task else {}
     ends.sort(key=lambda t: t.last_state_change)
-    return merge_branches(ends) if len(ends) > 1 else dict(ends[0].data)
+    return merge_branches(ends, [scope_task(t) for t in ends]) if len(ends) > 1 else dict(ends[0].data)
 
 
 def load(session: Session, instance_id: int, actor: str = "system") -> Run:

@@ -3,7 +3,8 @@
 The diagram checks are what Camunda Modeler and bpmn-js need to open a file readable: one shape per
 flow node, lane, participant and boundary event; one edge with at least two waypoints per sequence flow,
 starting and ending on the borders of its source and target; every reference resolving; lane members
-inside their lane, lanes inside their pool, sub-process content inside the sub-process.
+inside their lane, lanes inside their pool, sub-process content inside the sub-process. A collapsed
+sub-process has its content on a drill-down plane of its own, as Camunda Modeler 5 saves it.
 """
 
 from __future__ import annotations
@@ -114,9 +115,20 @@ def test_diagram_interchange_is_complete(path: Path):
     for edge in root.iter(f"{{{NS['bpmndi']}}}BPMNEdge"):
         edges.setdefault(edge.get("bpmnElement"), []).append(edge)
 
-    # Every diagram element points at a model element, and the plane at a process or collaboration.
-    [plane] = root.findall(".//bpmndi:BPMNPlane", NS)
-    assert local(by_id[plane.get("bpmnElement")]) in ("process", "collaboration")
+    # Every diagram element points at a model element; the first plane shows the process or collaboration,
+    # any further plane is the drill-down of a collapsed sub-process (as Camunda Modeler 5 saves it).
+    main, *drill_downs = root.findall(".//bpmndi:BPMNPlane", NS)
+    assert local(by_id[main.get("bpmnElement")]) in ("process", "collaboration")
+    for plane in drill_downs:
+        sub = by_id[plane.get("bpmnElement")]
+        assert local(sub) == "subProcess", f"plane for '{sub.get('id')}', which is no sub-process"
+        [collapsed] = [s for s in main.iter(f"{{{NS['bpmndi']}}}BPMNShape") if s.get("bpmnElement") == sub.get("id")]
+        assert collapsed.get("isExpanded") == "false", f"'{sub.get('id')}' has a plane but is drawn expanded"
+        drawn = {s.get("bpmnElement") for s in plane if isinstance(s.tag, str)}
+        contents = {c.get("id") for c in sub if isinstance(c.tag, str) and c.get("id")
+                    and local(c) in FLOW_NODES | {"sequenceFlow"}}
+        assert drawn == contents, f"plane of '{sub.get('id')}' draws {sorted(drawn ^ contents)} wrongly"
+    on_main = {s.get("bpmnElement") for s in main if isinstance(s.tag, str)}
     for ref in [*shapes, *edges]:
         assert ref in by_id, f"diagram element for unknown '{ref}'"
 
@@ -140,16 +152,19 @@ def test_diagram_interchange_is_complete(path: Path):
     for lane in lanes:
         for ref in lane.findall("bpmn:flowNodeRef", NS):
             assert ref.text in by_id, f"lane '{lane.get('name')}' names unknown '{ref.text}'"
-            assert inside(box[ref.text], box[lane.get("id")]), \
+            # Lanes name the nodes of collapsed sub-processes too (assignment), drawn on their own plane.
+            assert ref.text not in on_main or inside(box[ref.text], box[lane.get("id")]), \
                 f"'{ref.text}' lies outside lane '{lane.get('name')}'"
     for participant in participants:
         process = by_id[participant.get("processRef")]
         for lane in process.iter(f"{{{NS['bpmn']}}}lane"):
             assert inside(box[lane.get("id")], box[participant.get("id")])
         for node in process.iter():
-            if isinstance(node.tag, str) and local(node) in FLOW_NODES and node.get("id") != "":
+            if isinstance(node.tag, str) and local(node) in FLOW_NODES and node.get("id") in on_main:
                 assert inside(box[node.get("id")], box[participant.get("id")]), node.get("id")
     for sub in root.iter(f"{{{NS['bpmn']}}}subProcess"):
+        if shapes[sub.get("id")][0].get("isExpanded") == "false":
+            continue  # drawn on its own plane, checked above
         assert shapes[sub.get("id")][0].get("isExpanded") == "true"
         for child in sub:
             if isinstance(child.tag, str) and local(child) in FLOW_NODES:
@@ -162,12 +177,18 @@ def test_diagram_interchange_is_complete(path: Path):
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=_id)
 def test_no_two_flow_nodes_overlap(path: Path):
-    """Readable as laid out: activities, events and gateways never cover each other (a boundary event
-    sits on its activity's border, a sub-process contains its own nodes)."""
+    """Readable as laid out: activities, events and gateways of one plane never cover each other (a boundary
+    event sits on its activity's border, an expanded sub-process contains its own nodes)."""
     root = etree.parse(str(path)).getroot()
     shapes = {s.get("bpmnElement"): bounds(s) for s in root.iter(f"{{{NS['bpmndi']}}}BPMNShape")}
+    plane_of = {s.get("bpmnElement"): plane.get("id") for plane in root.iter(f"{{{NS['bpmndi']}}}BPMNPlane")
+                for s in plane}
+    collapsed = {s.get("bpmnElement") for s in root.iter(f"{{{NS['bpmndi']}}}BPMNShape")
+                 if s.get("isExpanded") == "false"}
+    # An expanded sub-process contains its nodes; a collapsed one is a box like a task.
     nodes = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).namespace == NS["bpmn"]
-             and local(e) in FLOW_NODES and local(e) not in ("boundaryEvent", "subProcess", "transaction")]
+             and local(e) in FLOW_NODES and local(e) not in ("boundaryEvent", "transaction")
+             and (local(e) != "subProcess" or e.get("id") in collapsed)]
 
     def overlap(a, b) -> bool:
         ax, ay, aw, ah = a
@@ -176,7 +197,8 @@ def test_no_two_flow_nodes_overlap(path: Path):
 
     for i, first in enumerate(nodes):
         for second in nodes[i + 1:]:
-            assert not overlap(shapes[first.get("id")], shapes[second.get("id")]), \
+            assert plane_of[first.get("id")] != plane_of[second.get("id")] \
+                or not overlap(shapes[first.get("id")], shapes[second.get("id")]), \
                 f"'{first.get('id')}' and '{second.get('id')}' overlap"
 
 

@@ -197,7 +197,13 @@ class KinerjaProcessParser(ProcessParser):
 
     def parse_node(self, node: Any) -> Any:
         # camunda:inputOutput and camunda:in/out (engine/elements/mappings.py).
-        return apply_mappings(node, super().parse_node(node), self.filename)
+        spec = apply_mappings(node, super().parse_node(node), self.filename)
+        # SpiffWorkflow gives every node of an embedded sub-process the sub-process's lane; Camunda Modeler
+        # names the nested nodes in their own lanes (a collapsed sub-process may span several roles).
+        own_lane = self.get_lane_name(node.get("id"))
+        if self.lane is not None and own_lane is not None:
+            spec.lane = own_lane
+        return spec
 
 
 class KinerjaParser(DecisionGraphMixin, CamundaParser):
