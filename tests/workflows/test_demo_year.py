@@ -203,7 +203,8 @@ def test_the_demo_year_from_january_to_the_next_february(cli, session: Session, 
                                    .order_by(MonitoringPeriod.seq)).scalars())
     assert [(p.name, p.starts_on, p.ends_on) for p in periods] == [
         ("Triwulan I", date(2027, 1, 1), date(2027, 3, 31)), ("Triwulan II", date(2027, 4, 1), date(2027, 6, 30)),
-        ("Triwulan III", date(2027, 7, 1), date(2027, 9, 30)), ("Triwulan IV-Akhir", date(2027, 10, 1), date(2027, 12, 31))]
+        ("Triwulan III", date(2027, 7, 1), date(2027, 9, 30)),
+        ("Triwulan IV-Akhir", date(2027, 10, 1), date(2027, 12, 31))]
     realisation_tasks = list(session.execute(select(HumanTask).where(
         HumanTask.instance_id == every[f"skp:2027:{MAYA}"].id, HumanTask.bpmn_id == "Task_catat_realisasi")
         .order_by(HumanTask.id)).scalars())
