@@ -189,6 +189,8 @@ def test_the_demo_year_from_january_to_the_next_february(cli, session: Session, 
     assert "siklus_kinerja: 9 started" in out
     out = cli("cycle", "open", "2027", "--min-kelompok-publikasi", "6")
     assert "siklus_kinerja: 64 started, 9 already started" in out
+    # Maya consents to her own result being published by name (UU 14/2008 Ps 18).
+    cli("consent", "give", "--nip", MAYA, "--tahun", "2027", "--teks", "Saya setuju predikat saya diumumkan.")
     session.rollback()
 
     year = Year(session)
@@ -276,6 +278,8 @@ def test_the_demo_year_from_january_to_the_next_february(cli, session: Session, 
     assert (disdukcapil["versi"], disdukcapil["jumlah_dinilai"], disdukcapil["ditahan"]) == (1, 25, None)
     assert disdukcapil["distribusi"] == {"sangat_baik": 6, "baik": 18, "butuh_perbaikan": 1,
                                          "kurang_misconduct": 0, "sangat_kurang": 0}
+    # Her name beside her predikat leaves the other 24 spread over three predikat: nobody is deducible.
+    assert disdukcapil["individu"] == [{"nip": MAYA, "nama": "Maya Sari, S.Sos.", "predikat": "sangat_baik"}]
     # The Setda's five are under the minimum of six: totals only. Elsewhere everyone is Baik: the
     # distribution would reveal each person, so it is withheld too.
     assert {code: (v[-1]["jumlah_dinilai"], v[-1]["distribusi"], v[-1]["ditahan"]) for code, v in published.items()
