@@ -55,6 +55,8 @@ class CycleSettings:
     pakai_umpan_balik_rekan: bool | None = None
     min_penilai_agregat: int | None = None
     batas_skp_pindah: str | None = None
+    #: Smallest calibration group whose predikat distribution is published (keberatan's publication).
+    min_kelompok_publikasi: int | None = None
     #: Calibration settings (kalibrasi_unit.bpmn, *Siapkan penerimaan penilaian*): deadline, minimum group.
     batas_kalibrasi: str | None = None
     min_kelompok_kurva: int | None = None
@@ -77,7 +79,7 @@ class CycleSettings:
         names = ("batas_skp", "pengingat_skp", "jenis_periode", "batas_pengisian_periode", "buka_realisasi",
                  "mulai_penilaian_tahunan", "batas_penilaian_tahunan", "batas_umpan_balik", "jendela_keberatan",
                  "masa_perbaikan", "pakai_umpan_balik_rekan")
-        names += ("min_penilai_agregat", "batas_skp_pindah")
+        names += ("min_penilai_agregat", "batas_skp_pindah", "min_kelompok_publikasi")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
     def calibration(self) -> dict[str, Any]:

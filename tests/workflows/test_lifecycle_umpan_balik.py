@@ -110,6 +110,21 @@ def test_each_question_needs_k_answers_of_its_own(lifecycle: Lifecycle):
     assert data["agregat_rekan"]["akuntabel"] == {"rata_rata": 3.0, "jumlah": 3}
     assert data["agregat_rekan_tampil"] is True and data["jumlah_rekan_menjawab"] == 3
     assert "loyal jawaban belum cukup" in data["ringkasan_umpan_balik_rekan"]
+
+
+def test_a_question_left_out_of_the_answer_counts_as_no_answer(lifecycle: Lifecycle):
+    """`task complete` with a value (or the comment) left out, not sent as null: the same as a blank."""
+    iid = start_feedback(lifecycle, RATERS[:3])
+    rows = lifecycle.open_tasks(iid, "Task_beri_umpan_balik_berakhlak")
+    lifecycle.complete(rows[0], {value: 4 for value in VALUES if value != "loyal"})
+    lifecycle.complete(rows[1], answer(2, "Rapi"))
+    lifecycle.complete(rows[2], answer(3, "Cepat"))
+    self_assess(lifecycle, iid)
+    assert lifecycle.status(iid) == "completed"
+    data = lifecycle.variables(iid)
+    assert data["agregat_rekan"]["loyal"] == {"rata_rata": None, "keterangan": "jawaban belum cukup"}
+    assert data["agregat_rekan"]["akuntabel"] == {"rata_rata": 3.0, "jumlah": 3}
+    assert sorted(r.comment or "" for r in responses(lifecycle) if r.relation == "peer") == ["", "Cepat", "Rapi"]
     assert "akuntabel 3.0" in data["ringkasan_umpan_balik_rekan"]
 
 

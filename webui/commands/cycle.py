@@ -73,6 +73,8 @@ def _days(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
               help="Smallest calibration group whose curve is enforced (default: 10).")
 @click.option("--min-penilai-agregat", type=click.IntRange(2, 50),
               help="Raters needed per question before a multi-rater mean is shown (default 3).")
+@click.option("--min-kelompok-publikasi", type=click.IntRange(1, 10000),
+              help="Smallest calibration group whose predikat distribution is published (default 5).")
 @click.option("--confirm-late", is_flag=True,
               help="Open even though the cycle's deadlines have passed (recorded in the audit trail).")
 def open_command(year: int, unit_code: str | None, actor: str, confirm_late: bool, **chosen: Any) -> None:
