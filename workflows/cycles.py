@@ -25,8 +25,7 @@ from engine.models import Instance, MessageSubscription, SpecVersion
 from engine.runtime import instances, messages
 from engine.runtime.execution import ENDED
 
-from . import calibration_units, cycle_deadlines, org, partial_period, periods, ratings
-from . import skp as skp_records
+from . import calibration_units, cycle_deadlines, org, periods, ratings, skp_start
 from .models.org import Employee, Position, PositionAssignment, Unit
 from .models.periods import JENIS_PERIODE
 from .records import RecordInvalid
@@ -272,61 +271,11 @@ def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[
     return done
 
 
-def restart_after_transfer(session: Session, employee: Employee, year: int, actor: str,
-                           settings: CycleSettings | None = None) -> Instance:
-    """After `org.transfer`, end the employee's running cycle of the year and start one for the new position.
-
-    The running `siklus_kinerja` instance is terminated with a reason and its SKP closed (ditutup), both
-    kept with their records (ratings, realisations, audit); an agreed SKP is first rated by the old
-    appraiser for the months before the transfer (`partial_period`) and closes then. The new cycle gets
-    the business key `skp:<year>:<nip>:<n>` (n = 2, 3, ... by the number of earlier cycles of the year);
-    its SKP starts on the first day of the new position (`skp.transfer_period_start`) and is due counted
-    from that day (`tanggal_mutasi`, setting `batas_skp_pindah`). The year's calibrations (of the
-    calibration units) are told by `penilaian_selesai` messages with `perubahan`: the old unit's stops
-    waiting for the employee (keluar), the new unit's waits for them too (masuk).
-    """
-    base = cycle_key(year, employee.nip)
-    earlier = list(session.execute(select(Instance).where(
-        Instance.process_id == "siklus_kinerja",
-        (Instance.business_key == base) | Instance.business_key.like(f"{base}:%")).order_by(Instance.id)).scalars())
-    position = employee.position
-    if position is None:
-        raise InvalidInput(f"{employee.nip} holds no position: transfer them first")
+def plan_one(session: Session, employee: Employee, year: int, settings: CycleSettings | None = None
+             ) -> tuple[dict[str, Any] | None, KindSummary]:
+    """Return one employee's cycle start variables (None when they get no cycle) and why not."""
     summary = KindSummary()
-    data = _Planner(session, year, settings or CycleSettings(), summary).plan(employee)
-    if data is None:
-        reason = "; ".join(text for _, text in summary.problems + summary.skipped)
-        raise InvalidInput(f"no new cycle for {employee.nip}: {reason}")
-    reason = f"Mutasi ke {position.code} ({position.name})"
-    assignment = org.current_assignment(session, employee)
-    transfer_date = assignment.started_on if assignment is not None else None
-    if transfer_date is not None and transfer_date.year == year:
-        data["tanggal_mutasi"] = transfer_date.isoformat()
-    old_units = set()
-    for instance in earlier:
-        if instance.status in ENDED:
-            continue
-        old = skp_records.skp_of_instance(session, instance.id)
-        if old is not None:  # the cycle's unit: its SKP's snapshot (every cycle opens its SKP first)
-            old_units.add(calibration_units.calibration_unit(session.get(Unit, old.unit_id)).code)  # type: ignore[arg-type]
-        instances.terminate(session, instance.id, actor, reason)
-        if old is not None and old.status != "ditutup":
-            # An agreed SKP is closed by the old appraiser's partial rating; any other one now.
-            rating = (partial_period.start_partial_rating(session, old, transfer_date, actor, reason)
-                      if transfer_date else None)
-            if rating is None:
-                skp_records.set_status(session, old, "ditutup", actor, reason)
-    spec = specs.require_latest(session, "siklus_kinerja")
-    started = instances.start(session, spec, data, f"{base}:{len(earlier) + 1}", actor)
-    # The calibrations of the year follow the move: the old unit stops waiting, the new one waits too.
-    new_unit = data["unit_kalibrasi_kode"]
-    for unit_code in sorted(code for code in old_units if code and code != new_unit):
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": unit_code, "tahun": year,
-                                                     "perubahan": "keluar"}, actor)
-    if old_units != {new_unit}:
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": new_unit,
-                                                     "tahun": year, "perubahan": "masuk"}, actor)
-    return started
+    return _Planner(session, year, settings or CycleSettings(), summary).plan(employee), summary
 
 
 class _Planner:
@@ -368,7 +317,7 @@ class _Planner:
         s = self.settings
         # The agency's period kind (its OPD's setting) unless the operator chose one for this cycle.
         agency = periods.jenis_periode_of(position.unit)
-        hired = skp_records.hired_during(self.first_days.get(employee.id), self.year)
+        hired = skp_start.hired_during(self.first_days.get(employee.id), self.year)
         calibration = calibration_units.calibration_unit(position.unit)
         return {**({"jenis_periode": agency} if agency else {}),
             "nip": employee.nip, "nama": employee.name, "tahun": self.year, "unit_kode": position.unit.code,

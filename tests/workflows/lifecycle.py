@@ -22,7 +22,7 @@ from engine.models import AuditEvent, HumanTask, Instance
 from engine.runtime import instances, tasks, timers
 from engine.runtime.assignment import Assignment, AttributeResolver
 from tests.conftest import ROOT
-from workflows import org, ratings
+from workflows import org, ratings, skp_start
 from workflows import skp as skp_records
 from workflows.models import Employee, Position, Unit
 from workflows.models.skp import BERAKHLAK
@@ -234,7 +234,7 @@ class Lifecycle:
         """Open the employee's SKP and give it a predikat, as the earlier stages would (a stage started alone)."""
         employee = org.employee_by_nip(self.session, nip)
         found = skp_records.open_skp(self.session, employee, tahun, "tester",
-                                     period_start=skp_records.late_start(self.session, employee, tahun))
+                                     period_start=skp_start.late_start(self.session, employee, tahun))
         ratings.change_predikat(self.session, found, predikat, "kalibrasi", "tester")
         self.session.commit()
 

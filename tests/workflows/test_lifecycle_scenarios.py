@@ -19,7 +19,7 @@ from engine.errors import InvalidState
 from engine.models import Instance
 from engine.runtime import assignment, instances, messages
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
-from workflows import cycles, documents, lanes, org, partial_period
+from workflows import cycles, documents, lanes, org, partial_period, transfers
 from workflows.models import Employee, Position, Publication, Skp
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
@@ -161,7 +161,7 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
     settings = cycles.CycleSettings()
-    second = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", settings)
+    second = transfers.restart_after_transfer(session, ani, 2027, "pengelola1", settings)
     session.commit()
 
     old = lifecycle.instance(first)
@@ -198,7 +198,7 @@ def test_a_mid_year_transfer_ends_the_cycle_and_starts_one_for_the_new_position(
     # A second transfer in the year: the third cycle gets the suffix :3, the second SKP is closed too.
     clock.set(datetime(2027, 9, 1, 0, 0, tzinfo=UTC))
     org.transfer(session, ani, org.position_by_code(session, "STAF-A"), date(2027, 9, 1))
-    third = cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(
+    third = transfers.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings(
         batas_skp="2027-09-20T23:59:59+08:00"))
     session.commit()
     # An operator's batas_skp for the cycle wins over the count from the transfer date.
@@ -248,7 +248,7 @@ def test_the_calibrations_follow_a_transfer(lifecycle: Lifecycle, capaian_first:
     session.add(staf_bidang)
     ani = org.employee_by_nip(session, NIP_ANI)
     org.transfer(session, ani, staf_bidang, date(2027, 7, 1))
-    cycles.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings())
+    transfers.restart_after_transfer(session, ani, 2027, "pengelola1", cycles.CycleSettings())
     session.commit()
 
     # The seksi no longer waits for Ani; the bidang now does.

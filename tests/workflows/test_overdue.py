@@ -18,7 +18,7 @@ from engine.runtime.assignment import get_resolver, set_resolver
 from tests.conftest import worker_pass
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import T0, bpmn_files
-from workflows import cycles, org, overdue
+from workflows import org, overdue, transfers
 from workflows.cycles import open_cycle
 from workflows.lanes import LaneResolver
 from workflows.models import Employee, Position, Skp
@@ -79,7 +79,7 @@ def test_the_agencys_overdue_cycles_at_every_stage_most_overdue_first(cli, sessi
                      reports_to=opened.positions["KASI"])
     session.add(staf3)
     org.transfer(session, people["fungsional"], staf3, date(2027, 1, 20))
-    cycles.restart_after_transfer(session, people["fungsional"], 2027, "pengelola1")
+    transfers.restart_after_transfer(session, people["fungsional"], 2027, "pengelola1")
     session.commit()
 
     clock.set(NOW)

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import org, skp, skp_views
+from .. import org, skp, skp_start, skp_views
 from ..records import text
 from .common import skp_of_step
 
@@ -22,7 +22,7 @@ def siapkan_skp(nip: str, tahun: int, pendekatan: str = "kuantitatif") -> dict[s
         # After a mid-year transfer the year's first SKP is closed: this cycle's SKP starts with the new
         # position; a new hire's starts on their first day.
         found = skp.open_skp(run.session, employee, tahun, run.actor, instance_id=run.instance_id,
-                             period_start=skp.late_start(run.session, employee, tahun),
+                             period_start=skp_start.late_start(run.session, employee, tahun),
                              approach=pendekatan)
     return {"skp_id": found.id, "status": found.status,
             "penetapan_wali_kota": skp_views.set_by_wali_kota(run.session, found)}
