@@ -299,13 +299,18 @@ def test_the_review_shows_the_skp_and_a_return_prefills_the_draft_with_stable_id
     assert again.rhk[2].id not in (ktp["id"], kia["id"])
 
 
-def test_a_staff_rhk_intervenes_on_a_superior_rhk_or_says_why_not(lifecycle: Lifecycle):
+def superior_skp(lifecycle: Lifecycle, rhk: str, status: str) -> Skp:
+    """Give Citra, Ani's appraiser, an SKP of the year with one RHK, in the given status."""
     session = lifecycle.session
     citra = skp_records.open_skp(session, org.employee_by_nip(session, NIP_CITRA), 2027, "tester")
-    skp_records.save_plan(session, citra, plan("Layanan adminduk seksi tepat waktu"), "tester")
-    skp_records.set_status(session, citra, "diajukan", "tester")
+    skp_records.save_plan(session, citra, plan(rhk), "tester")
+    skp_records.set_status(session, citra, status, "tester")
     session.commit()
-    [upper] = citra.rhk
+    return citra
+
+
+def test_a_staff_rhk_intervenes_on_a_superior_rhk_or_says_why_not(lifecycle: Lifecycle):
+    [upper] = superior_skp(lifecycle, "Layanan adminduk seksi tepat waktu", "diajukan").rhk
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI), key="k")
     susun = lifecycle.task(iid, "Task_susun_skp")
     assert susun.form["values"]["rhk_atasan"] == [{"id": upper.id, "uraian": "Layanan adminduk seksi tepat waktu"}]
@@ -323,11 +328,7 @@ def test_a_staff_rhk_intervenes_on_a_superior_rhk_or_says_why_not(lifecycle: Lif
 
 
 def test_a_process_owner_can_switch_the_cascade_off(lifecycle: Lifecycle):
-    session = lifecycle.session
-    citra = skp_records.open_skp(session, org.employee_by_nip(session, NIP_CITRA), 2027, "tester")
-    skp_records.save_plan(session, citra, plan("Layanan adminduk"), "tester")
-    skp_records.set_status(session, citra, "disetujui", "tester")
-    session.commit()
+    superior_skp(lifecycle, "Layanan adminduk", "disetujui")
     iid = lifecycle.start("siklus_kinerja", siklus_data(NIP_ANI, rhk_wajib_intervensi=False), key="k")
     lifecycle.do(iid, "Task_susun_skp", {"skp": plan("Rekam KTP-el")})
     assert [r.parent_rhk_id for r in the_skp(lifecycle, iid).rhk] == [None]
