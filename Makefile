@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 NPM_STAMP = node_modules/.installed
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,16 @@ $(NPM_STAMP): package.json $(wildcard package-lock.json)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $(NPM_STAMP)
 
-install: $(STAMP) $(NPM_STAMP)
+# UI catalogues: one per area (webui/translations/id/LC_MESSAGES/<area>.po), compiled at install.
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard webui/translations/*/LC_MESSAGES/*.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+install: $(STAMP) $(NPM_STAMP) $(MO_FILES)
+
+# New UI strings into the area catalogues (webui/i18n.py says which files feed which); then translate them.
+messages: install
+	$(BIN)/kinerja translations update
 
 ## Run the system on an embedded SQLite database with demo data.
 run: install

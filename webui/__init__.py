@@ -1,4 +1,4 @@
-"""The Flask application: sign-in, inbox, forms, diagrams, history (later issues) and the operator CLI."""
+"""The Flask application: sign-in, inbox, task pages, the appraisal page, and the operator CLI."""
 
 from __future__ import annotations
 
@@ -14,7 +14,11 @@ from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
 from workflows.script_functions import register_all
 
-from .extensions import db, init_db
+from .extensions import csrf, db, init_db, limiter, login_manager
+from .settings import load_web_settings
+
+#: The areas of the site, each a package with a blueprint `bp` and templates under templates/<area>/.
+AREAS = ("auth", "inbox", "tasks", "appraisals")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -22,8 +26,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config = load_config(overrides)
     app.config.update({f"KINERJA_{k}": v for k, v in config.items()})
+    app.config.update({f"KINERJA_{k}": v for k, v in load_web_settings(overrides).items()})
     app.config["SECRET_KEY"] = config["SECRET_KEY"]
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in config})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
@@ -31,11 +37,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     set_operators_group(config["OPERATORS_GROUP"])
     register_all()  # the appraisal-record functions BPMN scripts call (docs/script-functions.md)
     appraisal_forms.register_all()  # skp_editor, realisasi_editor, pilih_rekan (docs/process-owners.md)
-    from .views import bp
-    app.register_blueprint(bp)
+    _init_web(app)
     from .commands import register
     register(app)
     return app
+
+
+def _init_web(app: Flask) -> None:
+    """Bind the web extensions and register the areas' blueprints."""
+    from importlib import import_module
+
+    from . import errors, i18n, security, vendor, views
+    i18n.init_i18n(app)
+    security.init_security(app)
+    errors.init_errors(app)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["KINERJA_RATELIMIT_STORAGE_URI"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None  # the sign-in page says why on its own
+    from engine.clock import clock
+    app.jinja_env.globals["now"] = clock.now  # macros see globals, not the context
+    app.register_blueprint(views.bp)
+    app.register_blueprint(vendor.bp)
+    for area in AREAS:
+        app.register_blueprint(import_module(f".{area}", __name__).bp)
 
 
 __all__ = ["create_app", "db"]

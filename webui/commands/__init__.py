@@ -32,6 +32,8 @@ def register(app: Flask) -> None:
     from . import consent
     app.cli.add_command(consent.group)
     app.cli.add_command(report.group)
+    from . import translations
+    app.cli.add_command(translations.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

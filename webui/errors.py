@@ -1,0 +1,28 @@
+"""Error pages in the user's language: 403, 404, 429 and 500 never show a stack trace or English internals."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import Forbidden, KinerjaError, NotFound
+
+from .messages import error_text
+
+
+def init_errors(app: Flask) -> None:
+    """Render HTTP errors and unhandled engine refusals as pages."""
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> ResponseReturnValue:
+        code = error.code or 500
+        return render_template("errors/error.html", status=code), code
+
+    @app.errorhandler(KinerjaError)
+    def _refused(error: KinerjaError) -> ResponseReturnValue:
+        # A refusal a view did not handle itself: its sentence on an error page, nothing stored.
+        from .extensions import db
+        db.session.rollback()
+        status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, Forbidden) else 409
+        return render_template("errors/error.html", status=status, message=error_text(error)), status

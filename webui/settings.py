@@ -1,0 +1,47 @@
+"""Web settings: documented defaults, overridden by `KINERJA_*` environment variables (as `engine.config`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class WebDefaults:
+    """Every setting of the web app; `KINERJA_<NAME>` in the environment overrides it."""
+
+    #: Send the session cookie over HTTPS only; set true wherever the app is served over HTTPS.
+    SESSION_COOKIE_SECURE: bool = False
+    #: Where sign-in attempt counts live: memory (one process) or a Redis URL such as redis://127.0.0.1:6379/0.
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    #: Language of the pages when the user has chosen none: id (Bahasa Indonesia) or en.
+    DEFAULT_LOCALE: str = "id"
+    #: Time zone dates and times are shown in (Samarinda is in WITA).
+    TIMEZONE: str = "Asia/Makassar"
+    #: Folder of the npm packages the pages use (bpmn-js, bootstrap), installed by `make install`.
+    NODE_MODULES: str = field(default_factory=lambda: str(ROOT / "node_modules"))
+    #: Tasks shown per inbox page.
+    INBOX_PAGE_SIZE: int = 25
+
+
+def _parse(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return type(default)(raw)
+
+
+def load_web_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the web settings: defaults, then `KINERJA_*` environment variables, then overrides."""
+    settings: dict[str, Any] = {}
+    for f in fields(WebDefaults):
+        value = getattr(WebDefaults(), f.name)
+        env = os.environ.get(f"KINERJA_{f.name}")
+        settings[f.name] = _parse(value, env) if env is not None else value
+    for key, value in (overrides or {}).items():
+        if key in settings:
+            settings[key] = value
+    return settings
