@@ -52,7 +52,7 @@ browser:
 	else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped without it)"; fi
 
 ## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set), after the linters.
-test: install lint
+test: install lint browser
 	$(BIN)/pytest -q -n 2
 
 lint: install
