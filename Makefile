@@ -37,11 +37,11 @@ run: install
 	$(BIN)/kinerja db upgrade
 	@mkdir -p "$(INSTANCE_DIR)"
 	$(BIN)/kinerja demo > "$(INSTANCE_DIR)/demo-accounts.txt"
-	@echo "Demo organisation ready; every demo account is listed in $(INSTANCE_DIR)/demo-accounts.txt"
+	@echo "Demo organisation ready; the timer worker logs to $(INSTANCE_DIR)/worker.log"
 	@# Without job control the background worker ignores Ctrl-C: the trap stops it with TERM instead.
 	@$(BIN)/kinerja worker > "$(INSTANCE_DIR)/worker.log" 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  KINERJA_DEMO_BANNER=1 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	  KINERJA_DEMO_ACCOUNTS="$(INSTANCE_DIR)/demo-accounts.txt" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Install Debian's chromium for the browser tests (tests/browser) when it is missing: as root with apt-get,
 ## otherwise say what to run. Playwright never downloads a browser (KINERJA_CHROMIUM names another binary).

@@ -39,8 +39,9 @@ def when_ready(server: Any) -> None:
     """Print where the app listens and, for `make run`, which demo accounts to sign in with."""
     urls = ", ".join(f"http://{address}/" for address in server.cfg.bind)
     lines = ["", f"Kinerja is running at {urls} (Ctrl-C stops the app and the timer worker)."]
-    if os.environ.get("KINERJA_DEMO_BANNER"):
-        lines.append("Sign in with one of the demo accounts (every account: the output of `kinerja demo`):")
+    accounts_file = os.environ.get("KINERJA_DEMO_ACCOUNTS")  # set by `make run`: where `kinerja demo` wrote
+    if accounts_file:
+        lines.append(f"Sign in with one of these demo accounts (all of them are listed in {accounts_file}):")
         rows = demo_accounts()
         user_width = max(len(username) for username, _, _ in rows)
         password_width = max(len(password) for _, password, _ in rows)
