@@ -32,10 +32,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test of this folder as a browser test."""
+    """Mark every test of this folder that uses chromium as a browser test."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.path)).parents:
+        if here in Path(str(item.path)).parents and "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
