@@ -49,6 +49,7 @@ def test_an_employee_finds_the_skp_task_in_the_inbox_and_opens_it(page: Any) -> 
 def test_an_empty_inbox_says_what_happens_next(page: Any) -> None:
     sign_in(page, "inspektorat")
     assert page.get_by_role("link", name="Susun SKP").count() == 0
+    assert "Anda tidak memiliki tugas terbuka." in page.locator("main").inner_text()
     check_accessibility(page)
     screenshot(page, "inbox-empty")
 
@@ -77,3 +78,14 @@ def test_the_phone_menu_opens_with_bootstrap_script(page: Any) -> None:
     toggler.click()
     page.get_by_role("button", name="Keluar").wait_for(state="visible")
     assert toggler.get_attribute("aria-expanded") == "true"
+
+
+def test_the_keyboard_reaches_the_content_through_the_skip_link(page: Any) -> None:
+    sign_in(page, EMPLOYEE)
+    skip = page.get_by_role("link", name="Langsung ke isi")
+    assert skip.bounding_box()["width"] <= 1  # hidden until focused
+    page.keyboard.press("Tab")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.bounding_box()["width"] > 20
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#content")
