@@ -89,3 +89,20 @@ def test_the_keyboard_reaches_the_content_through_the_skip_link(page: Any) -> No
     assert skip.bounding_box()["width"] > 20
     page.keyboard.press("Enter")
     assert page.url.endswith("#content")
+
+
+def test_a_colleague_who_opens_the_employees_task_url_gets_the_not_found_page(page: Any) -> None:
+    sign_in(page, EMPLOYEE)
+    task_url = page.get_by_role("link", name="Susun SKP").get_attribute("href")
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/masuk")
+    assert page.get_by_role("status").inner_text().strip() == "Anda telah keluar."
+
+    colleague = next(nip for nip, _, _, position, _ in EMPLOYEES if position == "IDENTITAS-OPR" and nip != EMPLOYEE)
+    sign_in(page, colleague)
+    response = page.goto(task_url)
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Halaman tidak ditemukan"
+    assert "Yuliana" not in page.content()
+    check_accessibility(page)
+    screenshot(page, "not-found")
