@@ -89,18 +89,33 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    """A fresh browser context (desktop size, cookies of its own) on the live server; fails on script errors.
+def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[[], Any]]:
+    """Return a factory of pages, each in a browser context of its own (own cookies: one user each).
 
     Console errors that mention the Content Security Policy and uncaught page errors fail the test: an inline
     script or handler that the CSP blocks would otherwise go unnoticed while the page silently misbehaves.
     """
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: BrowserProblems = watch(page)
+    contexts: list[Any] = []
+    problems: list[BrowserProblems] = []
+
+    def open_page() -> Any:
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        problems.append(watch(page))
+        return page
+
     try:
-        yield page
+        yield open_page
     finally:
-        context.close()
-    assert not problems.errors, "browser errors:\n" + "\n".join(problems.errors)
+        for context in contexts:
+            context.close()
+    errors = [error for found in problems for error in found.errors]
+    assert not errors, "browser errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    """A page on the live server at desktop size, in a fresh browser context (signed out)."""
+    return new_page()

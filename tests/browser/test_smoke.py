@@ -106,3 +106,15 @@ def test_a_colleague_who_opens_the_employees_task_url_gets_the_not_found_page(pa
     assert "Yuliana" not in page.content()
     check_accessibility(page)
     screenshot(page, "not-found")
+
+
+def test_two_people_signed_in_at_once_each_see_only_their_own_skp(new_page: Any) -> None:
+    colleague = next(nip for nip, _, _, position, _ in EMPLOYEES if position == "IDENTITAS-OPR" and nip != EMPLOYEE)
+    hers, theirs = new_page(), new_page()
+    sign_in(hers, EMPLOYEE)
+    sign_in(theirs, colleague)
+    hers.reload()
+    assert EMPLOYEE in hers.get_by_role("link", name="Susun SKP").inner_text()
+    assert colleague not in hers.locator("main").inner_text()
+    assert colleague in theirs.get_by_role("link", name="Susun SKP").inner_text()
+    assert EMPLOYEE not in theirs.locator("main").inner_text()
