@@ -56,7 +56,7 @@ test: install lint browser
 	$(BIN)/pytest -q -n 2
 
 lint: install
-	$(BIN)/ruff check engine workflows webui tests bench
+	$(BIN)/ruff check engine workflows webui tests bench gunicorn.conf.py docs/screenshots
 	$(BIN)/mypy engine
 
 bench: install
