@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 NPM_STAMP = node_modules/.installed
 
-.PHONY: install run test bench lint clean messages
+.PHONY: install run test bench lint clean messages browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(NPM_STAMP): package.json $(wildcard package-lock.json)
 # UI catalogues: one per area (webui/translations/id/LC_MESSAGES/<area>.po), compiled at install.
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard webui/translations/*/LC_MESSAGES/*.po))
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 install: $(STAMP) $(NPM_STAMP) $(MO_FILES)
 
@@ -29,18 +29,34 @@ install: $(STAMP) $(NPM_STAMP) $(MO_FILES)
 messages: install
 	$(BIN)/kinerja translations update
 
-## Run the system on an embedded SQLite database with demo data.
+## Run the system on an embedded SQLite database with demo data: gunicorn (gunicorn.conf.py) on
+## 127.0.0.1:$PORT (5000) and the timer worker beside it; Ctrl-C stops both. The demo's full account
+## list goes to demo-accounts.txt in the instance folder; gunicorn prints the URL and accounts to try.
+INSTANCE_DIR = $(or $(KINERJA_INSTANCE_PATH),instance)
 run: install
 	$(BIN)/kinerja db upgrade
-	$(BIN)/kinerja demo
-	$(BIN)/kinerja worker & trap 'kill %1' EXIT; $(BIN)/kinerja run --host 127.0.0.1 --port $${PORT:-5000}
+	@mkdir -p "$(INSTANCE_DIR)"
+	$(BIN)/kinerja demo > "$(INSTANCE_DIR)/demo-accounts.txt"
+	@echo "Demo organisation ready; the timer worker logs to $(INSTANCE_DIR)/worker.log"
+	@# Without job control the background worker ignores Ctrl-C: the trap stops it with TERM instead.
+	@$(BIN)/kinerja worker > "$(INSTANCE_DIR)/worker.log" 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  KINERJA_DEMO_ACCOUNTS="$(INSTANCE_DIR)/demo-accounts.txt" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+## Install Debian's chromium for the browser tests (tests/browser) when it is missing: as root with apt-get,
+## otherwise say what to run. Playwright never downloads a browser (KINERJA_CHROMIUM names another binary).
+CHROMIUM ?= $(or $(KINERJA_CHROMIUM),/usr/bin/chromium)
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped without it)"; fi
 
 ## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set), after the linters.
-test: install lint
+test: install lint browser
 	$(BIN)/pytest -q -n 2
 
 lint: install
-	$(BIN)/ruff check engine workflows webui tests bench
+	$(BIN)/ruff check engine workflows webui tests bench gunicorn.conf.py docs/screenshots
 	$(BIN)/mypy engine
 
 bench: install
