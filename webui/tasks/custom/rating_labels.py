@@ -26,10 +26,14 @@ VALUES: dict[str, Any] = {"berorientasi_pelayanan": _l("Berorientasi Pelayanan")
 SOURCES: dict[str, Any] = {"rating": _l("Appraiser's rating"), "kalibrasi": _l("Unit calibration"),
                            "keberatan": _l("Appeal decision")}
 
+#: An appeal's decision (appeal.decision).
+DECISIONS: dict[str, Any] = {"tetap": _l("upheld"), "ubah": _l("changed")}
+
 
 def labels() -> dict[str, dict[str, Any]]:
     """Return the label tables for the templates."""
-    return {"ratings": RATINGS, "predikat": PREDIKAT, "capaian": CAPAIAN, "values": VALUES, "sources": SOURCES}
+    return {"ratings": RATINGS, "predikat": PREDIKAT, "capaian": CAPAIAN, "values": VALUES, "sources": SOURCES,
+            "decisions": DECISIONS}
 
 
 # The domain checks' own codes on these forms (workflows/forms.py).
