@@ -81,7 +81,7 @@ def calibration_view(session: Session, variables: dict[str, Any], shown: dict[st
         "rows": distribution_rows(penilaian, limits), "group_rules": group_rules(limits),
         "violations": list(variables.get("pelanggaran") or []),
         "enforced": variables.get("kurva_ditegakkan", True),
-        "small_group": minimum is not None and rated < minimum, "min_group": minimum, "rated": rated,
+        "small_group": minimum is not None and 0 < rated < minimum, "min_group": minimum, "rated": rated,
         "summary": shown.get("hasil_kurva") or variables.get("hasil_kurva"),
         "members": members(session, usulan, penilaian),
     }

@@ -21,7 +21,7 @@ from engine.clock import clock
 from engine.db import make_engine
 from engine.models import HumanTask, Instance
 from engine.runtime import messages, tasks
-from tests.webui.conftest import create_app_for_tests
+from tests.webui.conftest import T0, create_app_for_tests
 from tests.workflows.lifecycle import Lifecycle
 from workflows import calibration_units, ratings
 from workflows import skp as skp_records
@@ -110,6 +110,7 @@ def to_calibration(session: Session) -> None:
 
 def _build(url: str, tmp: Path, build: Callable[[Session], None]) -> datetime:
     """Run build on the database at url through an app (resolver, script functions); return the clock after."""
+    clock.set(T0)  # the demo's day, whatever an earlier test left on the engine clock
     app = create_app_for_tests(url, tmp)
     with app.app_context():
         from webui.extensions import db

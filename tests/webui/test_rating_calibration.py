@@ -84,8 +84,8 @@ def test_a_change_without_its_reason_is_refused_beside_the_field_and_nothing_cha
     response = browser.post_form(f"/tugas/{task.id}", data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert f'id="why-{RATED}"' in page and "Isian ini wajib diisi." in page
-    assert page.count("Isian ini wajib diisi.") == 1  # only the changed employee needs a reason
+    assert f'id="why-{RATED}"' in page
+    assert page.count("Predikat ini diubah: tuliskan alasannya") == 1  # only the changed employee needs one
     assert '<option value="butuh_perbaikan" selected>' in page  # the choice is shown again
     calibration = _calibration(app, task)
     assert calibration["penilaian"][RATED] == "baik" and calibration["riwayat_penyesuaian"] == []
