@@ -29,6 +29,8 @@ from workflows import skp as skp_records
 #: Reza Maulana (Pengolah Data Kinerja, BKPSDM), appraised by Teguh Prasetyo (Kepala Seksi).
 RATED = "199512202020121005"
 APPRAISER = "198410112010011003"
+#: Teguh heads his seksi: he is rated by the unit's rating (capaian_unit) and per value, by Bambang (Kabid PKP).
+HEAD_APPRAISER = "197912302005011008"
 #: Colleagues who answered Reza's multi-rater feedback: their names and NIPs must never reach his or
 #: his appraiser's pages.
 RATERS = ("199610192021031018", "199812122023212019", "199207132022212006")
@@ -62,11 +64,22 @@ def act(session: Session, row: HumanTask, user: str, groups: tuple[str, ...], da
 
 
 def to_rating(session: Session) -> None:
-    """Agree Reza's SKP, go through the year, record three colleagues' and his own feedback answers."""
-    cycle = cycle_of(session, RATED)
+    """Agree Reza's and Teguh's SKP, go through the year, record three colleagues' and Reza's own answers."""
     lifecycle = Lifecycle(session)
-    lifecycle.agree_skp(cycle)
-    lifecycle.monitor_year(cycle)
+    # Reza first: once his appraiser's SKP is in, his own RHK would have to intervene on it.
+    cycles = [cycle_of(session, nip) for nip in (RATED, APPRAISER)]
+    for cycle in cycles:
+        lifecycle.agree_skp(cycle)
+    for _ in range(12):  # period by period, both together: the clock only moves forward
+        data = lifecycle.variables(cycles[0])
+        for cycle in cycles:
+            lifecycle.monitor_period(cycle)
+        if data["periode_ke"] == len(data["periode"]):
+            break
+    for cycle in cycles:  # past the end of the year: the annual rating opens
+        if lifecycle.instance(cycle).next_timer_at is not None and not lifecycle.open_tasks(cycle):
+            lifecycle.next_timer(cycle)
+    cycle = cycle_of(session, RATED)
     skp = skp_records.skp_of_instance(session, cycle)
     assert skp is not None
     for i, nip in enumerate(RATERS):

@@ -13,6 +13,7 @@ from engine.models import HumanTask
 from engine.runtime import instances
 from tests.webui.rating_fixtures import (
     APPRAISER,
+    HEAD_APPRAISER,
     RATED,
     RATERS,
     Stage,
@@ -141,3 +142,22 @@ def test_nobody_else_sees_the_rating_task_or_its_preview(app: Flask, as_user) ->
         assert browser.get(f"/tugas/{task.id}").status_code == 404
         assert browser.get(f"/tugas/{task.id}/pratinjau-predikat?hasil_kerja=sesuai&perilaku=sesuai"
                            ).status_code == 404
+
+
+def test_a_unit_head_is_rated_per_value_and_the_predikat_follows_the_unit_rating(app: Flask, as_user) -> None:
+    with app.app_context():
+        row = open_task(_db(app), "Task_nilai_kepala_unit", cycle_of(_db(app), APPRAISER))
+        task_id = row.id
+    browser = as_user(HEAD_APPRAISER)
+    page = browser.get(f"/tugas/{task_id}").get_data(as_text=True)
+    assert 'name="capaian_unit"' in page and 'name="penilaian_perilaku/kolaboratif"' in page
+    assert "penilaian_rhk/" not in page  # a head's results are the unit's: no per-RHK rating
+    # Istimewa gives results above expectations (hasil_kerja_kepala_unit.dmn), then the predikat matrix.
+    preview = browser.get(f"/tugas/{task_id}/pratinjau-predikat?capaian_unit=istimewa&perilaku=di_atas").get_json()
+    assert preview["predikat"] == "sangat_baik"
+    data = {"capaian_unit": "istimewa", "perilaku": "di_atas",
+            **{f"penilaian_perilaku/{code}": "di_atas" for code in BERAKHLAK}}
+    assert browser.post_form(f"/tugas/{task_id}", data).status_code == 302
+    with app.app_context():
+        variables = instances.variables(instances.load(_db(app), cycle_of(_db(app), APPRAISER)))
+        assert (variables["hasil_kerja"], variables["predikat_usulan"]) == ("di_atas", preview["predikat"])
