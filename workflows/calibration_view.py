@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models.org import Employee
+from .models.org import Employee, Unit
+from .models.records import UnitRating
 from .models.skp import PREDIKATS
 
 #: predikat → (kind of limit, output of pola_distribusi.dmn); "no limit" is a maximum of 100 or a minimum of 0.
@@ -85,3 +86,13 @@ def calibration_view(session: Session, variables: dict[str, Any], shown: dict[st
         "summary": shown.get("hasil_kurva") or variables.get("hasil_kurva"),
         "members": members(session, usulan, penilaian),
     }
+
+
+def unit_ratings_of_year(session: Session, unit_code: str, year: int) -> list[dict[str, Any]]:
+    """Return the unit's ratings set so far in the year ({period, capaian}), in the order they were set."""
+    unit = session.execute(select(Unit).where(Unit.code == unit_code)).scalar_one_or_none()
+    if unit is None:
+        return []
+    rows = session.execute(select(UnitRating).where(UnitRating.unit_id == unit.id, UnitRating.year == year)
+                           .order_by(UnitRating.set_at, UnitRating.id)).scalars()
+    return [{"period": row.period, "capaian": row.capaian} for row in rows]

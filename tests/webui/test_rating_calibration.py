@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from engine.models import HumanTask
-from engine.runtime import instances, tasks
+from engine.models import HumanTask, Instance
+from engine.runtime import instances, messages, tasks
 from tests.webui.rating_fixtures import (
     CALIBRATION_UNIT,
     LEADER,
@@ -102,3 +103,24 @@ def test_a_change_without_its_reason_is_refused_beside_the_field_and_nothing_cha
 def test_an_employee_of_the_unit_cannot_open_the_calibration(app: Flask, as_user) -> None:
     task = _claimed_task(app)
     assert as_user(RATED).get(f"/tugas/{task.id}").status_code == 404
+
+
+def test_a_group_below_the_minimum_size_is_shown_with_the_note_that_the_curve_does_not_bind(app: Flask,
+                                                                                              as_user) -> None:
+    with app.app_context():
+        session = _session(app)
+        small = calibration_units.members(session, "PUPR", 2027)
+        assert 0 < len(small) < 10
+        for nip in small:
+            messages.send(session, "penilaian_selesai", {
+                "nip": nip, "unit_kode": "PUPR", "unit_asal": "PUPR", "tahun": 2027, "predikat_usulan": "baik",
+                "is_kepala_unit": False, "capaian_unit": None, "perilaku": "sesuai"}, "test")
+        session.commit()
+        row = session.execute(select(HumanTask).join(Instance, Instance.id == HumanTask.instance_id).where(
+            Instance.business_key == "kalibrasi:2027:PUPR", HumanTask.bpmn_id == "Task_tetapkan_capaian",
+            HumanTask.state == "open")).scalar_one()
+        task_id = row.id
+    page = as_user(LEADER).get(f"/tugas/{task_id}").get_data(as_text=True)
+    assert f"Kelompok ini berisi {len(small)} pegawai, kurang dari 10" in page
+    assert "Ketentuan mengikuti capaian kinerja unit, yang belum ditetapkan." in page
+    assert "100.0%" in page  # all proposed Baik so far

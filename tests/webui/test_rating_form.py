@@ -9,11 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engine.models import HumanTask
-from engine.runtime import instances
+from engine.models import HumanTask, Instance
+from engine.runtime import instances, tasks
 from tests.webui.rating_fixtures import (
     APPRAISER,
     HEAD_APPRAISER,
+    LEADER,
+    LEADER_GROUPS,
     RATED,
     RATERS,
     Stage,
@@ -161,3 +163,22 @@ def test_a_unit_head_is_rated_per_value_and_the_predikat_follows_the_unit_rating
     with app.app_context():
         variables = instances.variables(instances.load(_db(app), cycle_of(_db(app), APPRAISER)))
         assert (variables["hasil_kerja"], variables["predikat_usulan"]) == ("di_atas", preview["predikat"])
+
+
+def test_the_leader_sets_the_periodic_unit_rating_seeing_the_earlier_ones(app: Flask, as_user) -> None:
+    def open_period_task() -> int:
+        with app.app_context():
+            session = _db(app)
+            row = session.execute(select(HumanTask).join(Instance, Instance.id == HumanTask.instance_id).where(
+                Instance.business_key == "capaian:2027:BKPSDM", HumanTask.state == "open")).scalar_one()
+            tasks.claim(session, row.id, LEADER, LEADER_GROUPS)
+            session.commit()
+            return row.id
+
+    browser = as_user(LEADER)
+    first = open_period_task()
+    page = browser.get(f"/tugas/{first}").get_data(as_text=True)
+    assert "Triwulan I" in page and "Belum ada: ini periode pertama tahun ini." in page
+    assert browser.post_form(f"/tugas/{first}", {"capaian_unit_periode": "istimewa"}).status_code == 302
+    page = browser.get(f"/tugas/{open_period_task()}").get_data(as_text=True)
+    assert "Triwulan II" in page and "Triwulan I: Istimewa" in page

@@ -16,7 +16,7 @@ from engine.clock import clock
 from engine.models import HumanTask
 from engine.runtime import instances
 from workflows.appeal_notice import tanggal
-from workflows.calibration_view import calibration_view
+from workflows.calibration_view import calibration_view, unit_ratings_of_year
 from workflows.rating_views import appeal_view
 
 from ..registry import Panel, register_panel
@@ -52,7 +52,18 @@ def distribution_context(session: Session, task: HumanTask, user: Any) -> dict[s
     return {"calibration": calibration_view(session, variables, {}), "labels": labels()}
 
 
+def unit_period_context(session: Session, task: HumanTask, user: Any) -> dict[str, Any]:
+    """Return the unit, the period and the unit's ratings set earlier this year (the leader's own record)."""
+    variables = _variables(session, task)
+    return {"unit": variables.get("unit_nama") or variables.get("unit_kode"),
+            "period": variables.get("periode_nama"), "year": variables.get("tahun"),
+            "earlier": unit_ratings_of_year(session, str(variables.get("unit_kode")), int(variables.get("tahun") or 0)),
+            "labels": labels()}
+
+
 register_panel(Panel("rating_result", "tasks/custom/rating_result_panel.html", result_context,
                      lambda process, bpmn_id, key: process in ("keberatan", "persetujuan")))
 register_panel(Panel("rating_distribution", "tasks/custom/rating_distribution_panel.html", distribution_context,
                      lambda process, bpmn_id, key: process == "kalibrasi_unit" and bpmn_id in UNIT_TASKS))
+register_panel(Panel("rating_unit_period", "tasks/custom/rating_unit_period_panel.html", unit_period_context,
+                     lambda process, bpmn_id, key: process == "capaian_unit_periodik"))
