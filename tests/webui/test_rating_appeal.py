@@ -121,3 +121,17 @@ def test_the_decider_sees_the_appeal_the_result_and_the_appraisers_answer(app: F
     assert "Lihat laporan Desember." in page and "Butuh Perbaikan" in page and CALIBRATION_REASON in page
     _no_rater_in(page)
     assert as_user(RATED).get(f"/tugas/{decide_id}").status_code == 404
+
+
+def test_the_appraiser_signs_the_evaluation_document_seeing_the_result_without_raters(app: Flask, as_user) -> None:
+    with app.app_context():
+        session = _session(app)
+        cycle = cycle_of(session, RATED)
+        act(session, open_task(session, "Task_beritahu_predikat", cycle), RATED, (), {"predikat_diketahui": True})
+        act(session, open_task(session, "Task_ajukan_keberatan", cycle), RATED, (), {"ajukan_keberatan": "tidak"})
+    sign = _task(app, "Task_tandatangani")
+    assert sign.assignee == APPRAISER
+    page = as_user(APPRAISER).get(f"/tugas/{sign.id}").get_data(as_text=True)
+    assert "Hasil penilaian kinerja 2027" in page and "Butuh Perbaikan" in page and CALIBRATION_REASON in page
+    assert "15 Januari 2028" not in page  # the objection window is no business of the signing page
+    _no_rater_in(page)
