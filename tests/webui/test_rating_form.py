@@ -182,3 +182,12 @@ def test_the_leader_sets_the_periodic_unit_rating_seeing_the_earlier_ones(app: F
     assert browser.post_form(f"/tugas/{first}", {"capaian_unit_periode": "istimewa"}).status_code == 302
     page = browser.get(f"/tugas/{open_period_task()}").get_data(as_text=True)
     assert "Triwulan II" in page and "Triwulan I: Istimewa" in page
+
+
+def test_the_rating_page_speaks_english_when_chosen_with_domain_words_kept(app: Flask, as_user) -> None:
+    task = _task(app)
+    browser = as_user(APPRAISER)
+    browser.post_form("/bahasa/en", token_page=f"/tugas/{task.id}")
+    page = browser.get(f"/tugas/{task.id}").get_data(as_text=True)
+    assert "Above expectations" in page and "Rating per RHK" in page and "Berorientasi Pelayanan" in page
+    assert "Di atas ekspektasi" not in page.split("Rating per RHK")[1]
