@@ -46,9 +46,6 @@ def rating_material(session: Session, instance_id: int, shown_file: dict[str, An
     """
     skp = skp_of_instance(session, instance_id)
     berkas = shown_file or (rating_file(session, skp) if skp is not None else None)
-    rhk_ids = [item["id"] for item in (berkas or {}).get("rhk", [])]
-    if skp is not None and not rhk_ids:
-        rhk_ids = [item["id"] for item in documented_plan(session, skp)]
     return {
         "berkas": berkas or {},
         "rhk": (berkas or {}).get("rhk", []),

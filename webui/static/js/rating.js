@@ -1,7 +1,23 @@
-// Rating page: ask the server for the predikat the process's own DMN gives whenever an overall rating changes.
-// Without JavaScript the page still shows the predikat matrix and the preview after a submission.
+// Rating and calibration pages (no inline script: the CSP forbids it). Without JavaScript both still work:
+// the rating page shows the predikat matrix and the preview after a submission, the server checks every reason.
 "use strict";
 
+// Calibration page: a changed predikat makes its reason required (the server refuses it without one).
+(function () {
+  document.querySelectorAll("select[data-current]").forEach(function (select) {
+    const reason = document.getElementById(select.dataset.reason);
+    const hint = document.getElementById(select.dataset.reason + "-hint");
+    function mark() {
+      const changed = select.value !== select.dataset.current;
+      reason.required = changed;
+      hint.classList.toggle("d-none", !changed);
+    }
+    select.addEventListener("change", mark);
+    mark();
+  });
+}());
+
+// Rating page: ask the server for the predikat the process's own DMN gives whenever an overall rating changes.
 (function () {
   const box = document.getElementById("predikat-preview");
   if (!box) {
