@@ -33,6 +33,7 @@ class ProcessDiagram:
     """One process's diagram: its BPMN file's XML and the state of its elements."""
 
     process_id: str
+    name: str
     file: str
     xml: str
     states: dict[str, str] = field(default_factory=dict)
@@ -47,14 +48,16 @@ class DiagramState:
     processes: dict[str, ProcessDiagram]
 
     def as_dict(self, process_id: str | None = None) -> dict[str, Any]:
-        """Return one process's diagram (the main one by default) and which processes have state."""
+        """Return one process's diagram (the main one by default), and the name of every process and
+        whether it was reached yet."""
         chosen = self.processes.get(process_id or self.main)
         if chosen is None:
             raise NotFound(f"process {process_id} is not part of instance {self.instance_id}",
                            process_id=process_id)
         return {"instance_id": self.instance_id, "main": self.main, "process_id": chosen.process_id,
                 "xml": chosen.xml, "states": chosen.states,
-                "processes": {pid: bool(p.states) for pid, p in self.processes.items()}}
+                "name": chosen.name,
+                "processes": {pid: {"name": p.name, "reached": bool(p.states)} for pid, p in self.processes.items()}}
 
 
 def diagram_state(session: Session, instance_id: int) -> DiagramState:
@@ -65,8 +68,8 @@ def diagram_state(session: Session, instance_id: int) -> DiagramState:
         SpecVersion.id == run.instance.spec_version_id)).scalar_one()
     specs = {workflow.spec.name: workflow.spec, **workflow.subprocess_specs}
     drawn = _called_processes(workflow.spec.name, specs)
-    processes = {pid: ProcessDiagram(pid, str(specs[pid].file), files.get(str(specs[pid].file), ""))
-                 for pid in drawn}
+    processes = {pid: ProcessDiagram(pid, str(specs[pid].description or pid), str(specs[pid].file),
+                                     files.get(str(specs[pid].file), "")) for pid in drawn}
     for task in workflow.get_tasks():
         state = _OF_TASK.get(task.state)
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
