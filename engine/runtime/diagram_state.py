@@ -48,8 +48,8 @@ class DiagramState:
     processes: dict[str, ProcessDiagram]
 
     def as_dict(self, process_id: str | None = None) -> dict[str, Any]:
-        """Return one process's diagram (the main one by default), and the name of every process and
-        whether it was reached yet."""
+        """Return one process's diagram (the main one by default), and every process (in flow order) with
+        its name and whether it was reached yet."""
         chosen = self.processes.get(process_id or self.main)
         if chosen is None:
             raise NotFound(f"process {process_id} is not part of instance {self.instance_id}",
@@ -57,7 +57,8 @@ class DiagramState:
         return {"instance_id": self.instance_id, "main": self.main, "process_id": chosen.process_id,
                 "xml": chosen.xml, "states": chosen.states,
                 "name": chosen.name,
-                "processes": {pid: {"name": p.name, "reached": bool(p.states)} for pid, p in self.processes.items()}}
+                "processes": [{"id": pid, "name": p.name, "reached": bool(p.states)}
+                              for pid, p in self.processes.items()]}
 
 
 def diagram_state(session: Session, instance_id: int) -> DiagramState:
@@ -85,13 +86,13 @@ def diagram_state(session: Session, instance_id: int) -> DiagramState:
 
 
 def _called_processes(main: str, specs: dict[str, Any]) -> list[str]:
-    """Return the main process and every process a call activity (anywhere below) calls, in call order."""
+    """Return the main process and every process a call activity (anywhere below) calls, in flow order."""
     found, todo = [main], [main]
     while todo:
         spec = specs.get(todo.pop(0))
         if spec is None:
             continue
-        for task_spec in spec.task_specs.values():
+        for task_spec in _in_flow_order(spec):
             called = getattr(task_spec, "spec", None) if isinstance(task_spec, CallActivity) else None
             # The engine runs an embedded sub-process as a child workflow named after its own element:
             # drawn inside its parent's diagram, not a diagram of its own.
@@ -99,6 +100,19 @@ def _called_processes(main: str, specs: dict[str, Any]) -> list[str]:
                 found.append(called)
                 todo.append(called)
     return found
+
+
+def _in_flow_order(spec: Any) -> list[Any]:
+    """Return a process's task specs as the flow reaches them from its start (breadth first), then the rest."""
+    seen: dict[str, Any] = {}
+    todo = [spec.start]
+    while todo:
+        task_spec = todo.pop(0)
+        if task_spec.name in seen:
+            continue
+        seen[task_spec.name] = task_spec
+        todo.extend(task_spec.outputs)
+    return [*seen.values(), *(t for name, t in spec.task_specs.items() if name not in seen)]
 
 
 def _drawing_process(workflow: Any, drawn: list[str]) -> str | None:

@@ -11,10 +11,10 @@
   var title = document.getElementById('diagram-title');
   var back = document.getElementById('diagram-back');
   var stages = document.getElementById('diagram-stages');
-  var SYMBOLS = { completed: '\u2713', active: '\u25B6', waiting: '\u23F1', error: '!' };
+  var SYMBOLS = { completed: '\u2713', active: '\u25B6', waiting: '\u25F7', error: '!' };
   var viewer = new window.BpmnJS({ container: box });
   var main = null;
-  var processes = {};
+  var processes = [];
 
   function stateName(state) {
     return box.dataset['state' + state.charAt(0).toUpperCase() + state.slice(1)] || state;
@@ -33,7 +33,7 @@
     if (element.type !== 'bpmn:CallActivity' || !bo || !bo.calledElement) {
       return null;
     }
-    return Object.prototype.hasOwnProperty.call(processes, bo.calledElement) ? bo.calledElement : null;
+    return processes.some(function (p) { return p.id === bo.calledElement; }) ? bo.calledElement : null;
   }
 
   function mark(states) {
@@ -59,13 +59,14 @@
       return;
     }
     stages.textContent = '';
-    Object.keys(processes).forEach(function (id) {
+    processes.forEach(function (process) {
+      var id = process.id;
       var item = document.createElement('li');
       item.className = 'list-inline-item mb-1';
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'btn btn-sm ' + (id === current ? 'btn-primary' : 'btn-outline-primary');
-      button.textContent = processes[id].name + (processes[id].reached ? '' : ' (' + box.dataset.notReached + ')');
+      button.textContent = process.name + (process.reached ? '' : ' (' + box.dataset.notReached + ')');
       if (id === current) {
         button.setAttribute('aria-current', 'true');
       }
