@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -112,3 +113,8 @@ def event_summary(event_type: str, data: dict[str, Any]) -> str:
         if data.get(key):
             return str(data[key])
     return ""
+
+
+def pretty(data: Any) -> str:
+    """Return event data as indented JSON text for reading (the template escapes it)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
