@@ -15,15 +15,15 @@ from workflows.appraisal_access import OVERSIGHT, Viewer, role_for
 
 from ..auth.users import me
 from ..extensions import db
-from . import bp
-from . import labels
+from . import bp, labels
 from .labels import ROLE_LABELS
 
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     """Give the appraisal templates the words for the codes they show."""
-    return {"label": labels.label, "event_summary": labels.event_summary, "pretty": labels.pretty, "event_labels": labels.EVENT_LABELS,
+    return {"label": labels.label, "event_summary": labels.event_summary, "pretty": labels.pretty,
+            "event_labels": labels.EVENT_LABELS,
             "status_labels": labels.STATUS_LABELS, "predikat_labels": labels.PREDIKAT_LABELS,
             "expectation_labels": labels.EXPECTATION_LABELS, "source_labels": labels.SOURCE_LABELS,
             "document_labels": labels.DOCUMENT_LABELS, "decision_labels": labels.DECISION_LABELS,
