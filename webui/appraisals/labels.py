@@ -32,6 +32,16 @@ EVENT_LABELS = {
     "task_claimed": _l("Task taken"),
     "task_unclaimed": _l("Task released"),
     "task_reassigned": _l("Task handed over"),
+    "task_assignment_failed": _l("Task could not be assigned"),
+    "task_name_failed": _l("Task title could not be made"),
+    "external_task_created": _l("Automatic step queued"),
+    "external_task_completed": _l("Automatic step done"),
+    "external_task_failed": _l("Automatic step failed"),
+    "external_task_cancelled": _l("Automatic step withdrawn"),
+    "external_task_reopened": _l("Automatic step queued again"),
+    "external_task_bpmn_error": _l("Automatic step reported a problem"),
+    "external_task_unlocked": _l("Automatic step released"),
+    "external_task_lock_extended": _l("Automatic step extended"),
     "task_data_confidential": _l("Confidential answers recorded"),
     "timer_fired": _l("Deadline or reminder reached"),
     "event_fired": _l("Event occurred"),
@@ -42,6 +52,7 @@ EVENT_LABELS = {
     "validation_failed": _l("Input refused"),
     "skp_opened": _l("SKP opened"),
     "skp_drafted": _l("SKP draft saved"),
+    "skp_submitted": _l("SKP submitted"),
     "skp_returned": _l("SKP returned for revision"),
     "skp_agreed": _l("SKP agreed"),
     "skp_closed": _l("SKP closed"),
@@ -71,6 +82,10 @@ EVENT_LABELS = {
     "sanction_recommended": _l("Sanction recommended"),
     "sanction_decided": _l("Sanction decided"),
     "talent_pool_nominated": _l("Nominated to the talent pool"),
+    "calibration_unit_set": _l("Calibration unit set"),
+    "cycle_opened_late": _l("Cycle opened after its deadlines"),
+    "unit_rating_set": _l("Unit performance rating set"),
+    "unit_period_kind_set": _l("Unit monitoring period kind set"),
     "record_viewed": _l("Appraisal viewed"),
 }
 
@@ -95,6 +110,13 @@ DOCUMENT_LABELS = {"skp": _l("SKP"), "dokumen_evaluasi": _l("Evaluation document
 
 DECISION_LABELS = {"tetap": _l("Predikat upheld"), "ubah": _l("Predikat changed")}
 
+#: The BerAKHLAK core values (their Indonesian names in every language).
+BERAKHLAK_LABELS = {
+    "berorientasi_pelayanan": _l("Berorientasi Pelayanan"), "akuntabel": _l("Akuntabel"),
+    "kompeten": _l("Kompeten"), "harmonis": _l("Harmonis"), "loyal": _l("Loyal"), "adaptif": _l("Adaptif"),
+    "kolaboratif": _l("Kolaboratif"),
+}
+
 VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram")}
 
 
@@ -109,9 +131,10 @@ def event_summary(event_type: str, data: dict[str, Any]) -> str:
         return str(label(VIEWED_LABELS, data.get("dilihat")))
     if event_type == "predikat_changed":
         return str(label(PREDIKAT_LABELS, data.get("predikat")))
-    for key in ("name", "task_name", "bpmn_id", "period", "periode", "document", "decision"):
-        if data.get(key):
-            return str(data[key])
+    for key in ("name", "task_name", "bpmn_id", "period", "periode", "periods", "document", "decision"):
+        value = data.get(key)
+        if value:
+            return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     return ""
 
 

@@ -27,7 +27,7 @@ def _labels() -> dict[str, Any]:
             "status_labels": labels.STATUS_LABELS, "predikat_labels": labels.PREDIKAT_LABELS,
             "expectation_labels": labels.EXPECTATION_LABELS, "source_labels": labels.SOURCE_LABELS,
             "document_labels": labels.DOCUMENT_LABELS, "decision_labels": labels.DECISION_LABELS,
-            "role_labels": ROLE_LABELS}
+            "role_labels": ROLE_LABELS, "berakhlak_labels": labels.BERAKHLAK_LABELS}
 
 
 def _viewer() -> Viewer:

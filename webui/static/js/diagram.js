@@ -13,6 +13,8 @@
   var stages = document.getElementById('diagram-stages');
   var SYMBOLS = { completed: '\u2713', active: '\u25B6', waiting: '\u25F7', error: '!' };
   var viewer = new window.BpmnJS({ container: box });
+  var MIN_READABLE_ZOOM = 0.55;
+  var READABLE_ZOOM = 0.8;
   var main = null;
   var processes = [];
 
@@ -54,6 +56,25 @@
     });
   }
 
+  /* Fit the diagram; where that makes it too small to read (a phone), zoom in on the current step. */
+  function frame(states) {
+    var canvas = viewer.get('canvas');
+    canvas.zoom('fit-viewport', 'auto');
+    if (canvas.zoom() >= MIN_READABLE_ZOOM) {
+      return;
+    }
+    var ids = Object.keys(states);
+    var focusId = ids.filter(function (id) { return states[id] === 'active' || states[id] === 'error'; })[0] ||
+      ids[ids.length - 1];
+    var focus = focusId ? viewer.get('elementRegistry').get(focusId) : null;
+    var view = canvas.viewbox();
+    var width = view.outer.width / READABLE_ZOOM;
+    var height = view.outer.height / READABLE_ZOOM;
+    var cx = focus ? focus.x + focus.width / 2 : view.inner.x + width / 2;
+    var cy = focus ? focus.y + focus.height / 2 : view.inner.y + view.inner.height / 2;
+    canvas.viewbox({ x: cx - width / 2, y: cy - height / 2, width: width, height: height });
+  }
+
   function listStages(current) {
     if (!stages) {
       return;
@@ -91,7 +112,7 @@
         processes = data.processes;
         return viewer.importXML(data.xml).then(function () {
           mark(data.states);
-          viewer.get('canvas').zoom('fit-viewport', 'auto');
+          frame(data.states);
           title.textContent = data.process_id === main ? box.dataset.mainTitle : data.name;
           back.hidden = data.process_id === main;
           box.setAttribute('data-process', data.process_id);
