@@ -87,3 +87,39 @@ def test_the_search_of_a_pengelola_stays_in_their_opd(app: Flask, as_user) -> No
 def test_the_navbar_leads_to_the_appraisals(app: Flask, as_user) -> None:
     page = as_user(MAYA).get("/").get_data(as_text=True)
     assert 'href="/penilaian/"' in page and ">Penilaian<" in page
+
+
+def test_the_records_show_realisation_rating_predikat_and_keberatan_once_there(app: Flask, as_user) -> None:
+    from workflows import appeals, ratings
+    from workflows import skp as skp_records
+    iid = instance_of(app, MAYA)
+    with app.app_context():
+        skp = db.session.execute(select(Skp).where(Skp.instance_id == iid)).scalar_one()
+        skp_records.save_plan(db.session, skp, {"rhk": [{"uraian": "Akta kelahiran terbit tepat waktu", "iki": [
+            {"uraian": "Akta terbit dalam 3 hari", "target": 95, "satuan": "%"}]}]}, MAYA)
+        iki = skp.rhk[0].iki[0]
+        skp_records.record_realisation(db.session, skp, iki.id, "Triwulan I", "97", MAYA,
+                                       evidence_url="https://arsip.example/akta-tw1")
+        ratings.record_rating(db.session, skp, "di_atas", "sesuai", "sangat_baik", AGUS)
+        appeals.file_appeal(db.session, skp, "Capaian triwulan IV belum dihitung", MAYA)
+        db.session.commit()
+    page = as_user(MAYA).get(f"/penilaian/{iid}").get_data(as_text=True)
+    for expected in ("Akta terbit dalam 3 hari", "95 %", "Triwulan I", "97", 'href="https://arsip.example/akta-tw1"',
+                     "Di atas ekspektasi", "Sesuai ekspektasi", "Predikat saat ini", "Sangat Baik",
+                     "Penilaian Pejabat Penilai Kinerja", "Capaian triwulan IV belum dihitung", "belum diputus",
+                     "Keberatan diajukan", "Penilaian dicatat"):
+        assert expected in page, expected
+    assert "Belum ada predikat." not in page and "Belum ada realisasi." not in page
+
+
+def test_the_page_speaks_english_when_chosen(app: Flask, as_user) -> None:
+    iid = instance_of(app, MAYA)
+    browser = as_user(MAYA)
+    browser.post_form("/bahasa/en", {"next": f"/penilaian/{iid}"}, token_page="/penilaian/")
+    page = browser.get(f"/penilaian/{iid}").get_data(as_text=True)
+    assert "You see this as: Employee" in page and "Appraisal cycle started" in page and "No RHK yet." in page
+
+
+def test_an_account_with_no_appraisal_to_see_is_told_so(app: Flask, as_user) -> None:
+    page = as_user("tim.penilai").get("/penilaian/").get_data(as_text=True)
+    assert "Tidak ada penilaian yang dapat Anda lihat." in page and "Maya Sari" not in page
