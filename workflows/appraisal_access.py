@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine.models import Instance
 
 from . import org
-from .models.org import ActingAssignment, Employee, PositionAssignment, Unit
+from .models.org import ActingAssignment, PositionAssignment, Unit
 from .models.skp import Skp
 
 #: The process whose instances are appraisals.
@@ -94,8 +94,3 @@ def in_scope(session: Session, viewer: Viewer, skp: Skp) -> bool:
     unit = session.get(Unit, skp.unit_id)
     return unit is not None and org.opd_of(unit).code == viewer.scope_unit_code
 
-
-def employee_of(session: Session, instance_id: int) -> Employee | None:
-    """Return the employee whose appraisal the instance is."""
-    skps = skps_of(session, instance_id)
-    return session.get(Employee, skps[-1].employee_id) if skps else None
