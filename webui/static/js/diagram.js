@@ -15,6 +15,7 @@
   var viewer = new window.BpmnJS({ container: box });
   var MIN_READABLE_ZOOM = 0.55;
   var READABLE_ZOOM = 0.8;
+  var WIDE_SCREEN = 700;
   var main = null;
   var processes = [];
 
@@ -60,7 +61,7 @@
   function frame(states) {
     var canvas = viewer.get('canvas');
     canvas.zoom('fit-viewport', 'auto');
-    if (canvas.zoom() >= MIN_READABLE_ZOOM) {
+    if (canvas.zoom() >= MIN_READABLE_ZOOM || box.clientWidth >= WIDE_SCREEN) {
       return;
     }
     var ids = Object.keys(states);
