@@ -40,12 +40,16 @@ class TimelineEvent:
     data: dict[str, Any]
 
 
-def record_view(session: Session, viewer: Viewer, instance_id: int, role: str, what: str) -> None:
-    """Audit that viewer looked at the appraisal (its page or diagram); the employee's own views are not."""
+def record_view(session: Session, viewer: Viewer, instance_id: int, role: str, what: str,
+                process_id: str | None = None) -> None:
+    """Audit that viewer looked at the appraisal (its page, or a process's diagram); the employee's own
+    views are not recorded."""
     if role == PEGAWAI:
         return
-    audit.record(session, "record_viewed", viewer.username, instance_id=instance_id,
-                 data={"dilihat": what, "peran": role})
+    data = {"dilihat": what, "peran": role}
+    if process_id is not None:
+        data["proses"] = process_id
+    audit.record(session, "record_viewed", viewer.username, instance_id=instance_id, data=data)
 
 
 def timeline(session: Session, instance_id: int, role: str) -> list[TimelineEvent]:

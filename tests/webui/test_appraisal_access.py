@@ -80,7 +80,7 @@ def test_views_by_others_are_recorded_and_the_employees_own_are_not(app: Flask, 
     assert as_user("inspektorat").get(f"/penilaian/{iid}/diagram?proses=perencanaan_skp").status_code == 200
     assert views_of(app, iid) == [
         (AGUS, {"dilihat": "halaman", "peran": "pejabat_penilai"}),
-        ("inspektorat", {"dilihat": "diagram", "peran": "inspektorat"}),
+        ("inspektorat", {"dilihat": "diagram", "peran": "inspektorat", "proses": "perencanaan_skp"}),
     ]
 
 

@@ -128,7 +128,8 @@ def label(labels: dict[str, Any], code: Any) -> Any:
 def event_summary(event_type: str, data: dict[str, Any]) -> str:
     """Return the detail worth a line in the timeline: a task's name, a predikat, what was viewed."""
     if event_type == "record_viewed":
-        return str(label(VIEWED_LABELS, data.get("dilihat")))
+        viewed = str(label(VIEWED_LABELS, data.get("dilihat")))
+        return f"{viewed} ({data['proses']})" if data.get("proses") else viewed
     if event_type == "predikat_changed":
         return str(label(PREDIKAT_LABELS, data.get("predikat")))
     for key in ("name", "task_name", "bpmn_id", "period", "periode", "periods", "document", "decision"):

@@ -89,7 +89,7 @@ def diagram(instance_id: int) -> ResponseReturnValue:
         shown = diagram_state(db.session, instance_id).as_dict(request.args.get("proses") or None)
     except NotFound:
         abort(404)
-    appraisal_views.record_view(db.session, viewer, instance_id, role, "diagram")
+    appraisal_views.record_view(db.session, viewer, instance_id, role, "diagram", shown["process_id"])
     db.session.commit()
     response = jsonify(shown)
     response.headers["Cache-Control"] = "no-store"
