@@ -24,9 +24,6 @@ from .models.records import Appeal, AppealWindow, Publication, Rating, Signature
 from .models.skp import Feedback, Skp
 from .rating_file import documented_plan
 
-#: What a view looked at (the `record_viewed` event's `dilihat`).
-VIEWED = ("halaman", "diagram")
-
 
 @dataclass(frozen=True)
 class TimelineEvent:
@@ -42,8 +39,7 @@ class TimelineEvent:
 
 def record_view(session: Session, viewer: Viewer, instance_id: int, role: str, what: str,
                 process_id: str | None = None) -> None:
-    """Audit that viewer looked at the appraisal (its page, or a process's diagram); the employee's own
-    views are not recorded."""
+    """Audit a look at the appraisal's page ("halaman") or a process's diagram, unless by its employee."""
     if role == PEGAWAI:
         return
     data = {"dilihat": what, "peran": role}
