@@ -26,6 +26,8 @@ class WebDefaults:
     NODE_MODULES: str = field(default_factory=lambda: str(ROOT / "node_modules"))
     #: Tasks shown per inbox page.
     INBOX_PAGE_SIZE: int = 25
+    #: Appraisals shown per page of the overseers' search (/penilaian).
+    APPRAISALS_PAGE_SIZE: int = 25
 
 
 def _parse(default: Any, raw: str) -> Any:
