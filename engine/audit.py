@@ -28,6 +28,16 @@ def chain_of(instance_id: int | None) -> str:
     return GLOBAL_CHAIN if instance_id is None else f"instance:{instance_id}"
 
 
+def access_chain_of(instance_id: int) -> str:
+    """Return the chain of the looks at an instance's records (`record_viewed`).
+
+    Reads are not changes: their own chain, headed in `audit_chain_head`, keeps them from locking the
+    instance row and bumping its version, so someone reading an appraisal never makes its employee's
+    submission fail as a conflict.
+    """
+    return f"access:{instance_id}"
+
+
 def canonical(value: Any) -> str:
     """Return the canonical JSON text that is hashed (sorted keys, no spaces, UTF-8)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -48,6 +58,8 @@ class Pending:
     human_task_id: int | None = None
     data: dict[str, Any] | None = None
     occurred_at: datetime | None = None
+    #: Another chain than the instance's (`access_chain_of`); None for the usual one.
+    chain: str | None = None
 
 
 def _body(chain: str, seq: int, event_type: str, actor: str, occurred_at: datetime,
@@ -67,19 +79,19 @@ _INSERT_EVENTS = insert(table_of(AuditEvent))  # built once: the hot path's inse
 
 
 def record(session: Session, event_type: str, actor: str, *, instance_id: int | None = None,
-           human_task_id: int | None = None, data: dict[str, Any] | None = None) -> None:
-    """Append one event to its chain in the caller's transaction."""
-    record_many(session, [Pending(event_type, actor, instance_id, human_task_id, data)])
+           human_task_id: int | None = None, data: dict[str, Any] | None = None, chain: str | None = None) -> None:
+    """Append one event to its chain (the instance's, the global one, or the given one) in the caller's transaction."""
+    record_many(session, [Pending(event_type, actor, instance_id, human_task_id, data, chain=chain)])
 
 
 def record_many(session: Session, events: Iterable[Pending]) -> None:
     """Append events, grouped per chain, with one head read and one head write per chain."""
     by_chain: dict[str, list[Pending]] = {}
     for event in events:
-        by_chain.setdefault(chain_of(event.instance_id), []).append(event)
+        by_chain.setdefault(event.chain or chain_of(event.instance_id), []).append(event)
     for chain, pending in by_chain.items():
         instance_id = pending[0].instance_id
-        if instance_id is not None:
+        if instance_id is not None and chain == chain_of(instance_id):
             head = session.execute(select(Instance.audit_seq, Instance.audit_hash).where(
                 Instance.id == instance_id).with_for_update(of=Instance)).first()
             if head is None:
@@ -219,6 +231,12 @@ def _utc_text(moment: datetime) -> str:
 def events_of(session: Session, instance_id: int) -> list[AuditEvent]:
     """Return the instance's events in chain order."""
     return list(session.execute(select(AuditEvent).where(AuditEvent.chain == chain_of(instance_id))
+                                .order_by(AuditEvent.seq)).scalars())
+
+
+def access_events_of(session: Session, instance_id: int) -> list[AuditEvent]:
+    """Return the recorded looks at an instance's records, oldest first."""
+    return list(session.execute(select(AuditEvent).where(AuditEvent.chain == access_chain_of(instance_id))
                                 .order_by(AuditEvent.seq)).scalars())
 
 

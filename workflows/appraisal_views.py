@@ -3,7 +3,9 @@
 The timeline follows the privacy rules (workflows.privacy): the employee and the appraiser see the
 employee's view (no confidential answers, every rater's identity replaced); the other roles see the
 instance's trail, with a confidential task's answers for Inspektorat only. Every view by anyone but the
-employee is itself recorded (`record_viewed`), in the view's transaction.
+employee is itself recorded (`record_viewed`, on the instance's access chain so that reading never
+conflicts with a change), in the view's transaction; the employee and Inspektorat see those looks in the
+timeline.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def record_view(session: Session, viewer: Viewer, instance_id: int, role: str, w
     data = {"dilihat": what, "peran": role}
     if process_id is not None:
         data["proses"] = process_id
-    audit.record(session, "record_viewed", viewer.username, instance_id=instance_id, data=data)
+    audit.record(session, "record_viewed", viewer.username, instance_id=instance_id, data=data,
+                 chain=audit.access_chain_of(instance_id))
 
 
 def timeline(session: Session, instance_id: int, role: str) -> list[TimelineEvent]:
@@ -58,8 +61,14 @@ def timeline(session: Session, instance_id: int, role: str) -> list[TimelineEven
         assert employee is not None
         events = [e for e in privacy.trail_for_employee(session, employee.nip, skps[-1].year)
                   if e["instance_id"] == instance_id or (role == PEGAWAI and e["instance_id"] is None)]
+        if role == PEGAWAI:  # the employee may know who looked at their records, and when
+            events += [audit.event_dict(e) for e in audit.access_events_of(session, instance_id)]
+            events.sort(key=lambda e: e["occurred_at"])
     else:
-        events = [audit.event_dict(e) for e in audit.events_of(session, instance_id)]
+        rows = audit.events_of(session, instance_id)
+        if role == INSPEKTORAT:  # the auditor also sees who looked at the records, and when
+            rows = sorted([*rows, *audit.access_events_of(session, instance_id)], key=lambda e: (e.occurred_at, e.id))
+        events = [audit.event_dict(e) for e in rows]
         events = [e for e in events if role == INSPEKTORAT or not audit.is_confidential(e)]
     names = _names(session, {e["actor"] for e in events})
     return [TimelineEvent(e["event_type"], e["actor"], names.get(e["actor"]),

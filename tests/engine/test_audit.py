@@ -108,3 +108,23 @@ def test_export_json_and_csv(trail, session):
     csv_text = audit.export(session, one.id, "csv")
     assert csv_text.splitlines()[0].startswith("id,chain,seq,event_type")
     assert len(csv_text.strip().splitlines()) == len(exported) + 1
+
+
+def test_looks_at_records_have_their_own_chain_and_leave_the_instance_untouched(trail, session):
+    one, _ = trail
+    before = session.execute(select(Instance.version, Instance.audit_seq).where(Instance.id == one.id)).one()
+    audit.record(session, "record_viewed", "auditor", instance_id=one.id, data={"what": "page"},
+                 chain=audit.access_chain_of(one.id))
+    audit.record(session, "record_viewed", "auditor", instance_id=one.id, data={"what": "diagram"},
+                 chain=audit.access_chain_of(one.id))
+    session.commit()
+    # A look never bumps the instance's version: a submission in flight does not fail as a conflict.
+    assert session.execute(select(Instance.version, Instance.audit_seq).where(Instance.id == one.id)).one() == before
+    looks = audit.access_events_of(session, one.id)
+    assert [json.loads(e.data)["what"] for e in looks] == ["page", "diagram"]
+    assert all(e.instance_id == one.id for e in looks)
+    assert audit.verify(session) == []
+    session.execute(delete(AuditEvent).where(AuditEvent.id == looks[-1].id))
+    session.commit()
+    [breach] = audit.verify(session)
+    assert breach.chain == audit.access_chain_of(one.id)

@@ -37,7 +37,7 @@ def instance_of(app: Flask, nip: str) -> int:
 def views_of(app: Flask, instance_id: int) -> list[tuple[str, dict[str, Any]]]:
     """Return the (actor, data) of the instance's record_viewed events, oldest first."""
     with app.app_context():
-        return [(e.actor, json.loads(e.data)) for e in audit.events_of(db.session, instance_id)
+        return [(e.actor, json.loads(e.data)) for e in audit.access_events_of(db.session, instance_id)
                 if e.event_type == "record_viewed"]
 
 
