@@ -69,7 +69,9 @@ def gone_text(row: HumanTask, *, posted: bool) -> str:
                  when=_when(row.completed_at))
     elif row.state == "open":
         holder = row.assignee or row.claimed_by or ""
-        text = _("This task is now in the hands of %(name)s.", name=user_names(db.session, [holder]).get(holder, holder))
+        text = _("%(name)s now holds this task.", name=user_names(db.session, [holder]).get(holder, holder))
     else:
         text = _("This task is no longer open: the process went on without it.")
-    return f"{text} {_('Nothing was changed.')}" if posted else text
+    if posted:
+        return text + " " + _("Nothing was changed.")
+    return text

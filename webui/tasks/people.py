@@ -39,7 +39,7 @@ def user_names(session: Session, usernames: Iterable[str | None]) -> dict[str, s
         return {}
     found = dict(session.execute(
         select(UserAccount.username, Employee.name).outerjoin(Employee, UserAccount.employee_id == Employee.id)
-        .where(UserAccount.username.in_(wanted))).tuples().all())
+        .where(UserAccount.username.in_(wanted))).all())
     return {u: found.get(u) or u for u in wanted}
 
 
