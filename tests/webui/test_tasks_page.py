@@ -192,6 +192,9 @@ def test_a_shared_task_is_taken_released_and_a_stale_page_is_refused(training, a
     page = _text(fajar.get(f"/tugas/{ajukan.id}"))
     assert "Draf milik Siti" not in page and "Diisi dari draf" not in page
     assert [e["previous"] for e in started.events("task_unclaimed")] == [PEGAWAI]
+    # Fajar sends it: every draft of the task goes, Siti's too.
+    assert fajar.post_form(f"/tugas/{ajukan.id}", {**VALID, "aksi": "kirim"}).status_code == 303
+    assert started.snapshot()[3] == []
 
 
 def test_an_overdue_task_says_so_in_words(training, as_user):
@@ -204,3 +207,33 @@ def test_an_overdue_task_says_so_in_words(training, as_user):
     page = _text(as_user(PENILAI).get(f"/tugas/{tinjau.id}"))
     assert "Terlambat" in page and re.search(r"1 Januari 2027 — terlambat \d+ hari", page)
 
+
+
+def test_a_task_changed_meanwhile_is_refused_with_the_typed_values_kept(training, as_user, monkeypatch):
+    from engine.errors import Conflict
+    from engine.runtime import tasks
+
+    started = training()
+    [ajukan] = started.tasks()
+    browser = as_user(PEGAWAI)
+    _took(browser, ajukan.id)
+    before = started.snapshot()
+
+    def changed_meanwhile(*args, **kwargs):
+        raise Conflict("instance changed", instance_id=started.instance_id)
+
+    monkeypatch.setattr(tasks, "complete", changed_meanwhile)
+    response = browser.post_form(f"/tugas/{ajukan.id}", {**VALID, "aksi": "kirim"})
+    assert response.status_code == 409
+    page = _text(response)
+    assert "Data ini sudah berubah" in page
+    assert 'value="Pelatihan Analis Kebijakan"' in _input(page, "nama_pelatihan")
+    assert started.snapshot() == before
+
+
+def test_the_page_speaks_english_when_chosen(training, as_user):
+    [ajukan] = training().tasks()
+    browser = as_user(PEGAWAI)
+    browser.post_form("/bahasa/en", {"next": f"/tugas/{ajukan.id}"}, token_page=f"/tugas/{ajukan.id}")
+    page = _text(browser.get(f"/tugas/{ajukan.id}"))
+    assert "Take task" in page and "Instructions" in page and "Fields marked * must be filled in." in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -58,9 +60,9 @@ def submit(task_id: int) -> ResponseReturnValue:
         tasks.complete(db.session, task_id, user.username, data, user.groups)
         drafts.discard(db.session, task_id)  # every user's: the task is over
         db.session.commit()
-    except Conflict:
+    except Conflict as refusal:
         db.session.rollback()
-        return _again(task_id)
+        return _again(task_id, refusal, data)
     except KinerjaError as refusal:
         db.session.rollback()
         flash(error_text(refusal), "danger")
@@ -82,9 +84,9 @@ def claim(task_id: int) -> ResponseReturnValue:
         try:
             tasks.claim(db.session, task_id, user.username, user.groups)
             db.session.commit()
-        except Conflict:
+        except Conflict as refusal:
             db.session.rollback()
-            return _again(task_id)
+            return _again(task_id, refusal)
         flash(_("The task is yours now: no one else can work on it until you release it."), "success")
     elif not access.may_act:
         return _not_yours(access)
@@ -104,19 +106,23 @@ def release(task_id: int) -> ResponseReturnValue:
     try:
         tasks.unclaim(db.session, task_id, me().username)
         db.session.commit()
-    except Conflict:
+    except Conflict as refusal:
         db.session.rollback()
-        return _again(task_id)
+        return _again(task_id, refusal)
     flash(_("You released the task: the others it is meant for can take it now."), "success")
     return redirect(url_for("inbox.index"), 303)
 
 
-def _again(task_id: int) -> ResponseReturnValue:
+def _again(task_id: int, refusal: Conflict, values: dict[str, Any] | None = None) -> ResponseReturnValue:
     """Answer a request that lost a race (a second tab, a colleague): say how the task stands now."""
     try:
         access = access_to(task_id)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=True)
+    if access.may_act:
+        # Still the user's task, changed meanwhile (the process moved on in another request): try again.
+        flash(error_text(refusal), "danger")
+        return render_task(access, values=values, status=409)
     return _not_yours(access)
 
 
