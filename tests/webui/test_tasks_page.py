@@ -195,6 +195,14 @@ def test_a_shared_task_is_taken_released_and_a_stale_page_is_refused(training, a
     # Fajar sends it: every draft of the task goes, Siti's too.
     assert fajar.post_form(f"/tugas/{ajukan.id}", {**VALID, "aksi": "kirim"}).status_code == 303
     assert started.snapshot()[3] == []
+    # Siti's page is stale now: sending from it says who completed the task; opening it is a 404.
+    done = started.snapshot()
+    stale = siti.post_form(f"/tugas/{ajukan.id}", {**VALID, "aksi": "kirim"}, token_page="/")
+    assert stale.status_code == 303
+    assert ("Tugas ini sudah diselesaikan oleh Fajar Ramadhan, S.IP. pada 4 Jan 2027"
+            in _text(siti.get("/")))
+    assert siti.get(f"/tugas/{ajukan.id}").status_code == 404
+    assert started.snapshot() == done
 
 
 def test_an_overdue_task_says_so_in_words(training, as_user):

@@ -40,8 +40,12 @@ class OutOfHand(Exception):
         self.row = row
 
 
-def access_to(task_id: int) -> Access:
-    """Return the user's access to a task; 404 when it is none of their business, OutOfHand when it was."""
+def access_to(task_id: int, *, posted: bool = False) -> Access:
+    """Return the user's access to a task; 404 when it is none of their business, OutOfHand when it was.
+
+    A candidate who posts to a task someone else completed (a stale page) learns by whom and when; only
+    its completer may open a completed task's page.
+    """
     user = me()
     row = db.session.get(HumanTask, task_id)
     if row is None:
@@ -56,6 +60,6 @@ def access_to(task_id: int) -> Access:
             return Access(row, candidates, may_claim=True)
     elif row.completed_by == user.username:
         return Access(row, candidates, done_by_me=True)
-    if candidate or user.username == row.assignee:
+    if (candidate or user.username == row.assignee) and (posted or row.state != "completed"):
         raise OutOfHand(row)
     abort(404)  # never say whether someone else's task exists

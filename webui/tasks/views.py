@@ -32,7 +32,7 @@ DRAFT = "draf"
 def show(task_id: int) -> ResponseReturnValue:
     """Show the task's header, instructions, panels and form (what was submitted, once completed)."""
     try:
-        access = access_to(task_id)
+        access = access_to(task_id, posted=False)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=False)
     return render_task(access)
@@ -43,7 +43,7 @@ def show(task_id: int) -> ResponseReturnValue:
 def submit(task_id: int) -> ResponseReturnValue:
     """Complete the task with the posted form, or keep it as a draft; on refusal show it again with the reasons."""
     try:
-        access = access_to(task_id)
+        access = access_to(task_id, posted=True)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=True)
     if not access.may_act:
@@ -66,7 +66,7 @@ def submit(task_id: int) -> ResponseReturnValue:
     except KinerjaError as refusal:
         db.session.rollback()
         flash(error_text(refusal), "danger")
-        return render_task(access_to(task_id), values=data, errors=field_errors(refusal), status=422)
+        return render_task(access_to(task_id, posted=True), values=data, errors=field_errors(refusal), status=422)
     flash(_("The task is done."), "success")
     return redirect(url_for("inbox.index"), 303)
 
@@ -76,7 +76,7 @@ def submit(task_id: int) -> ResponseReturnValue:
 def claim(task_id: int) -> ResponseReturnValue:
     """Take a group task, so that only the signed-in user works on it."""
     try:
-        access = access_to(task_id)
+        access = access_to(task_id, posted=True)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=True)
     if access.may_claim:
@@ -98,7 +98,7 @@ def claim(task_id: int) -> ResponseReturnValue:
 def release(task_id: int) -> ResponseReturnValue:
     """Give a claimed task back to its candidates."""
     try:
-        access = access_to(task_id)
+        access = access_to(task_id, posted=True)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=True)
     if not access.may_release:
@@ -116,7 +116,7 @@ def release(task_id: int) -> ResponseReturnValue:
 def _again(task_id: int, refusal: Conflict, values: dict[str, Any] | None = None) -> ResponseReturnValue:
     """Answer a request that lost a race (a second tab, a colleague): say how the task stands now."""
     try:
-        access = access_to(task_id)
+        access = access_to(task_id, posted=True)
     except OutOfHand as gone:
         return _elsewhere(gone.row, posted=True)
     if access.may_act:
