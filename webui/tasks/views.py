@@ -49,8 +49,11 @@ def submit(task_id: int) -> ResponseReturnValue:
     if not access.may_act:
         return _not_yours(access)
     row, user = access.row, me()
+    data = read_fields(row.form, request.form)
     custom = form_for(row)
-    data = custom.parse(request.form) if custom is not None else read_fields(row.form, request.form)
+    if custom is not None:
+        # A custom editor may stand alone or be the custom part beside generated fields (formKey and formData).
+        data.update(custom.parse(request.form))
     if request.form.get(ACTION) == DRAFT:
         drafts.save(db.session, row.id, user.username, data)
         db.session.commit()
