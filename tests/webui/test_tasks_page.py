@@ -91,6 +91,11 @@ def test_a_draft_is_kept_unvalidated_for_its_user_and_removed_when_the_task_is_d
     assert "Draf Anda telah disimpan" in page and "Diisi dari draf Anda yang disimpan pada 4 Jan 2027" in page
     assert 'value="Dik"' in _input(page, "nama_pelatihan") and 'value="abc"' in _input(page, "jam_pelajaran")
     assert "e-nama_pelatihan" not in page  # not judged yet
+    # Deleted, the form starts again from the task's values; the draft was the user's only.
+    assert browser.post_form(f"/tugas/{ajukan.id}/draf/hapus", token_page=f"/tugas/{ajukan.id}").status_code == 303
+    page = _text(browser.get(f"/tugas/{ajukan.id}"))
+    assert "Draf Anda telah dihapus." in page and 'value="20"' in _input(page, "jam_pelajaran")
+    assert started.snapshot()[3] == []
     response = browser.post_form(f"/tugas/{ajukan.id}", {**VALID, "aksi": "kirim"})
     assert response.status_code == 303
     assert started.snapshot()[3] == []  # no draft left
@@ -158,7 +163,8 @@ def test_someone_else_s_task_is_a_404_whatever_the_request(training, as_user):
     stranger = as_user(STRANGER)
     token = stranger.csrf("/")
     assert stranger.get(f"/tugas/{ajukan.id}").status_code == 404
-    for path in (f"/tugas/{ajukan.id}", f"/tugas/{ajukan.id}/ambil", f"/tugas/{ajukan.id}/lepas"):
+    for path in (f"/tugas/{ajukan.id}", f"/tugas/{ajukan.id}/ambil", f"/tugas/{ajukan.id}/lepas",
+                 f"/tugas/{ajukan.id}/draf/hapus"):
         response = stranger.post(path, data={**VALID, "aksi": "kirim", "csrf_token": token})
         assert response.status_code == 404 and "Pelatihan" not in _text(response)
     assert stranger.get("/tugas/999999").status_code == 404

@@ -116,6 +116,22 @@ def release(task_id: int) -> ResponseReturnValue:
     return redirect(url_for("inbox.index"), 303)
 
 
+@bp.post("/<int:task_id>/draf/hapus")
+@login_required
+def discard_draft(task_id: int) -> ResponseReturnValue:
+    """Delete the signed-in user's draft of a task, so that the form starts again from the task's values."""
+    try:
+        access = access_to(task_id, posted=True)
+    except OutOfHand as gone:
+        return _elsewhere(gone.row, posted=True)
+    if not access.may_act:
+        return _not_yours(access)
+    if drafts.discard(db.session, task_id, me().username):
+        db.session.commit()
+        flash(_("Your draft is deleted."), "success")
+    return redirect(url_for(".show", task_id=task_id), 303)
+
+
 def _again(task_id: int, refusal: Conflict, values: dict[str, Any] | None = None) -> ResponseReturnValue:
     """Answer a request that lost a race (a second tab, a colleague): say how the task stands now."""
     try:
