@@ -164,6 +164,21 @@ class TaskCandidate(Base):
     value: Mapped[str] = mapped_column(String(200))
 
 
+class TaskDraft(Base):
+    """What a user saved of a task's form without submitting it; one per task and user, never shared."""
+
+    __tablename__ = "task_draft"
+    __table_args__ = (UniqueConstraint("human_task_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
+    #: The user whose draft it is (the actor who saved it).
+    username: Mapped[str] = mapped_column(String(200))
+    #: The posted values as the form reads them, not validated (a draft may be incomplete or wrong).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ExternalTask(Base):
     """A READY external service task (camunda:type="external") waiting for a worker of its topic.
 

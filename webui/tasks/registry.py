@@ -4,6 +4,12 @@ A custom form (a `camunda:formKey` the domain registers in `engine.forms.custom`
 template, a context builder and a parser from the posted fields to the JSON the domain checks. Any task
 (a generated form too) may get panels above its form: the SKP and realisations on a rating task, the
 result and deadline on an appeal task. Modules under `webui/tasks/custom/` register both.
+
+What the task page gives an editor's template: `task`, `values` (the refused submission shown again, or the
+user's draft, else {}), `errors` ({engine error path: [sentences]}) and the keys of its context; a panel's
+template gets `panel_context`. On a task that also has generated fields (formKey beside formData) the page
+shows the fields, then the editor, and sends the fields' values updated with what the parser returns; a
+draft is what the same readers return, unchecked.
 """
 
 from __future__ import annotations
