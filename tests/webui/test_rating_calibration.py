@@ -94,7 +94,7 @@ def test_a_change_without_its_reason_is_refused_beside_the_field_and_nothing_cha
         assert open_task(_session(app), "Task_sesuaikan_predikat").id == task.id
 
     data[f"alasan_penyesuaian/{RATED}"] = "Dua target utama tidak tercapai."
-    assert browser.post_form(f"/tugas/{task.id}", data).status_code == 302
+    assert browser.post_form(f"/tugas/{task.id}", data).status_code == 303
     [change] = _calibration(app, task)["riwayat_penyesuaian"]
     assert (change["nip"], change["sebelum"], change["sesudah"], change["alasan"]) == (
         RATED, "baik", "butuh_perbaikan", "Dua target utama tidak tercapai.")

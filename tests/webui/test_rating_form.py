@@ -98,7 +98,7 @@ def test_the_predikat_is_shown_before_submitting_and_matches_what_the_process_re
     assert browser.get(f"/tugas/{task.id}/pratinjau-predikat?perilaku=sesuai").get_json()["predikat"] is None
     rhk_ids = _rhk_ids(app)
     response = browser.post_form(f"/tugas/{task.id}", _form(rhk_ids), token_page=f"/tugas/{task.id}")
-    assert response.status_code == 302
+    assert response.status_code == 303
     with app.app_context():
         rating = _db(app).execute(select(Rating).where(Rating.period == "akhir")).scalar_one()
         assert (rating.hasil_kerja, rating.perilaku, rating.predikat_usulan, rating.rated_by) == (
@@ -159,7 +159,7 @@ def test_a_unit_head_is_rated_per_value_and_the_predikat_follows_the_unit_rating
     assert preview["predikat"] == "sangat_baik"
     data = {"capaian_unit": "istimewa", "perilaku": "di_atas",
             **{f"penilaian_perilaku/{code}": "di_atas" for code in BERAKHLAK}}
-    assert browser.post_form(f"/tugas/{task_id}", data).status_code == 302
+    assert browser.post_form(f"/tugas/{task_id}", data).status_code == 303
     with app.app_context():
         variables = instances.variables(instances.load(_db(app), cycle_of(_db(app), APPRAISER)))
         assert (variables["hasil_kerja"], variables["predikat_usulan"]) == ("di_atas", preview["predikat"])
@@ -179,7 +179,7 @@ def test_the_leader_sets_the_periodic_unit_rating_seeing_the_earlier_ones(app: F
     first = open_period_task()
     page = browser.get(f"/tugas/{first}").get_data(as_text=True)
     assert "Triwulan I" in page and "Belum ada: ini periode pertama tahun ini." in page
-    assert browser.post_form(f"/tugas/{first}", {"capaian_unit_periode": "istimewa"}).status_code == 302
+    assert browser.post_form(f"/tugas/{first}", {"capaian_unit_periode": "istimewa"}).status_code == 303
     page = browser.get(f"/tugas/{open_period_task()}").get_data(as_text=True)
     assert "Triwulan II" in page and "Triwulan I: Istimewa" in page
 
