@@ -47,3 +47,69 @@ def skp_form(rows: list[dict[str, Any]], **extra: str) -> dict[str, str]:
                 data[f"skp/rhk/{i}/iki/{j}/{key}"] = str(value)
     data.update(extra)
     return data
+
+
+def agree_skp(app: Flask, nip: str, appraiser: str) -> int:
+    """Draft, agree and sign the employee's SKP through the engine (one RHK, two IKI); return the instance id."""
+    from engine.runtime import tasks
+    from webui.extensions import db
+    plan = {"skp": {"rhk": [{"uraian": "Terlaksananya pencatatan akta kelahiran", "iki": [
+        {"uraian": "Akta kelahiran terbit", "target": "1200", "satuan": "akta"},
+        {"uraian": "Persentase akta terbit dalam 1 hari", "target": "95", "satuan": "persen"}]}]}}
+    steps = [("Task_susun_skp", nip, plan), ("Task_tinjau_skp", appraiser, {"keputusan_skp": "setuju"}),
+             ("Task_tandatangani_skp", nip, {"setuju_pegawai_skp": True})]
+    with app.app_context():
+        for bpmn_id, actor, data in steps:
+            row = open_task(app, bpmn_id, actor)
+            tasks.complete(db.session, row.id, actor, data)
+            db.session.commit()
+        return row.instance_id
+
+
+def run_timers_until(app: Flask, instance_id: int, bpmn_id: str, limit: int = 10) -> HumanTask:
+    """Fire the instance's timers one by one (the clock moves just past each) until a task bpmn_id opens."""
+    from datetime import UTC, timedelta
+
+    from engine.clock import clock
+    from engine.models import Instance
+    from engine.runtime import timers
+    from webui.extensions import db
+    with app.app_context():
+        for _ in range(limit):
+            found = db.session.execute(select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.bpmn_id == bpmn_id,
+                HumanTask.state == "open")).scalars().first()
+            if found is not None:
+                db.session.expunge(found)
+                return found
+            instance = db.session.get(Instance, instance_id)
+            assert instance is not None and instance.next_timer_at is not None, "no timer to wait for"
+            now = max(clock.now(), instance.next_timer_at.replace(tzinfo=UTC) + timedelta(seconds=1))
+            clock.set(now)
+            timers.fire_due(db.session, instance_id, now)
+            db.session.commit()
+            db.session.expire_all()
+    raise AssertionError(f"{bpmn_id} did not open")
+
+
+def start_peer_feedback(app: Flask, nip: str) -> int:
+    """Start the peer feedback stage on its own for the employee; return its id.
+
+    The cycle runs it inside the employee's instance at year end; started alone, the stage takes the
+    employee's SKP over (its scripts find the SKP by instance), as a whole year's run would leave it.
+    """
+    from sqlalchemy import update
+
+    from engine.definitions import specs
+    from engine.runtime import instances
+    from webui.extensions import db
+    from workflows.models.skp import Skp
+    cycle = open_task(app, "Task_susun_skp", nip).instance_id
+    with app.app_context():
+        data = dict(instances.variables(instances.load(db.session, cycle)))
+        data.update(pakai_umpan_balik_rekan=True, skp=None)
+        started = instances.start(db.session, specs.require_latest(db.session, "umpan_balik_rekan"), data,
+                                  f"umpan-balik-{nip}", "tester")
+        db.session.execute(update(Skp).where(Skp.instance_id == cycle).values(instance_id=started.id))
+        db.session.commit()
+        return started.id
