@@ -58,7 +58,8 @@ def rater_candidates(session: Session, nip: str) -> list[dict[str, Any]]:
     """Return the active colleagues of the employee's OPD who may rate them, closest first.
 
     `relasi` says how they stand to the employee: `rekan` (same superior), `bawahan` (reports to the
-    employee's position) or `lain` (elsewhere in the OPD). The employee is never among them.
+    employee's position) or `lain` (elsewhere in the OPD). Neither the employee nor the direct superior
+    (who appraises them anyway) is among them.
     """
     employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
     if employee is None or employee.position is None:
@@ -71,7 +72,7 @@ def rater_candidates(session: Session, nip: str) -> list[dict[str, Any]]:
                            .where(Employee.status == "aktif", Employee.id != employee.id)
                            .order_by(Employee.name)).all()
     for other, position, unit in rows:
-        if org.opd_of(unit).id != opd.id:
+        if org.opd_of(unit).id != opd.id or position.id == own.reports_to_id:
             continue
         if position.reports_to_id == own.id:
             relasi = "bawahan"

@@ -14,6 +14,7 @@ def test_the_appraiser_picks_raters_among_colleagues(app, as_user) -> None:  # t
     page = appraiser.get(f"/tugas/{task.id}").get_data(as_text=True)
     assert "Rendi Saputra" in page and f'value="{COLLEAGUE}"' in page
     assert f'value="{EMPLOYEE}"' not in page  # nobody rates themselves
+    assert f'value="{APPRAISER}"' not in page  # the appraiser judges anyway
     assert "data-plan-rater-filter" in page
 
     # Nobody chosen, or someone who is no employee: refused with the reason, the task stays open.

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.webui.plan_fixtures import APPRAISER, COLLEAGUE, EMPLOYEE, open_task, skp_form, task_state
+from tests.webui.plan_fixtures import APPRAISER, COLLEAGUE, EMPLOYEE, complete_task, open_task, skp_form, task_state
 from workflows.models.skp import BehaviourExpectation, Iki, Rhk, Skp
 
 PLAN = [{"uraian": "Terlaksananya pencatatan akta kelahiran tepat waktu", "jenis": "utama",
@@ -120,3 +120,34 @@ def test_another_employee_can_neither_open_nor_post_the_skp_task(app, as_user) -
     assert task_state(app, task.id) == "open"
     # The appraiser may not draft the employee's SKP either.
     assert as_user(APPRAISER).get(f"/tugas/{task.id}").status_code == 404
+
+
+def test_each_rhk_names_the_superior_rhk_it_supports(app, as_user) -> None:  # type: ignore[no-untyped-def]
+    superior_plan = [{"uraian": "Meningkatnya cakupan kepemilikan akta kelahiran",
+                      "iki": [{"uraian": "Cakupan", "target": "98"}]}]
+    complete_task(app, "Task_susun_skp", APPRAISER, {"skp": {"rhk": superior_plan}})
+    from webui.extensions import db
+    with app.app_context():
+        parent = db.session.execute(select(Rhk).where(
+            Rhk.text == "Meningkatnya cakupan kepemilikan akta kelahiran")).scalar_one()
+        parent_id = parent.id
+    task = open_task(app, "Task_susun_skp", EMPLOYEE)
+    employee = as_user(EMPLOYEE)
+    page = employee.get(f"/tugas/{task.id}").get_data(as_text=True)
+    assert f'<option value="{parent_id}" >Meningkatnya cakupan kepemilikan akta kelahiran</option>' in page
+
+    refused = employee.post_form(f"/tugas/{task.id}", skp_form(PLAN[:1]))
+    assert refused.status_code == 422
+    beside = refused.get_data(as_text=True).split('name="skp/rhk/0/rhk_atasan_id"')[1].split("Perspektif")[0]
+    assert "Pilih RHK atasan yang diintervensi RHK ini, atau jelaskan mengapa tidak ada." in beside
+    assert task_state(app, task.id) == "open"
+
+    chosen = skp_form(PLAN[:1], **{"skp/rhk/0/rhk_atasan_id": str(parent_id)})
+    assert employee.post_form(f"/tugas/{task.id}", chosen).status_code == 302
+    with app.app_context():
+        rhk = db.session.execute(select(Rhk).where(Rhk.text == PLAN[0]["uraian"])).scalar_one()
+        assert rhk.parent_rhk_id == parent_id
+    # The appraiser's review says which of their RHK it supports.
+    review = open_task(app, "Task_tinjau_skp", APPRAISER)
+    page = as_user(APPRAISER).get(f"/tugas/{review.id}").get_data(as_text=True)
+    assert "Mengintervensi RHK atasan: Meningkatnya cakupan kepemilikan akta kelahiran" in page

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import plan_of_instance
+from workflows.plan_views import plan_of_instance, superior_rhk_of_instance
 
 from ..registry import CustomForm, Panel, register_form, register_panel
 from .plan_values import ANNEXES, RHK_KINDS, VALUES, text
@@ -23,8 +23,9 @@ def context(session: Session, task: HumanTask, user: Any) -> dict[str, Any]:
     """Return the SKP as submitted (the task's material, else the records) and the words to show it."""
     stored = (task.form or {}).get("values") or {}
     plan = stored.get("skp_diajukan") or plan_of_instance(session, task.instance_id)
+    superior = {item["id"]: item["uraian"] for item in superior_rhk_of_instance(session, task.instance_id)}
     return {"plan_submitted": plan, "plan_values": VALUES, "plan_rhk_kinds": RHK_KINDS,
-            "plan_annexes": ANNEXES}
+            "plan_annexes": ANNEXES, "plan_superior": superior}
 
 
 def parse(form: MultiDict[str, str]) -> dict[str, Any]:
@@ -37,8 +38,9 @@ def parse(form: MultiDict[str, str]) -> dict[str, Any]:
 
 def panel_context(session: Session, task: HumanTask, user: Any) -> dict[str, Any]:
     """Return the agreed SKP of the task's instance for the signing tasks."""
+    superior = {item["id"]: item["uraian"] for item in superior_rhk_of_instance(session, task.instance_id)}
     return {"plan": plan_of_instance(session, task.instance_id), "values": VALUES, "kinds": RHK_KINDS,
-            "annexes": ANNEXES}
+            "annexes": ANNEXES, "superior": superior}
 
 
 register_form(CustomForm("ekspektasi_pimpinan", "tasks/custom/plan_review.html", context, parse))
