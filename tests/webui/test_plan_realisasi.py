@@ -53,6 +53,9 @@ def test_realisation_with_a_bad_evidence_link_is_refused_then_recorded(app, as_u
     posted["realisasi/0/bukti_dukung"] = "https://arsip.samarindakota.go.id/akta/2027-q1.pdf"
     assert employee.post_form(f"/tugas/{task.id}", posted).status_code == 302
     assert task_state(app, task.id) == "completed" and _count(app) == 2
+    # The same form sent twice (a double click, the back button) is refused and records nothing more.
+    twice = employee.post_form(f"/tugas/{task.id}", posted, token_page="/")
+    assert twice.status_code in (404, 409, 422) and _count(app) == 2
 
 
 def test_a_realisation_left_out_is_refused(app, as_user) -> None:  # type: ignore[no-untyped-def]
