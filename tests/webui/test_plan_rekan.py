@@ -32,7 +32,17 @@ def test_the_appraiser_picks_raters_among_colleagues(app, as_user) -> None:  # t
     assert own.status_code == 422 and "Pegawai tidak dapat menilai dirinya sendiri." in own.get_data(as_text=True)
     assert task_state(app, task.id) == "open"
 
-    assert appraiser.post_form(f"/tugas/{task.id}", {"daftar_rekan": RATERS}).status_code == 302
+    # The unit serves the public: a survey average out of the 1-5 scale is refused beside its value.
+    public = {"daftar_rekan": RATERS, "umpan_balik_publik/sumber": "Survei Kepuasan Masyarakat 2027",
+              "umpan_balik_publik/nilai/berorientasi_pelayanan": "7"}
+    refused = appraiser.post_form(f"/tugas/{task.id}", public)
+    assert refused.status_code == 422
+    beside = refused.get_data(as_text=True).split('name="umpan_balik_publik/nilai/berorientasi_pelayanan"')[1]
+    assert "Nilai ini di atas batas tertinggi." in beside.split("</div>")[0]
+    assert task_state(app, task.id) == "open"
+
+    public["umpan_balik_publik/nilai/berorientasi_pelayanan"] = "4,3"
+    assert appraiser.post_form(f"/tugas/{task.id}", public).status_code == 302
     assert task_state(app, task.id) == "completed"
 
 

@@ -32,6 +32,11 @@ def test_the_editor_shows_rows_to_fill_and_the_value_guides(app, as_user) -> Non
     assert 'id="plan-rhk-template"' in page and "__I__" in page  # rows added by plan.js
     assert "Berorientasi Pelayanan" in page and "Rencana Hasil Kerja" in page
     assert "js/plan.js" in page
+    # In English the words change; the domain's names (RHK, IKI, BerAKHLAK values) stay.
+    browser = as_user(EMPLOYEE)
+    browser.post_form("/bahasa/en", {"next": f"/tugas/{task.id}"}, token_page=f"/tugas/{task.id}")
+    page = browser.get(f"/tugas/{task.id}").get_data(as_text=True)
+    assert "Planned results and indicators" in page and "Add RHK" in page and "Berorientasi Pelayanan" in page
 
 
 def test_invalid_plan_is_refused_beside_the_fields_and_nothing_is_stored(app, as_user) -> None:  # type: ignore[no-untyped-def]
