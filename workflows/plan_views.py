@@ -66,13 +66,17 @@ def rater_candidates(session: Session, nip: str) -> list[dict[str, Any]]:
         return []
     own = employee.position
     opd = org.opd_of(own.unit)
-    found = []
+    # The units of the OPD, found on the (small) unit table, so only the OPD's employees are read.
+    units = list(session.execute(select(Unit)).scalars())
+    in_opd = [unit.id for unit in units if org.opd_of(unit).id == opd.id]
     rows = session.execute(select(Employee, Position, Unit).join(Position, Position.id == Employee.position_id)
                            .join(Unit, Unit.id == Position.unit_id)
-                           .where(Employee.status == "aktif", Employee.id != employee.id)
+                           .where(Employee.status == "aktif", Employee.id != employee.id,
+                                  Position.unit_id.in_(in_opd))
                            .order_by(Employee.name)).all()
+    found = []
     for other, position, unit in rows:
-        if org.opd_of(unit).id != opd.id or position.id == own.reports_to_id:
+        if position.id == own.reports_to_id:
             continue
         if position.reports_to_id == own.id:
             relasi = "bawahan"
