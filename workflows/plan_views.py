@@ -11,6 +11,7 @@ from engine.runtime import instances
 
 from . import org
 from .models.org import Employee, Position, Unit
+from .models.skp import Iki, Realisation, Rhk
 from .skp import skp_of_instance
 from .skp_views import plan_of, superior_rhk
 
@@ -94,3 +95,24 @@ def public_service_of(session: Session, nip: str) -> bool:
     """Return whether the employee's unit serves the public (public feedback may then be given)."""
     employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
     return bool(employee and employee.position and employee.position.unit.public_service)
+
+
+def realisations_of_period(session: Session, instance_id: int, period: str | None) -> list[dict[str, Any]]:
+    """Return each IKI of the instance's SKP with what was recorded for the period (None where nothing was)."""
+    skp = skp_of_instance(session, instance_id)
+    if skp is None or not period:
+        return []
+    recorded: dict[int, Realisation] = {}
+    for row in session.execute(select(Realisation).join(Iki, Iki.id == Realisation.iki_id)
+                               .join(Rhk, Rhk.id == Iki.rhk_id)
+                               .where(Rhk.skp_id == skp.id, Realisation.period == period)
+                               .order_by(Realisation.id)).scalars():
+        recorded[row.iki_id] = row  # the latest entry of an IKI wins
+    return [{**indicator, "realisasi": _realisation(recorded.get(indicator["iki_id"]))}
+            for indicator in indicators_of_instance(session, instance_id)]
+
+
+def _realisation(row: Realisation | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"nilai": row.value, "bukti_dukung": row.evidence_url, "catatan": row.note, "dicatat_pada": row.recorded_at}

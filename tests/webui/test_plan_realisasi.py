@@ -9,6 +9,7 @@ from tests.webui.plan_fixtures import (
     COLLEAGUE,
     EMPLOYEE,
     agree_skp,
+    open_task,
     run_timers_until,
     task_state,
 )
@@ -56,6 +57,13 @@ def test_realisation_with_a_bad_evidence_link_is_refused_then_recorded(app, as_u
     # The same form sent twice (a double click, the back button) is refused and records nothing more.
     twice = employee.post_form(f"/tugas/{task.id}", posted, token_page="/")
     assert twice.status_code in (404, 409, 422) and _count(app) == 2
+
+    # The appraiser's feedback on the period shows the targets, the values and the evidence link.
+    feedback = open_task(app, "Task_beri_umpan_balik", APPRAISER)
+    page = as_user(APPRAISER).get(f"/tugas/{feedback.id}").get_data(as_text=True)
+    assert "Realisasi Triwulan I" in page and "310 akta" in page
+    assert 'href="https://arsip.samarindakota.go.id/akta/2027-q1.pdf"' in page
+    assert "Aplikasi SIAK tidak dapat diakses bulan Maret" in page
 
 
 def test_a_realisation_left_out_is_refused(app, as_user) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,6 @@
-"""The realisation of a period (`realisasi_editor`): per IKI the target, the value reached, an evidence link, notes."""
+"""A period's realisation (`realisasi_editor`): per IKI the target, the value reached, evidence, notes; and the
+same realisations shown to the appraiser on the period's feedback and evaluation tasks.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +10,9 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import indicators_of_instance, instance_variables
+from workflows.plan_views import indicators_of_instance, instance_variables, realisations_of_period
 
-from ..registry import CustomForm, register_form
+from ..registry import CustomForm, Panel, register_form, register_panel
 from .plan_values import indexes, text
 
 
@@ -36,3 +38,17 @@ def parse(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 register_form(CustomForm("realisasi_editor", "tasks/custom/plan_realisasi.html", context, parse))
+
+
+#: The appraiser's tasks of a period that judge its realisations: they show them above the form.
+REVIEW_TASKS = ("Task_beri_umpan_balik", "Task_evaluasi_periodik", "Task_evaluasi_semester")
+
+
+def panel_context(session: Session, task: HumanTask, user: Any) -> dict[str, Any]:
+    """Return the period's name and, per IKI, the target and what the employee recorded."""
+    period = instance_variables(session, task.instance_id).get("periode_nama")
+    return {"period": period, "rows": realisations_of_period(session, task.instance_id, period)}
+
+
+register_panel(Panel("plan_period_realisations", "tasks/custom/plan_realisasi_panel.html", panel_context,
+                     lambda process_id, bpmn_id, key: process_id == "pemantauan_kinerja" and bpmn_id in REVIEW_TASKS))
