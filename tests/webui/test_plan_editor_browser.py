@@ -57,7 +57,7 @@ def test_rows_added_and_removed_in_the_browser_are_all_submitted(app: Flask, bas
             page.fill(f"[name='skp/rhk/{field}/uraian']", value)
             page.fill(f"[name='skp/rhk/{field}/target']", "12")
         with page.expect_navigation():
-            page.click("form.task-form button[type=submit]:has-text('Kirim')")
+            page.click("main button[type=submit]:has-text('Kirim')")
         browser.close()
     assert task_state(app, task.id) == "completed"
     from webui.extensions import db
