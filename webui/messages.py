@@ -43,6 +43,9 @@ FIELD_ERRORS: dict[str, Any] = {
     "duplicate": _l("The same entry is given twice."),
     "unknown_field": _l("This form has no such field."),
     "invalid": _l("This value is not valid."),
+    # Codes of the appraisal's own checks shared by several forms (workflows/forms.py).
+    "unknown_record": _l("This entry does not belong here (reload the page)."),
+    "incomplete": _l("Some entries are missing: fill in every one."),
 }
 
 

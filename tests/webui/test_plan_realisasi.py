@@ -52,7 +52,7 @@ def test_realisation_with_a_bad_evidence_link_is_refused_then_recorded(app, as_u
     assert task_state(app, task.id) == "open" and _count(app) == 0
 
     posted["realisasi/0/bukti_dukung"] = "https://arsip.samarindakota.go.id/akta/2027-q1.pdf"
-    assert employee.post_form(f"/tugas/{task.id}", posted).status_code == 302
+    assert employee.post_form(f"/tugas/{task.id}", posted).status_code == 303
     assert task_state(app, task.id) == "completed" and _count(app) == 2
     # The same form sent twice (a double click, the back button) is refused and records nothing more.
     twice = employee.post_form(f"/tugas/{task.id}", posted, token_page="/")

@@ -42,14 +42,14 @@ def test_the_appraiser_picks_raters_among_colleagues(app, as_user) -> None:  # t
     assert task_state(app, task.id) == "open"
 
     public["umpan_balik_publik/nilai/berorientasi_pelayanan"] = "4,3"
-    assert appraiser.post_form(f"/tugas/{task.id}", public).status_code == 302
+    assert appraiser.post_form(f"/tugas/{task.id}", public).status_code == 303
     assert task_state(app, task.id) == "completed"
 
 
 def test_the_rater_sees_whom_they_rate_and_that_answers_are_confidential(app, as_user) -> None:  # type: ignore[no-untyped-def]
     start_peer_feedback(app, EMPLOYEE)
     choose = open_task(app, "Task_pilih_rekan", APPRAISER)
-    assert as_user(APPRAISER).post_form(f"/tugas/{choose.id}", {"daftar_rekan": RATERS}).status_code == 302
+    assert as_user(APPRAISER).post_form(f"/tugas/{choose.id}", {"daftar_rekan": RATERS}).status_code == 303
     task = open_task(app, "Task_beri_umpan_balik_berakhlak", COLLEAGUE)
     page = as_user(COLLEAGUE).get(f"/tugas/{task.id}").get_data(as_text=True)
     assert "Rendi Saputra" in page and "Jawaban Anda rahasia." in page

@@ -62,7 +62,7 @@ def test_plan_return_revise_agree(app, as_user) -> None:  # type: ignore[no-unty
     data = skp_form(PLAN, **{"skp/perilaku/akuntabel": "Menyelesaikan akta sesuai SOP",
                              "skp/lampiran/konsekuensi": "Teguran bila target tidak tercapai"})
     response = employee.post_form(f"/tugas/{task.id}", data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     assert task_state(app, task.id) == "completed"
     from webui.extensions import db
     with app.app_context():
@@ -85,7 +85,7 @@ def test_plan_return_revise_agree(app, as_user) -> None:  # type: ignore[no-unty
     assert task_state(app, review.id) == "open"
     note = "Target IKI 1 terlalu rendah: naikkan menjadi 98 persen."
     assert appraiser.post_form(f"/tugas/{review.id}", {"keputusan_skp": "kembalikan", "catatan_skp": note,
-                                                       "ekspektasi_pimpinan/akuntabel": ""}).status_code == 302
+                                                       "ekspektasi_pimpinan/akuntabel": ""}).status_code == 303
 
     # The employee sees the note and the last draft with its record ids, revises, submits again.
     again = open_task(app, "Task_susun_skp", EMPLOYEE)
@@ -95,7 +95,7 @@ def test_plan_return_revise_agree(app, as_user) -> None:  # type: ignore[no-unty
     assert f'name="skp/rhk/0/id" value="{rhk_ids[0]}"' in page
     posted = dict(re.findall(r'name="(skp/rhk/[^"]+/id)" value="(\d+)"', page))
     revised = skp_form(PLAN, **posted, **{"skp/rhk/0/iki/0/target": "98"})
-    assert employee.post_form(f"/tugas/{again.id}", revised).status_code == 302
+    assert employee.post_form(f"/tugas/{again.id}", revised).status_code == 303
     with app.app_context():
         skp = db.session.get(Skp, skp_id)
         assert [r.id for r in skp.rhk] == rhk_ids and skp.rhk[0].iki[0].target == "98"
@@ -103,7 +103,7 @@ def test_plan_return_revise_agree(app, as_user) -> None:  # type: ignore[no-unty
     review = open_task(app, "Task_tinjau_skp", APPRAISER)
     assert appraiser.post_form(f"/tugas/{review.id}", {
         "keputusan_skp": "setuju", "ekspektasi_pimpinan/kolaboratif": "Aktif berbagi data dengan Seksi Pindah"
-    }).status_code == 302
+    }).status_code == 303
     with app.app_context():
         skp = db.session.get(Skp, skp_id)
         assert skp.status == "disetujui"
@@ -148,7 +148,7 @@ def test_each_rhk_names_the_superior_rhk_it_supports(app, as_user) -> None:  # t
     assert task_state(app, task.id) == "open"
 
     chosen = skp_form(PLAN[:1], **{"skp/rhk/0/rhk_atasan_id": str(parent_id)})
-    assert employee.post_form(f"/tugas/{task.id}", chosen).status_code == 302
+    assert employee.post_form(f"/tugas/{task.id}", chosen).status_code == 303
     with app.app_context():
         rhk = db.session.execute(select(Rhk).where(Rhk.text == PLAN[0]["uraian"])).scalar_one()
         assert rhk.parent_rhk_id == parent_id

@@ -50,8 +50,6 @@ PERSPECTIVES = ("Penerima Layanan", "Penguatan Internal", "Anggaran", "Proses Bi
 register_field_codes({
     "cascade_required": _l("Choose the superior's RHK this RHK supports, or explain why it supports none."),
     "not_superior": _l("This RHK is not in this year's SKP of your appraiser."),
-    "unknown_record": _l("This entry does not belong here (reload the page)."),
-    "incomplete": _l("Some entries are missing: fill in every one."),
     "self": _l("An employee cannot rate themselves."),
     "not_public_service": _l("Public feedback counts only for a unit that serves the public."),
 })

@@ -10,8 +10,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from webui.messages import register_field_codes
-
 RATINGS: dict[str, Any] = {"di_atas": _l("Above expectations"), "sesuai": _l("Meets expectations"),
                            "di_bawah": _l("Below expectations")}
 PREDIKAT: dict[str, Any] = {"sangat_baik": _l("Sangat Baik"), "baik": _l("Baik"),
@@ -35,9 +33,3 @@ def labels() -> dict[str, dict[str, Any]]:
     return {"ratings": RATINGS, "predikat": PREDIKAT, "capaian": CAPAIAN, "values": VALUES, "sources": SOURCES,
             "decisions": DECISIONS}
 
-
-# The domain checks' own codes on these forms (workflows/forms.py).
-register_field_codes({
-    "unknown_record": _l("This entry is not part of this appraisal."),
-    "incomplete": _l("Rate every RHK of the SKP."),
-})
