@@ -16,7 +16,7 @@ class WebDefaults:
 
     #: Send the session cookie over HTTPS only; set true wherever the app is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
-    #: Hours a session lasts without a request before the user must sign in again (no "remember me").
+    #: Hours after sign-in until the user must sign in again (closing the browser ends it too; no "remember me").
     SESSION_LIFETIME_HOURS: int = 8
     #: Failed sign-ins allowed per account (the NIP or username typed), as Flask-Limiter limit strings.
     SIGN_IN_LIMIT_PER_ACCOUNT: str = "5 per minute; 20 per hour"

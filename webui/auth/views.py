@@ -17,10 +17,10 @@ from workflows import accounts
 from workflows.models.org import UserAccount
 
 from ..extensions import db, limiter
-from ..i18n import LANGUAGE_KEY
 from ..messages import field_errors, register_field_codes
 from . import bp
 from .forms import ChangePasswordForm, SignInForm
+from .guard import forget_session
 from .users import User, me
 
 register_field_codes({
@@ -65,11 +65,10 @@ def _address_limit() -> str:
 
 def _start_session(account: UserAccount) -> None:
     """Sign account in on a fresh session: nothing of the signed-out session survives but the language."""
-    language = session.get(LANGUAGE_KEY)
-    session.clear()
-    if language:
-        session[LANGUAGE_KEY] = language
-    session.permanent = True  # expires after KINERJA_SESSION_LIFETIME_HOURS without a request
+    forget_session()
+    # Not permanent: the cookie dies with the browser, and its signature expires
+    # KINERJA_SESSION_LIFETIME_HOURS after sign-in (Flask checks its age); "strong" protection applies.
+    session.permanent = False
     login_user(User.of(account), remember=False)
 
 
@@ -98,11 +97,8 @@ def sign_in() -> ResponseReturnValue:
 @bp.post("/keluar")
 def sign_out() -> ResponseReturnValue:
     """Sign the user out and forget the session (the language choice stays)."""
-    language = session.get(LANGUAGE_KEY)
     logout_user()
-    session.clear()
-    if language:
-        session[LANGUAGE_KEY] = language
+    forget_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for(".sign_in"))
 
