@@ -74,6 +74,13 @@ def test_a_refused_change_says_why_beside_the_field_and_stores_nothing(
     assert stored(app, NIP).password_hash == before and changes(app) == []
 
 
+def test_every_rule_a_new_password_breaks_is_named_at_once(as_user: Callable[[str], Browser]) -> None:
+    page = submit(as_user(NIP), demo_password(NIP), "kinerja-1", "lain")
+    for sentence in ("Kedua kata sandi baru tidak sama.", "Kata sandi minimal 10 karakter.",
+                     "Kata sandi tidak boleh diawali kinerja- seperti kata sandi demo."):
+        assert sentence in page
+
+
 def test_a_password_change_signs_out_the_other_sessions(as_user: Callable[[str], Browser]) -> None:
     here, elsewhere = as_user(NIP), as_user(NIP)
     submit(here, demo_password(NIP), NEW)

@@ -17,7 +17,7 @@ from workflows import accounts
 from workflows.models.org import UserAccount
 
 from ..extensions import db, limiter
-from ..messages import field_errors, register_field_codes
+from ..messages import field_error_text, field_errors, register_field_codes
 from . import bp
 from .forms import ChangePasswordForm, SignInForm
 from .guard import forget_session
@@ -127,5 +127,9 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for("inbox.index"))
     for name, found in form.errors.items():
         errors.setdefault(name, []).extend(str(e) for e in found)
+    if form.errors and form.new_password.data:
+        # Say everything wrong with the new password at once, not one round trip per rule.
+        errors.setdefault("new_password", []).extend(
+            field_error_text(code) for code in accounts.password_problems(form.new_password.data, me().username))
     return render_template("auth/change_password.html", form=form, errors=errors,
                            forced=me().must_change_password, min_length=accounts.PASSWORD_MIN_LENGTH)
