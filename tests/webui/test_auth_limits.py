@@ -40,6 +40,7 @@ def test_after_five_failures_an_account_is_locked_even_for_the_right_password(ap
     response = client.sign_in(NIP)
     page = response.get_data(as_text=True)
     assert response.status_code == 429 and "Terlalu banyak percobaan" in page and 'lang="id"' in page
+    assert "Tunggu beberapa menit" in page and 'href="/masuk"' in page
     assert client.get("/").status_code == 302  # not signed in
     # Another address trying the same account is held back as well: the limit is the account's.
     assert browser(app, "10.0.0.2").sign_in(NIP).status_code == 429

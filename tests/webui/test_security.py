@@ -122,4 +122,5 @@ def test_error_pages_are_in_indonesian_and_show_no_internals(failing_app: Flask,
     page = response.get_data(as_text=True)
     assert response.status_code == status and title in page and sentence in page and 'lang="id"' in page
     assert "Traceback" not in page and "RuntimeError" not in page and "hunter2" not in page
+    assert "Ke halaman masuk" in page  # a signed-out visitor is led to the sign-in page
     assert_secure_headers(response)

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,6 +32,15 @@ register_field_codes({
     "password_unchanged": _l("The new password must differ from the current one."),
     "password_wrong": _l("The current password is wrong."),
 })
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
+    """Say why sign-in is paused and what to do, instead of the generic 429 page."""
+    message = _("After several wrong passwords, signing in is paused for a while for this account or this "
+                "address. Wait a few minutes and try again, or ask the Kinerja administrator to reset your "
+                "password.")
+    return render_template("errors/error.html", status=429, message=message), 429
 
 
 def _safe_next(target: str | None) -> str:
