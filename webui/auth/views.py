@@ -45,7 +45,8 @@ def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
 
 def _safe_next(target: str | None) -> str:
     """Return target when it is a path of this site, else the inbox (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Browsers read a leading "/\" like "//", the start of another site.
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and not urlsplit(target).netloc:
         return target
     return url_for("inbox.index")
 
