@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Forbidden, KinerjaError, NotFound
@@ -18,6 +20,13 @@ def init_errors(app: Flask) -> None:
     def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         return render_template("errors/error.html", status=code), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
+        # A form without this session's token (expired, or sent from another site): nothing was done.
+        message = _("The form has expired or did not come from this site, so nothing was saved. "
+                    "Go back, reload the page and try again.")
+        return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(KinerjaError)
     def _refused(error: KinerjaError) -> ResponseReturnValue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, Response
 
 #: Scripts and styles come from this app only (npm packages served by `webui.vendor`); bpmn-js draws
@@ -16,7 +18,8 @@ def init_security(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=app.config["KINERJA_SESSION_COOKIE_SECURE"],
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
-                      REMEMBER_COOKIE_SECURE=app.config["KINERJA_SESSION_COOKIE_SECURE"])
+                      REMEMBER_COOKIE_SECURE=app.config["KINERJA_SESSION_COOKIE_SECURE"],
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["KINERJA_SESSION_LIFETIME_HOURS"]))
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -16,6 +16,12 @@ class WebDefaults:
 
     #: Send the session cookie over HTTPS only; set true wherever the app is served over HTTPS.
     SESSION_COOKIE_SECURE: bool = False
+    #: Hours after sign-in until the user must sign in again (closing the browser ends it too; no "remember me").
+    SESSION_LIFETIME_HOURS: int = 8
+    #: Failed sign-ins allowed per account (the NIP or username typed), as Flask-Limiter limit strings.
+    SIGN_IN_LIMIT_PER_ACCOUNT: str = "5 per minute; 20 per hour"
+    #: Failed sign-ins allowed per address (an office behind one address shares it).
+    SIGN_IN_LIMIT_PER_ADDRESS: str = "30 per minute"
     #: Where sign-in attempt counts live: memory (one process) or a Redis URL such as redis://127.0.0.1:6379/0.
     RATELIMIT_STORAGE_URI: str = "memory://"
     #: Language of the pages when the user has chosen none: id (Bahasa Indonesia) or en.

@@ -254,7 +254,7 @@ def _accounts(session: Session, people: dict[str, Employee], result: DemoOrg) ->
         created = username not in existing
         if created:
             account = UserAccount(username=username, employee=employee, roles=roles, scope_unit_code=scope,
-                                  active=True, created_at=clock.now())
+                                  active=True, created_at=clock.now(), must_change_password=True)
             account.set_password(demo_password(username))
             session.add(account)
             result.created["account"] += 1

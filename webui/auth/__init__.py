@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401  (registers the routes)
+
+@bp.record_once
+def _configure(state: BlueprintSetupState) -> None:
+    from ..extensions import login_manager
+    # A session cookie replayed from another address or browser is refused (Flask-Login's "strong" mode).
+    login_manager.session_protection = "strong"
+
+
+from . import guard, views  # noqa: E402,F401  (registers the routes and the forced password change)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from flask_login import UserMixin, current_user
@@ -22,9 +23,13 @@ class User(UserMixin):  # type: ignore[misc]
     groups: list[str] = field(default_factory=list)
     employee_id: int | None = None
     scope_unit_code: str | None = None
+    #: The account must choose a new password before anything else (a demo or temporary password).
+    must_change_password: bool = False
+    #: Derived from the password hash: a new password signs out every other session of the account.
+    session_key: str = ""
 
     def get_id(self) -> str:
-        return str(self.account_id)
+        return f"{self.account_id}:{self.session_key}"
 
     def has_role(self, *roles: str) -> bool:
         """Return whether the account holds one of roles."""
@@ -36,17 +41,24 @@ class User(UserMixin):  # type: ignore[misc]
         name = account.employee.name if account.employee is not None else account.username
         return cls(account_id=account.id, username=account.username, name=name, roles=list(account.roles or []),
                    groups=account.groups(), employee_id=account.employee_id,
-                   scope_unit_code=account.scope_unit_code)
+                   scope_unit_code=account.scope_unit_code, must_change_password=account.must_change_password,
+                   session_key=session_key(account))
+
+
+def session_key(account: UserAccount) -> str:
+    """Return the key sessions of the account carry; it changes with the password."""
+    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
 
 
 @login_manager.user_loader
 def load_user(account_id: str) -> User | None:
-    """Return the user of a session's account id; a disabled or removed account is signed out."""
+    """Return the user of a session's id; a disabled or removed account, or an old password, signs it out."""
+    number, _, key = account_id.partition(":")
     try:
-        account = db.session.get(UserAccount, int(account_id))
+        account = db.session.get(UserAccount, int(number))
     except ValueError:
         return None
-    if account is None or not account.active:
+    if account is None or not account.active or key != session_key(account):
         return None
     return User.of(account)
 

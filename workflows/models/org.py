@@ -169,6 +169,8 @@ class UserAccount(Base):
     scope_unit_code: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: A demo or temporary password: every page leads to the password change until a new one is chosen.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     employee: Mapped[Employee | None] = relationship()
 

@@ -1,0 +1,68 @@
+"""`kinerja user create|reset-password|disable|enable`: sign-in accounts, audited, temporary passwords shown once."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from workflows import accounts
+
+from . import transaction
+
+group = AppGroup("user", help="Sign-in accounts: create, reset a password, disable or enable.")
+_ACTOR = click.option("--actor", default="operator", show_default=True,
+                      help="Who does it (recorded in the audit trail).")
+
+
+def _hand_over(username: str, password: str) -> None:
+    click.echo(f"temporary password for {username}: {password}")
+    click.echo("Hand it over in person; it must be changed at the first sign-in.")
+
+
+@group.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, help="A role (group) of the account, e.g. pengelola_kinerja; "
+              "repeat for several.")
+@click.option("--scope", "scope", help="OPD code the roles are limited to (default: the whole city).")
+@click.option("--employee", "employee", help="NIP of the employee the account signs in as (default: the "
+              "username when it is a NIP).")
+@_ACTOR
+def create_command(username: str, roles: tuple[str, ...], scope: str | None, employee: str | None,
+                   actor: str) -> None:
+    """Create an account (an employee's NIP or a staff username) with a temporary password."""
+    with transaction() as session:
+        account, password = accounts.create_account(session, username, actor, roles=list(roles),
+                                                    scope_unit_code=scope, employee_nip=employee)
+    who = account.employee.name if account.employee is not None else ", ".join(account.roles)
+    click.echo(f"account {account.username} created ({who})")
+    _hand_over(account.username, password)
+
+
+@group.command("reset-password")
+@click.argument("username")
+@_ACTOR
+def reset_command(username: str, actor: str) -> None:
+    """Give an account a new temporary password (its sessions are signed out)."""
+    with transaction() as session:
+        password = accounts.reset_password(session, username, actor)
+    _hand_over(username, password)
+
+
+@group.command("disable")
+@click.argument("username")
+@_ACTOR
+def disable_command(username: str, actor: str) -> None:
+    """Disable an account: it cannot sign in and is signed out at its next request."""
+    with transaction() as session:
+        accounts.set_active(session, username, False, actor)
+    click.echo(f"account {username} disabled")
+
+
+@group.command("enable")
+@click.argument("username")
+@_ACTOR
+def enable_command(username: str, actor: str) -> None:
+    """Enable a disabled account again."""
+    with transaction() as session:
+        accounts.set_active(session, username, True, actor)
+    click.echo(f"account {username} enabled")
