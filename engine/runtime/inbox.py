@@ -176,7 +176,8 @@ class Page:
     offset: int
 
 
-def _visible_to(user: str, groups: Sequence[str]) -> Any:
+def visible_to(user: str, groups: Sequence[str]) -> Any:
+    """Return the condition of the tasks a user may work on or claim: held by them, or unclaimed and offered."""
     matches = [and_(TaskCandidate.kind == "user", TaskCandidate.value == user)]
     if groups:
         matches.append(and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups))))
@@ -188,7 +189,7 @@ def _visible_to(user: str, groups: Sequence[str]) -> Any:
 def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
                    offset: int = 0) -> Page:
     """Return the open tasks a user may work on or claim, soonest due first."""
-    where = and_(HumanTask.state == "open", _visible_to(user, groups))
+    where = and_(HumanTask.state == "open", visible_to(user, groups))
     return _page(session, where, limit, offset)
 
 
