@@ -39,6 +39,8 @@ class WebDefaults:
     NOTIFY_DIGEST: str = "off"
     #: Hour of the day (in TIMEZONE) the daily summary covers up to and is sent from.
     NOTIFY_DIGEST_HOUR: int = 7
+    #: The site's address as users reach it (https://kinerja.samarindakota.go.id), for links in e-mails.
+    PUBLIC_URL: str = ""
 
 
 def _parse(default: Any, raw: str) -> Any:

@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(report.group)
     from . import translations
     app.cli.add_command(translations.group)
+    from . import notifications
+    app.cli.add_command(notifications.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
