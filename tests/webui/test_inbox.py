@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from engine.clock import clock
 from engine.models import HumanTask
-from workflows.models.org import Unit
 from tests.webui.inbox_fixtures import KASI_NIP, PLT_NIP, STAFF_NIP, give_tasks, open_task, submit_skp
+from workflows.models.org import Unit
 
 
 def text_of(response) -> str:
