@@ -8,6 +8,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from engine.clock import clock
+from engine.models import Notification
 from engine.runtime import execution, instances
 from tests.webui.inbox_fixtures import STAFF_NIP, give_tasks
 
@@ -45,11 +47,26 @@ def test_the_same_statements_for_one_task_and_forty(app, as_user, no_restore, pa
     with counting(app) as few:
         page = browser.get(path)
     assert page.status_code == 200
-    give_tasks(app, STAFF_NIP, 40)
+    ids = give_tasks(app, STAFF_NIP, 40)
+    if path == "/notifikasi":
+        from webui.extensions import db
+        with app.app_context():
+            db.session.add_all(Notification(recipient_kind="user", recipient=STAFF_NIP, kind="reminder",
+                                            human_task_id=task_id, title=f"Pengingat {task_id}", created_at=clock.now())
+                               for task_id in ids)
+            db.session.commit()
     with counting(app) as many:
         page = browser.get(path)
     assert page.status_code == 200
-    if path == "/":
-        assert page.get_data(as_text=True).count('href="/tugas/') >= 25  # a full page, not the one task
+    if path in ("/", "/notifikasi"):
+        assert page.get_data(as_text=True).count("Pengingat " if path == "/notifikasi" else 'href="/tugas/') >= 25
     assert len(many) == len(few), "\n".join(many)
     assert len(few) <= 8, "\n".join(few)
+
+
+@pytest.mark.parametrize("query", ["tab=xyz", "tahun=abc", "tahun=1800", "unit=99999", "unit=x", "halaman=-3",
+                                   "halaman=999", "tahap=%3Cscript%3E"])
+def test_odd_addresses_show_the_inbox_not_an_error(as_user, query):
+    page = as_user(STAFF_NIP).get(f"/?{query}")
+    assert page.status_code == 200
+    assert "<script>" not in page.get_data(as_text=True).split("<main", 1)[1]

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine import notifications
 from engine.errors import NotFound
@@ -26,7 +27,11 @@ def _badge() -> dict[str, Any]:
         if not current_user.is_authenticated:
             return 0
         user = me()
-        return notifications.unread_count(db.session, user.username, user.groups)
+        try:
+            return notifications.unread_count(db.session, user.username, user.groups)
+        except SQLAlchemyError:  # an error page must still render when the database is what failed
+            db.session.rollback()
+            return 0
     return {"unread_notifications": unread}
 
 
