@@ -55,7 +55,7 @@ def test_a_task_received_as_plt_is_in_the_on_behalf_tab_with_the_position(as_use
     plt = as_user(PLT_NIP)
     acting = text_of(plt.get("/?tab=atas-nama"))
     assert rows_of(acting) == [str(review)]
-    assert "PLT" in acting and "atas nama Kepala Bidang Pelayanan Pencatatan Sipil" in acting
+    assert '<span class="badge text-bg-info">Plt</span> atas nama Kepala Bidang Pelayanan Pencatatan Sipil' in acting
     assert re.search(r"Atas nama <span[^>]*>1</span>", acting)
     mine = text_of(plt.get("/"))
     assert str(review) not in rows_of(mine)  # her own tasks only
