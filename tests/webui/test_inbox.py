@@ -120,6 +120,8 @@ def test_the_list_is_paged_by_the_page_size_setting(as_user, app, make_app, demo
     assert "12 tugas, paling mendesak lebih dulu." in first
     assert 'href="/?halaman=2&amp;tab=saya"' in first or 'href="/?tab=saya&amp;halaman=2"' in first
     assert not set(rows_of(first)) & set(rows_of(third))
+    gone = browser.get("/?halaman=9")  # past the end: the last page
+    assert gone.status_code == 302 and "halaman=3" in gone.headers["Location"]
 
 
 def test_the_inbox_needs_a_signed_in_user(client):

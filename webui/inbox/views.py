@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -38,6 +38,8 @@ def index() -> ResponseReturnValue:
     pages = max((found.total + size - 1) // size, 1)
     args = {k: v for k, v in (("tab", PARAM_OF[tab]), ("tahun", filters.year), ("unit", filters.unit_id),
                               ("tahap", filters.stage)) if v}
+    if page > pages:  # a page that no longer exists (tasks were done meanwhile): the last one
+        return redirect(url_for("inbox.index", halaman=pages, **args))
     return render_template("inbox/index.html", inbox=found, tab=tab, tabs=TABS, param_of=PARAM_OF,
                            filters=filters, filtered=bool(filters.year or filters.unit_id or filters.stage),
                            page=page, pages=pages, args=args, stage_name=stage_name)
