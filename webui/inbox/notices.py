@@ -45,6 +45,8 @@ def notices() -> ResponseReturnValue:
     rows, total = notifications.list_for(db.session, user.username, user.groups, limit=size,
                                          offset=(page - 1) * size)
     pages = max((total + size - 1) // size, 1)
+    if page > pages:
+        return redirect(url_for("inbox.notices", halaman=pages))
     unread = sum(1 for row in rows if row.read_at is None)
     return render_template("inbox/notifications.html", rows=rows, total=total, page=page, pages=pages,
                            kinds=NOTICE_KINDS, unread_on_page=unread)
