@@ -64,9 +64,13 @@ def test_the_same_statements_for_one_task_and_forty(app, as_user, no_restore, pa
     assert len(few) <= 8, "\n".join(few)
 
 
-@pytest.mark.parametrize("query", ["tab=xyz", "tahun=abc", "tahun=1800", "unit=99999", "unit=x", "halaman=-3",
-                                   "halaman=999", "tahap=%3Cscript%3E"])
-def test_odd_addresses_show_the_inbox_not_an_error(as_user, query):
-    page = as_user(STAFF_NIP).get(f"/?{query}", follow_redirects=True)
-    assert page.status_code == 200
-    assert "<script>" not in page.get_data(as_text=True).split("<main", 1)[1]
+ODD = ["tab=xyz", "tahun=abc", "tahun=1800", "unit=99999", "unit=x", "halaman=-3", "halaman=999",
+       "tahap=%3Cscript%3E"]
+
+
+def test_odd_addresses_show_the_inbox_not_an_error(as_user):
+    browser = as_user(STAFF_NIP)
+    for query in ODD:
+        page = browser.get(f"/?{query}", follow_redirects=True)
+        assert page.status_code == 200, query
+        assert "<script>" not in page.get_data(as_text=True).split("<main", 1)[1], query
