@@ -179,6 +179,32 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Notification(Base):
+    """A message to a user or a group about a task: created, a reminder, an escalation (engine.notifications)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_recipient_read", "recipient_kind", "recipient", "read_at"),
+        Index("ix_notification_emailed", "emailed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    #: user | group: a group's notification is seen (and read) by every member.
+    recipient_kind: Mapped[str] = mapped_column(String(10))
+    #: The username, or the candidate group name.
+    recipient: Mapped[str] = mapped_column(String(200))
+    #: task_created | reminder | escalation
+    kind: Mapped[str] = mapped_column(String(20))
+    human_task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    #: The task's title when the notification was made.
+    title: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When it went out by e-mail (alone or in a digest); set once, so it is never sent twice.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class ExternalTask(Base):
     """A READY external service task (camunda:type="external") waiting for a worker of its topic.
 

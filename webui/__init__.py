@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from flask import Flask
 
-from engine.config import load_config
+from engine.config import Defaults, load_config
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
@@ -15,7 +16,7 @@ from workflows.org import OrgSettings
 from workflows.script_functions import register_all
 
 from .extensions import csrf, db, init_db, limiter, login_manager
-from .settings import load_web_settings
+from .settings import WebDefaults, load_web_settings
 
 #: The areas of the site, each a package with a blueprint `bp` and templates under templates/<area>/.
 AREAS = ("auth", "inbox", "tasks", "appraisals")
@@ -29,7 +30,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update({f"KINERJA_{k}": v for k, v in load_web_settings(overrides).items()})
     app.config["SECRET_KEY"] = config["SECRET_KEY"]
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in config})
+    # Flask's own settings (TESTING, RATELIMIT_*...) given as overrides reach the app as they are.
+    known = {f.name for f in fields(Defaults)} | {f.name for f in fields(WebDefaults)}
+    app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.

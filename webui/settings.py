@@ -34,6 +34,21 @@ class WebDefaults:
     INBOX_PAGE_SIZE: int = 25
     #: Appraisals shown per page of the overseers' search (/penilaian).
     APPRAISALS_PAGE_SIZE: int = 25
+    #: Notifications by e-mail (off by default): the SMTP server; empty host sends nothing.
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    #: Upgrade the connection with STARTTLS before signing in (turn off only for a local relay).
+    SMTP_STARTTLS: bool = True
+    #: The sender of the notification e-mails.
+    SMTP_FROM: str = "kinerja@samarindakota.go.id"
+    #: off: one e-mail per notification; daily: one summary per person a day (at NOTIFY_DIGEST_HOUR, WITA).
+    NOTIFY_DIGEST: str = "off"
+    #: Hour of the day (in TIMEZONE) the daily summary covers up to and is sent from.
+    NOTIFY_DIGEST_HOUR: int = 7
+    #: The site's address as users reach it (https://kinerja.samarindakota.go.id), for links in e-mails.
+    PUBLIC_URL: str = ""
 
 
 def _parse(default: Any, raw: str) -> Any:

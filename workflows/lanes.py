@@ -106,6 +106,10 @@ class LaneResolver:
 
     def _acting_in(self, session: Session, position: Position) -> Assignment:
         on = self.today()
+        acting = org.acting_in(session, position, on)
+        if acting is not None:  # labelled so the inbox shows on whose behalf (Plt/Plh) the task came
+            return Assignment(assignee=acting.employee.nip, acting_for={
+                "kind": acting.kind, "position_code": position.code, "position_name": position.name})
         holder = org.holder_of(session, position, on)
         if holder is not None:
             return Assignment(assignee=holder.nip)

@@ -132,6 +132,16 @@ def leader_above(session: Session, unit: Unit, settings: OrgSettings = DEFAULT_S
     return parent.head_position
 
 
+def acting_in(session: Session, position: Position, on: date) -> ActingAssignment | None:
+    """Return the Plt/Plh appointment valid in a position on a day (the latest one), or None."""
+    return session.execute(
+        select(ActingAssignment).where(
+            ActingAssignment.position_id == position.id,
+            ActingAssignment.starts_on <= on, ActingAssignment.ends_on >= on)
+        .order_by(ActingAssignment.starts_on.desc(), ActingAssignment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def holder_of(session: Session, position: Position, on: date) -> Employee | None:
     """Return who acts in a position on a day: a valid Plt/Plh first, else the definitive holder.
 
@@ -139,12 +149,7 @@ def holder_of(session: Session, position: Position, on: date) -> Employee | None
     does not act: the post counts as vacant until a Plt/Plh is appointed. The status is today's,
     so for a past day this may differ from what was true then.
     """
-    acting = session.execute(
-        select(ActingAssignment).where(
-            ActingAssignment.position_id == position.id,
-            ActingAssignment.starts_on <= on, ActingAssignment.ends_on >= on)
-        .order_by(ActingAssignment.starts_on.desc(), ActingAssignment.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    acting = acting_in(session, position, on)
     if acting is not None:
         return acting.employee
     held = session.execute(

@@ -21,6 +21,8 @@ class Assignment:
     assignee: str | None = None
     candidate_users: list[str] = field(default_factory=list)
     candidate_groups: list[str] = field(default_factory=list)
+    #: Whom the assignee stands in for (an acting official's post), kept in the task's properties as `acting_for`.
+    acting_for: dict[str, str] | None = None
 
 
 class Resolver(Protocol):

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, notifications
 from engine.clock import clock
 from engine.forms.custom import values_for
 from engine.forms.fields import describe
@@ -42,6 +42,7 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
     """
     now = clock.now()
     pending: list[tuple[Run, dict[str, Any], list[tuple[str, str]]]] = []
+    spiff_tasks: list[Any] = []
     for run in runs:
         ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
         gone = sorted(run.ready_before - set(ready))
@@ -52,6 +53,8 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
                 if task_id not in run.ready_before:
                     row = _new_row(run, task, now)
                     pending.append((run, row, row.pop("candidates")))
+                    spiff_tasks.append(task)
+        _remind(session, run, ready.values())
         run.ready_before = set(ready)
     if not pending:
         return
@@ -61,6 +64,9 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
              for task_id, (_, _, pairs) in zip(ids, pending, strict=True) for kind, value in pairs]
     if links:
         session.connection().execute(_INSERT_CANDIDATES, links)
+    notifications.for_new_tasks(session, [
+        notifications.NewTask(task_id, run.instance.id, row["name"] or row["bpmn_id"], row["assignee"], pairs, task)
+        for task_id, (run, row, pairs), task in zip(ids, pending, spiff_tasks, strict=True)], now)
     for task_id, (run, row, pairs) in zip(ids, pending, strict=True):
         run.note("task_created", {
             "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"], "assignee": row["assignee"],
@@ -78,6 +84,14 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
                 "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
                 "reason": row["properties"]["assignment_error"], "given_to": operators_group()},
                 human_task_id=task_id)
+
+
+def _remind(session: Session, run: Run, ready: Any) -> None:
+    """Notify the people of tasks that were open already and whose reminder timer fired in this run."""
+    fired = {e.data["bpmn_id"] for e in run.events if e.event_type == "timer_fired" and e.data}
+    if fired:
+        waiting = [t for t in ready if str(t.id) in run.ready_before]
+        notifications.for_reminders(session, run.instance.id, notifications.reminded_tasks(waiting, fired))
 
 
 def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
@@ -110,6 +124,8 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
     try:
         assignment = get_resolver().resolve(task)
         row["assignee"] = assignment.assignee
+        if assignment.acting_for:
+            properties["acting_for"] = dict(assignment.acting_for)
         row["candidates"] = ([("user", u) for u in assignment.candidate_users]
                              + [("group", g) for g in assignment.candidate_groups])
         if not row["assignee"] and not row["candidates"]:
@@ -160,7 +176,8 @@ class Page:
     offset: int
 
 
-def _visible_to(user: str, groups: Sequence[str]) -> Any:
+def visible_to(user: str, groups: Sequence[str]) -> Any:
+    """Return the condition of the tasks a user may work on or claim: held by them, or unclaimed and offered."""
     matches = [and_(TaskCandidate.kind == "user", TaskCandidate.value == user)]
     if groups:
         matches.append(and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups))))
@@ -172,7 +189,7 @@ def _visible_to(user: str, groups: Sequence[str]) -> Any:
 def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
                    offset: int = 0) -> Page:
     """Return the open tasks a user may work on or claim, soonest due first."""
-    where = and_(HumanTask.state == "open", _visible_to(user, groups))
+    where = and_(HumanTask.state == "open", visible_to(user, groups))
     return _page(session, where, limit, offset)
 
 

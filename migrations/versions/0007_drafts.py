@@ -1,14 +1,14 @@
 """task drafts: form values saved per task and user
 
 Revision ID: 0007_drafts
-Revises: 0006_calibration
+Revises: 0007_auth
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0007_drafts'
-down_revision = '0006_calibration'
+down_revision = '0007_auth'
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,9 @@ def _build_demo(url: str) -> None:
     assert result.exit_code == 0, result.output
     with app.app_context():
         from webui.extensions import db
+        from workflows.accounts import clear_forced_change
+        clear_forced_change(db.session)  # demo accounts sign in straight to their pages in tests
+        db.session.commit()
         db.engine.dispose()
     clock.set(None)
 

@@ -36,6 +36,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(translations.group)
     from . import user
     app.cli.add_command(user.group)
+    from . import notifications
+    app.cli.add_command(notifications.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -1,4 +1,4 @@
-"""`kinerja worker [--once] [--now ISO]`: fire due timers, one transaction per instance."""
+"""`kinerja worker [--once] [--now ISO]`: fire due timers, one transaction per instance, then e-mail notifications."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from engine.errors import KinerjaError
 from engine.runtime import timers
 
 from ..extensions import db
+from . import notifications
 
 
 def run_pass(batch: int) -> int:
@@ -51,6 +52,10 @@ def worker(once: bool, as_of: str | None, interval: float | None) -> None:
     while True:
         fired = run_pass(batch)
         click.echo(f"{clock.now().isoformat()}: fired timers of {fired} instance(s)")
+        if current_app.config["KINERJA_SMTP_HOST"]:
+            mailed = notifications.send_pass()  # logs and retries its failures, never raises
+            if mailed.sent or mailed.failed:
+                click.echo(f"e-mailed {mailed.sent} notification message(s), {mailed.failed} failed")
         if once:
             return
         if fired < batch:

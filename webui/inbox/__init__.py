@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__)
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import notices, views  # noqa: E402,F401  (registers the routes and the navbar badge)
