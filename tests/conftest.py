@@ -16,6 +16,9 @@ from engine.clock import clock
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
 from engine.runtime import timers
 
+#: The demo city in its own database per test (web and browser tests), built once per worker.
+pytest_plugins = ["tests.demo_city"]
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 #: The files as Camunda Modeler saves them (kept in the repository, so a lone clone runs the suite).

@@ -18,9 +18,6 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-# The demo city fixtures of the Flask-client tests, shared rather than copied.
-from tests.webui.conftest import demo_template, demo_url, make_app  # noqa: F401
-
 from .helpers import BrowserProblems, watch
 
 CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
@@ -55,7 +52,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(demo_url: str, make_app: Callable[..., Flask]) -> Iterator[LiveServer]:  # noqa: F811
+def live_server(demo_url: str, make_app: Callable[..., Flask]) -> Iterator[LiveServer]:
     """Serve the app on this test's copy of the demo city with werkzeug, threaded, on a free port."""
     app = make_app(demo_url)
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.webui.conftest import Browser
+from tests.demo_city import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"

@@ -32,7 +32,7 @@ def test_sign_in_page_is_accessible_and_refuses_a_wrong_password_in_indonesian(p
 
 def test_an_employee_finds_the_skp_task_in_the_inbox_and_opens_it(page: Any) -> None:
     sign_in(page, EMPLOYEE)
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Tugas saya")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Kotak Masuk")
     task_link = page.get_by_role("link", name="Susun SKP")
     assert task_link.count() == 1
     check_accessibility(page)
@@ -59,14 +59,14 @@ def test_the_language_switch_turns_the_pages_to_english_and_back(page: Any) -> N
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text().startswith("My tasks")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Inbox")
     check_accessibility(page)
     screenshot(page, "inbox-english")
 
     page.get_by_role("button", name="Bahasa Indonesia").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Tugas saya")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Kotak Masuk")
 
 
 def test_the_phone_menu_opens_with_bootstrap_script(page: Any) -> None:

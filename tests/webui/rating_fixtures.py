@@ -21,7 +21,7 @@ from engine.clock import clock
 from engine.db import make_engine
 from engine.models import HumanTask, Instance
 from engine.runtime import messages, tasks
-from tests.webui.conftest import T0, create_app_for_tests
+from tests.demo_city import T0, create_app_for_tests
 from tests.workflows.lifecycle import Lifecycle
 from workflows import calibration_units, ratings
 from workflows import skp as skp_records

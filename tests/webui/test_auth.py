@@ -13,8 +13,8 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
-from tests.webui.conftest import Browser
 from webui.extensions import db
 from workflows import accounts
 from workflows.demo_org import EMPLOYEES, demo_password

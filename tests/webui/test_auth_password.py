@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models import AuditEvent
+from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url, set_forced_change  # noqa: F401  (demo_url: no forced change)
-from tests.webui.conftest import Browser
 from webui.extensions import db
 from workflows import accounts
 from workflows.demo_org import EMPLOYEES, demo_password

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from flask import Flask, render_template_string, session
 
+from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
-from tests.webui.conftest import Browser
 from webui.i18n import LANGUAGE_KEY
 from workflows.demo_org import EMPLOYEES
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from flask import Flask, abort
 
+from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
-from tests.webui.conftest import Browser
 from webui.extensions import db
 from workflows.demo_org import EMPLOYEES, demo_password
 from workflows.models.org import UserAccount

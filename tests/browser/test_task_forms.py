@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,12 +15,8 @@ from werkzeug.serving import make_server
 from engine.definitions import specs
 from engine.models import HumanTask
 from engine.runtime import instances
-
-from .tasks_fixtures import PEGAWAI, PENILAI
-from .tasks_fixtures import training as training  # the fixture, requested by name
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+from tests.webui.tasks_fixtures import PEGAWAI, PENILAI
+from tests.webui.tasks_fixtures import training as training  # the fixture, requested by name
 
 #: A form whose note is required only when the decision is to return (as *Tinjau SKP* in bpmn/).
 RETURN_FORM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -61,15 +56,6 @@ def server(app) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{served.server_port}"
     served.shutdown()
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _signed_in(browser, base: str, username: str, password: str):

@@ -1,4 +1,4 @@
-"""Web test fixtures: the demo city in its own database per test (copied from a template), the app, clients.
+"""Web and browser test fixtures (a plugin of tests/conftest.py): the demo city per test, the app, clients.
 
 The demo city (organisation, accounts, bpmn/ deployed, the 2027 cycle opened on 4 January 2027) is built
 once per test worker into a template database; each test gets a copy (a file copy on SQLite, CREATE
