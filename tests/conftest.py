@@ -83,11 +83,18 @@ def _reset_clock() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _reset_resolver() -> Iterator[None]:
-    """Give every test the engine's default resolver back (create_app installs the lane resolver)."""
-    from engine.runtime.assignment import get_resolver, set_resolver
-    before = get_resolver()
+    """Start and end every test with the engine's default resolver and operators group.
+
+    create_app installs the lane resolver; a session- or module-scoped fixture that creates an app (the demo
+    city's template) runs before this one, so restoring "what was there before" would leak it to later tests.
+    """
+    from engine.config import Defaults
+    from engine.runtime.assignment import AttributeResolver, set_operators_group, set_resolver
+    set_resolver(AttributeResolver())
+    set_operators_group(Defaults.OPERATORS_GROUP)
     yield
-    set_resolver(before)
+    set_resolver(AttributeResolver())
+    set_operators_group(Defaults.OPERATORS_GROUP)
 
 
 def read_fixture(*names: str) -> dict[str, bytes]:
