@@ -35,7 +35,8 @@ def render_task(access: Access, values: dict[str, Any] | None = None, errors: di
         values = submitted if access.done_by_me else (draft.data if draft is not None else {})
     extra: dict[str, Any] = custom.context(db.session, row, user) if custom is not None else {}
     panels = [(p, p.context(db.session, row, user)) for p in panels_for(row)]
-    fields = field_views(row.form, values or {}, shown_only=access.done_by_me)
+    fields = ([] if custom is not None and custom.draws_fields
+              else field_views(row.form, values or {}, shown_only=access.done_by_me))
     page = {
         "task": row, "access": access, "custom": custom, "panels": panels, "values": values or {},
         "errors": errors or {}, "fields": fields, "draft": draft, "submitted": submitted,

@@ -38,6 +38,9 @@ class CustomForm:
     template: str
     context: Context
     parse: Parser
+    #: The editor draws the task's generated fields itself (where they belong in its layout): the page
+    #: leaves them out instead of showing every input twice.
+    draws_fields: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,4 +70,5 @@ def rating_context(session: Session, task: HumanTask, user: Any) -> dict[str, An
 
 
 for _key in ("penilaian_rinci", "penilaian_perilaku_rinci"):
-    register_form(CustomForm(_key, "tasks/custom/rating_form.html", rating_context, parse_rating))
+    register_form(CustomForm(_key, "tasks/custom/rating_form.html", rating_context, parse_rating,
+                             draws_fields=True))
