@@ -46,5 +46,6 @@ def when_ready(server: Any) -> None:
         user_width = max(len(username) for username, _, _ in rows)
         password_width = max(len(password) for _, password, _ in rows)
         lines += [f"  {user:<{user_width}}  {password:<{password_width}}  {who}" for user, password, who in rows]
+        lines.append("Each account asks for a new password of its own at its first sign-in.")
     lines.append("")
     print("\n".join(lines), flush=True)

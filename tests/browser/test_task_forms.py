@@ -15,8 +15,10 @@ from werkzeug.serving import make_server
 from engine.definitions import specs
 from engine.models import HumanTask
 from engine.runtime import instances
+from tests.browser.helpers import check_accessibility, screenshot
 from tests.webui.tasks_fixtures import PEGAWAI, PENILAI
 from tests.webui.tasks_fixtures import training as training  # the fixture, requested by name
+from workflows.demo_org import demo_password
 
 #: A form whose note is required only when the decision is to return (as *Tinjau SKP* in bpmn/).
 RETURN_FORM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -78,6 +80,8 @@ def test_the_training_request_is_filled_in_a_browser_and_reaches_the_appraiser(t
     page.fill("#f-nama_pelatihan", "Dik")
     page.click("button[value=kirim]")
     assert page.inner_text("#e-nama_pelatihan") == "Teks ini terlalu pendek."
+    check_accessibility(page)
+    screenshot(page, "generated-form-refused")
     page.fill("#f-nama_pelatihan", "Pelatihan Analis Kebijakan")
     page.check("#f-jenis-2")
     page.fill("#f-tanggal_mulai", "2027-02-10")
@@ -87,6 +91,11 @@ def test_the_training_request_is_filled_in_a_browser_and_reaches_the_appraiser(t
     assert len(started.events("task_completed")) == 1
     [tinjau] = started.tasks()
     assert tinjau.assignee == PENILAI
+    approver = _signed_in(browser, server, PENILAI, demo_password(PENILAI))
+    approver.goto(f"{server}/tugas/{tinjau.id}")
+    assert "Tinjau pengajuan" in approver.inner_text("main") and "kepemimpinan" in approver.inner_text("main")
+    check_accessibility(approver)
+    screenshot(approver, "generated-form-approval")
 
 
 def test_a_required_if_field_shows_its_mark_when_its_condition_holds(app, server, browser):

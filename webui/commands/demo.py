@@ -45,7 +45,7 @@ def demo(year: int | None, confirm_late: bool) -> None:
     with transaction() as session:
         summary = open_with_progress(session, year, None, "demo", settings, confirm_late=confirm_late)
     print_summary(summary)
-    click.echo("\nDemo accounts (demo passwords; change them outside a demo):")
+    click.echo("\nDemo accounts (demo passwords; each is changed at its first sign-in):")
     width = max(len(username) for username, *_ in built.accounts)
     click.echo(f"  {'username':<{width}}  {'password':<28}  who")
     for username, password, who, created in built.accounts:
