@@ -60,33 +60,41 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> str:
         return f"sqlite:///{path}"
     base, _, name = server.rpartition("/")
     template = f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_demo"
-    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{template}"'))
-    admin.dispose()
+    _create_database(base, template)
     _build_demo(f"{base}/{template}")
     return f"{base}/{template}"
+
+
+def _create_database(base: str, name: str, template: str | None = None) -> None:
+    """(Re)create a PostgreSQL database on the server at base, empty or as a copy of template."""
+    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+
+
+def database_copy(template_url: str, folder: Path, name: str) -> Iterator[str]:
+    """Yield the URL of a copy of a template database (a file in folder, or a PostgreSQL database); drop it after."""
+    if template_url.startswith("sqlite"):
+        copy = folder / (re.sub(r"[^\w.-]", "_", name)[-80:] + ".db")
+        shutil.copy(template_url.removeprefix("sqlite:///"), copy)
+        yield f"sqlite:///{copy}"
+        return
+    base, _, template = template_url.rpartition("/")
+    copy_name = f"{template}_{abs(hash(name)) % 10**8}"
+    _create_database(base, copy_name, template)
+    yield f"{base}/{copy_name}"
+    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
 def demo_url(demo_template: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """Yield the URL of this test's own copy of the demo city."""
-    if demo_template.startswith("sqlite"):
-        copy = tmp_path / "demo.db"
-        shutil.copy(demo_template.removeprefix("sqlite:///"), copy)
-        yield f"sqlite:///{copy}"
-        return
-    base, _, template = demo_template.rpartition("/")
-    name = f"{template}_{abs(hash(request.node.nodeid)) % 10**8}"
-    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from database_copy(demo_template, tmp_path, f"demo-{request.node.nodeid}")
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
 from engine.clock import clock
 from engine.forms.custom import values_for
 from engine.forms.fields import describe
-from engine.models import HumanTask, TaskCandidate, table_of
+from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
 
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
 from .run import Run
@@ -101,8 +101,13 @@ def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
         .values(state="cancelled", completed_at=now)
         .returning(HumanTask.id, HumanTask.bpmn_id, HumanTask.name)
         .execution_options(synchronize_session=False))
+    ids = []
     for row in cancelled:
+        ids.append(row.id)
         run.note("task_cancelled", {"bpmn_id": row.bpmn_id, "name": row.name}, human_task_id=row.id)
+    if ids:  # a withdrawn task's drafts are of no use to anyone
+        session.execute(delete(TaskDraft).where(TaskDraft.human_task_id.in_(ids))
+                        .execution_options(synchronize_session=False))
 
 
 def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:

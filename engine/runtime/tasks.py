@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import custom as custom_forms
-from engine.models import HumanTask, TaskCandidate, table_of
+from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
 from engine.runtime import messages
 
 from .assignment import operators_group
@@ -38,6 +38,7 @@ CANDIDATE = table_of(TaskCandidate)
 
 
 _OPEN = select(TASK).where(TASK.c.id == bindparam("task_id")).with_for_update(of=TASK)
+_FORGET_DRAFTS = delete(table_of(TaskDraft)).where(table_of(TaskDraft).c.human_task_id == bindparam("task_id"))
 _COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
     state="completed", completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"))
 
@@ -98,6 +99,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
                            f"{getattr(exc, 'error', None) or exc}", task_id=task_id) from exc
     now = clock.now()
     session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
+    session.connection().execute(_FORGET_DRAFTS, {"task_id": row.id})  # every user's: the task is over
     row.state, row.completed_at, row.completed_by = "completed", now, actor
     run.ready_before.discard(row.spiff_task_id)  # completed here, not cancelled by the inbox sync
     _note_completion(run, row, cleaned, _changes(before, task.data))

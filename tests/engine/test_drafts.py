@@ -50,3 +50,22 @@ def test_discarding_a_task_s_drafts_removes_every_user_s(task, session):
     assert drafts.discard(session, task.id) == 2
     session.commit()
     assert drafts.get(session, task.id, "ani") is None and drafts.get(session, task.id, "budi") is None
+
+
+def test_completing_a_task_forgets_its_drafts_whoever_completes_it(task, session, complete):
+    # The web, the CLI or an API: the engine's completion drops every user's draft of the task with it.
+    drafts.save(session, task.id, "ani", {"target": "7"})
+    drafts.save(session, task.id, "budi", {"target": "8"})
+    session.commit()
+    complete(task, "ani", {"target": 10})
+    assert session.execute(select(func.count()).select_from(TaskDraft)).scalar_one() == 0
+
+
+def test_a_refused_completion_keeps_the_draft(task, session, complete):
+    from engine.errors import FormInvalid
+    drafts.save(session, task.id, "ani", {"target": "abc"})
+    session.commit()
+    with pytest.raises(FormInvalid):
+        complete(task, "ani", {"target": "abc"})
+    session.rollback()
+    assert drafts.get(session, task.id, "ani") is not None

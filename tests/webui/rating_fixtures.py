@@ -7,21 +7,19 @@ moving the engine clock); each test then gets its own copy of that stage, so tes
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
-from engine.db import make_engine
 from engine.models import HumanTask, Instance
 from engine.runtime import messages, tasks
-from tests.demo_city import T0, create_app_for_tests
+from tests.demo_city import T0, create_app_for_tests, database_copy
 from tests.workflows.lifecycle import Lifecycle
 from workflows import calibration_units, ratings
 from workflows import skp as skp_records
@@ -141,25 +139,7 @@ class Stage:
         self.template, self.now = template, now
 
     def copy(self, tmp_path: Path, name: str) -> Iterator[str]:
-        if self.template.startswith("sqlite"):
-            target = tmp_path / "stage.db"
-            shutil.copy(self.template.removeprefix("sqlite:///"), target)
-            yield f"sqlite:///{target}"
-            return
-        base, _, template = self.template.rpartition("/")
-        copy = f"{template}_{abs(hash(name)) % 10**8}"
-        yield from _pg_copy(base, template, copy)
-
-
-def _pg_copy(base: str, template: str, name: str) -> Iterator[str]:
-    admin = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        return database_copy(self.template, tmp_path, name)
 
 
 def build_stage(demo_template: str, tmp: Path, label: str, build: Callable[[Session], None]) -> Iterator[Stage]:

@@ -60,8 +60,7 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("Your draft is saved. Nothing is sent until you press Submit."), "success")
         return redirect(url_for(".show", task_id=task_id), 303)
     try:
-        tasks.complete(db.session, task_id, user.username, data, user.groups)
-        drafts.discard(db.session, task_id)  # every user's: the task is over
+        tasks.complete(db.session, task_id, user.username, data, user.groups)  # drops the task's drafts too
         db.session.commit()
     except Conflict as refusal:
         db.session.rollback()
