@@ -123,3 +123,18 @@ def test_the_page_speaks_english_when_chosen(app: Flask, as_user) -> None:
 def test_an_account_with_no_appraisal_to_see_is_told_so(app: Flask, as_user) -> None:
     page = as_user("tim.penilai").get("/penilaian/").get_data(as_text=True)
     assert "Tidak ada penilaian yang dapat Anda lihat." in page and "Maya Sari" not in page
+
+
+def test_the_timeline_shows_the_latest_events_first_and_folds_the_older_ones(app: Flask, as_user) -> None:
+    iid = instance_of(app, MAYA)
+    with app.app_context():
+        before = len(audit.events_of(db.session, iid))
+        for n in range(20):
+            audit.record(db.session, "skp_drafted", MAYA, instance_id=iid, data={"urutan": n})
+        db.session.commit()
+    page = as_user(MAYA).get(f"/penilaian/{iid}").get_data(as_text=True)
+    total = before + 20
+    shown, folded = page.split(f"Tampilkan {total - 15} peristiwa yang lebih lama")
+    # The newest event (urutan 19) is on top, above the fold; the first ever (the cycle's start) below it.
+    assert "&#34;urutan&#34;: 19" in shown and "&#34;urutan&#34;: 4" not in shown
+    assert "Siklus penilaian dimulai" in folded and "Siklus penilaian dimulai" not in shown
