@@ -21,7 +21,8 @@ from .extensions import babel
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 #: The catalogues: shared pages and one per area.
-DOMAINS = ("base", "auth", "inbox", "tasks", "forms_plan", "forms_rating", "appraisals")
+DOMAINS = ("base", "auth", "inbox", "tasks", "forms_plan", "forms_rating", "appraisals", "definitions", "audit",
+           "dashboard", "public", "api")
 LOCALES = ("id", "en")
 #: The session key of the language the user chose.
 LANGUAGE_KEY = "language"
@@ -103,4 +104,9 @@ SOURCES = {
     "forms_plan": ["webui/tasks/custom/plan_*.py", "webui/templates/tasks/custom/plan_*.html"],
     "forms_rating": ["webui/tasks/custom/rating_*.py", "webui/templates/tasks/custom/rating_*.html"],
     "appraisals": ["webui/appraisals/*.py", "webui/templates/appraisals/*.html"],
+    "definitions": ["webui/definitions/*.py", "webui/templates/definitions/*.html"],
+    "audit": ["webui/audit/*.py", "webui/templates/audit/*.html"],
+    "dashboard": ["webui/dashboard/*.py", "webui/templates/dashboard/*.html"],
+    "public": ["webui/public/*.py", "webui/templates/public/*.html"],
+    "api": ["webui/api/*.py", "webui/templates/api/*.html"],
 }

@@ -1,0 +1,5 @@
+"""Routes of the dashboard area."""
+
+from __future__ import annotations
+
+from . import bp  # noqa: F401

@@ -1,0 +1,9 @@
+"""Public pages without sign-in: published aggregates per year and unit, the public feedback form."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__, url_prefix="/publik")
+
+from . import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,5 @@
+"""Routes of the public area."""
+
+from __future__ import annotations
+
+from . import bp  # noqa: F401
