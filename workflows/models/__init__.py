@@ -3,6 +3,7 @@
 from .follow_up import PartialPeriod, SanctionDecision
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
 from .periods import MonitoringPeriod
+from .public_feedback import PublicFeedback
 from .records import (
     Appeal,
     AppealWindow,
@@ -33,4 +34,5 @@ __all__ = [
     "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
     "PositionAssignment", "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation",
     "Rhk", "SanctionDecision", "Signature", "Skp", "SkpAnnex", "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
+    "PublicFeedback",
 ]
