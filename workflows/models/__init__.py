@@ -32,7 +32,7 @@ from .skp import (
 __all__ = [
     "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
     "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
-    "PositionAssignment", "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation",
+    "PositionAssignment", "PredikatRecord", "PublicFeedback", "Publication", "RaterResponse", "Rating",
+    "RatingDetail", "Realisation",
     "Rhk", "SanctionDecision", "Signature", "Skp", "SkpAnnex", "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
-    "PublicFeedback",
 ]
