@@ -159,3 +159,27 @@ def test_the_survey_gives_the_process_the_averages_of_the_unit_and_the_office_ab
         assert "3 jawaban" in result["sumber"]
         assert public_feedback.survey(db.session, org.unit_by_code(db.session, "PUPR"), 2027) is None
         assert public_feedback.survey(db.session, seksi, 2026) is None
+
+
+def test_the_process_reads_the_averages_of_its_skp_unit(app, client):
+    from engine.context import RunContext, running
+    from webui.extensions import db
+    from workflows.models import Skp, Unit
+    from workflows.script_functions import FUNCTIONS
+    send(client, {"harmonis": "3"})
+    send(client, {"harmonis": "4"}, path="/publik/umpan-balik/DUKCAPIL-IDENTITAS")
+    with app.app_context():
+        session = db.session
+        seksi = org.unit_by_code(session, "DUKCAPIL-IDENTITAS")
+        skp = session.execute(select(Skp).where(Skp.unit_id == seksi.id,
+                                                Skp.instance_id.is_not(None))).scalars().first()
+        context = RunContext(session=session, instance_id=skp.instance_id, process_id="umpan_balik_rekan",
+                             business_key="test", actor="test")
+        with running(context):
+            assert FUNCTIONS["umpan_balik_publik_unit"]() == {
+                "sumber": "Formulir umpan balik publik Kinerja (2 jawaban)", "nilai": {"harmonis": 3.5}}
+        pupr = session.execute(select(Skp).join(Unit, Unit.id == Skp.unit_id).where(
+            Unit.code == "PUPR-JALAN", Skp.instance_id.is_not(None))).scalars().first()
+        with running(RunContext(session=session, instance_id=pupr.instance_id, process_id="x", business_key="x",
+                                actor="x")):
+            assert FUNCTIONS["umpan_balik_publik_unit"]() is None
