@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The drawing's coordinate system (the SVG scales to its box): labels, bars, then the number.
-WIDTH = 400
-LABEL_WIDTH = 140
-BAR_AREA = 210
-ROW_HEIGHT = 34
+#: The drawing's coordinate system, about a phone's width so its text stays readable there
+#: (the SVG scales to its box): labels, bars, then the number.
+WIDTH = 360
+LABEL_WIDTH = 138
+BAR_AREA = 182
+ROW_HEIGHT = 32
 BAR_HEIGHT = 22
 
 
