@@ -19,15 +19,21 @@ SYAHRANI, WULAN = "199107082015031006", "199511232020122003"
 CYCLE = ["sangat_baik", "baik", "baik", "butuh_perbaikan"]
 
 
-def _publish(app: Flask, code: str, consenting: list[str], revoked: list[str] = ()) -> dict[str, Any]:
-    """Publish a group's final predikat (varied) as the process does, with some employees' consent."""
+def _publish(app: Flask, code: str, consenting: list[str] | None, revoked: list[str] = (),
+             everyone: str | None = None) -> dict[str, Any]:
+    """Publish a group's final predikat (varied, or everyone's) as the process does, with some employees' consent.
+
+    consenting None: everyone but the group's first member consents.
+    """
     from webui.extensions import db
     with app.app_context():
         session = db.session
         unit = org.unit_by_code(session, code)
         skps = publication.members(session, unit, YEAR)
         nips = [session.get(Employee, s.employee_id).nip for s in skps]
-        final = {nip: CYCLE[i % len(CYCLE)] for i, nip in enumerate(nips)}
+        final = {nip: everyone or CYCLE[i % len(CYCLE)] for i, nip in enumerate(nips)}
+        if consenting is None:
+            consenting = nips[1:]
         for nip in consenting + list(revoked):
             consent.give_consent(session, org.employee_by_nip(session, nip), YEAR, nip)
         published = publication.publish(session, unit, YEAR, "pengelola", final=final)
@@ -84,6 +90,22 @@ def test_a_small_group_shows_no_breakdown_but_says_why(app, client):
     assert published["names"][SYAHRANI] in html and published["names"][WULAN] not in html
     index = client.get(f"/publik/{YEAR}").get_data(as_text=True)
     assert "kelompok terlalu kecil untuk ditampilkan" in index
+
+
+def test_names_that_would_reveal_the_last_colleague_are_withheld(app, client):
+    published = _publish(app, BIG, None)  # all but one agreed: the breakdown minus the names is that one
+    assert published["aggregate"]["ditahan"] == "dapat_disimpulkan" and published["aggregate"]["individu"] == []
+    html = client.get(f"/publik/{YEAR}/{BIG}").get_data(as_text=True)
+    assert "<svg" in html and "Nama tidak ditampilkan" in html
+    assert not any(name in html for name in published["names"].values())
+
+
+def test_a_breakdown_of_one_predikat_is_withheld_and_only_consenting_names_shown(app, client):
+    published = _publish(app, BIG, [ZAINAL], everyone="baik")  # the cells alone would reveal everyone
+    assert published["aggregate"]["distribusi"] is None
+    html = client.get(f"/publik/{YEAR}/{BIG}").get_data(as_text=True)
+    assert "<svg" not in html and "Sebaran tidak ditampilkan" in html
+    assert published["names"][ZAINAL] in html and published["names"][ROSMINI] not in html
 
 
 def test_the_pages_read_the_latest_publication_only(app, client):

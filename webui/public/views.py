@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -22,7 +22,7 @@ def index(tahun: int | None = None) -> ResponseReturnValue:
     """List the units whose results of a year are published (the latest year by default)."""
     years = public_results.published_years(db.session)
     if tahun is None:
-        tahun = request.args.get("tahun", type=int) or (years[0] if years else None)
+        tahun = years[0] if years else None
     elif tahun not in years:
         abort(404)
     units = public_results.published_units(db.session, tahun) if tahun in years else []
