@@ -83,7 +83,8 @@ def survey(session: Session, unit: Unit, tahun: int, *, until: datetime | None =
     The answers of the unit and of the units above it count: a visitor rates the office they went to
     (Disdukcapil), and each Seksi under it serves through it. Averages are rounded to two decimals.
     """
-    ids, current = [], unit
+    ids: list[int] = []
+    current: Unit | None = unit
     while current is not None:
         if current.public_service:
             ids.append(current.id)
