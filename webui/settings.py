@@ -49,6 +49,10 @@ class WebDefaults:
     NOTIFY_DIGEST_HOUR: int = 7
     #: The site's address as users reach it (https://kinerja.samarindakota.go.id), for links in e-mails.
     PUBLIC_URL: str = ""
+    #: Public feedback forms sent per address (Flask-Limiter limit strings); refused ones count too.
+    PUBLIC_FEEDBACK_LIMIT: str = "5 per hour; 20 per day"
+    #: Seconds a person needs at least to fill in the public feedback form; sent sooner, it is asked again.
+    PUBLIC_FEEDBACK_MIN_SECONDS: int = 5
 
 
 def _parse(default: Any, raw: str) -> Any:

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/publik")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import feedback, views  # noqa: E402,F401  (registers the routes)

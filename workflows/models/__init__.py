@@ -3,6 +3,7 @@
 from .follow_up import PartialPeriod, SanctionDecision
 from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
 from .periods import MonitoringPeriod
+from .public_feedback import PublicFeedback
 from .records import (
     Appeal,
     AppealWindow,
@@ -31,6 +32,7 @@ from .skp import (
 __all__ = [
     "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
     "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
-    "PositionAssignment", "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation",
+    "PositionAssignment", "PredikatRecord", "PublicFeedback", "Publication", "RaterResponse", "Rating",
+    "RatingDetail", "Realisation",
     "Rhk", "SanctionDecision", "Signature", "Skp", "SkpAnnex", "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",
 ]

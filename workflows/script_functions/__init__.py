@@ -51,6 +51,7 @@ from .monitoring import (
 )
 from .periods import daftar_periode
 from .planning import kembalikan_skp, rencana_skp, rhk_atasan_skp, setujui_skp, siapkan_skp, simpan_skp
+from .public_feedback import umpan_balik_publik_unit
 from .raters import agregat_umpan_balik_rekan, catat_penilaian_diri
 from .rating import (
     baca_berkas_penilaian,
@@ -68,6 +69,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in (
     daftar_periode, siapkan_periode, catat_realisasi, catat_umpan_balik, catat_evaluasi_periodik, catat_bimbingan,
     catat_evaluasi_semester, catat_umpan_balik_rekan,
     catat_umpan_balik_publik,
+    umpan_balik_publik_unit,
     catat_penilaian_diri, agregat_umpan_balik_rekan,
     catat_penilaian, baca_berkas_penilaian, tetapkan_predikat, catat_capaian_unit, hitung_distribusi,
     periksa_pola_distribusi,
