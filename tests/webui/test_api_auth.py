@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.demo_city import Browser
-from tests.webui.api_fixtures import ApiClient, api_as, issue_token  # noqa: F401
+from tests.webui.api_fixtures import ApiClient, api_for, issue_token
 from webui.extensions import db
 from workflows import accounts, api_tokens
 from workflows.demo_org import EMPLOYEES
@@ -24,8 +24,8 @@ def unauthorized(response) -> None:  # type: ignore[no-untyped-def]
     assert "Set-Cookie" not in response.headers
 
 
-def test_a_token_acts_as_its_account(api_as: Callable[[str], ApiClient]) -> None:
-    response = api_as(NIP).get("/api/v1/me")
+def test_a_token_acts_as_its_account(app: Flask) -> None:
+    response = api_for(app, NIP).get("/api/v1/me")
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     body = response.get_json()
     assert body["username"] == NIP and body["name"] == EMPLOYEES[-1][1]
@@ -55,8 +55,8 @@ def test_a_signed_in_browser_session_is_no_api_credential(as_user: Callable[[str
     unauthorized(as_user(NIP).get("/api/v1/me"))
 
 
-def test_unknown_paths_and_methods_answer_in_json(api_as: Callable[[str], ApiClient]) -> None:
-    api = api_as(NIP)
+def test_unknown_paths_and_methods_answer_in_json(app: Flask) -> None:
+    api = api_for(app, NIP)
     missing = api.get("/api/v1/no-such-thing")
     assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
     wrong = api.post("/api/v1/me", json={})
