@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from tests.demo_city import Browser
 from tests.webui.api_fixtures import ApiClient, api_for, issue_token
+from tests.webui.auth_fixtures import set_forced_change
 from webui.extensions import db
 from workflows import accounts, api_tokens
 from workflows.demo_org import EMPLOYEES
@@ -62,3 +63,27 @@ def test_unknown_paths_and_methods_answer_in_json(app: Flask) -> None:
     wrong = api.post("/api/v1/me", json={})
     assert wrong.status_code == 405 and wrong.get_json()["code"] == "method_not_allowed"
     assert "GET" in wrong.headers["Allow"]
+
+
+def test_a_token_works_while_the_accounts_password_must_still_be_changed(app: Flask, demo_url: str,
+                                                                        as_user: Callable[[str], Browser]) -> None:
+    # The operator hands out a token for a system; the account's pending password change is the web's matter,
+    # even in a browser whose session is held on the password page.
+    set_forced_change(demo_url, NIP)
+    browser = as_user(NIP)
+    assert browser.get("/").status_code == 302
+    response = ApiClient(browser, issue_token(app, NIP)).get("/api/v1/tasks")
+    assert response.status_code == 200 and "items" in response.get_json()
+
+
+def test_an_internal_fault_answers_json_500_without_internals(demo_url: str, make_app: Callable[..., Flask],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(demo_url, PROPAGATE_EXCEPTIONS=False)
+    api = api_for(app, NIP)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+    monkeypatch.setattr("engine.runtime.inbox.open_tasks_for", broken)
+    response = api.get("/api/v1/tasks")
+    assert response.status_code == 500 and response.get_json()["code"] == "internal_error"
+    assert "secret internals" not in response.get_data(as_text=True)
