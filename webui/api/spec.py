@@ -13,7 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Flask's `<int:task_id>` → OpenAPI's `{task_id}`.
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 #: Flask converters → the schema of the path parameter.
-_PARAM_TYPES = {"int": {"type": "integer", "minimum": 1}, None: {"type": "string"}}
+_PARAM_TYPES: dict[str | None, dict[str, Any]] = {"int": {"type": "integer", "minimum": 1}, None: {"type": "string"}}
 #: The status codes every operation behind a token may answer, besides its own.
 COMMON_ERRORS = ("401", "500")
 
