@@ -51,3 +51,35 @@ def test_each_operation_documents_its_errors_and_path_parameters(client: FlaskCl
     complete = document["paths"]["/api/v1/tasks/{task_id}/complete"]["post"]["responses"]
     assert {"400", "403", "404", "409"} <= set(complete)
     assert complete["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def answers_as_documented(document: dict, path: str, method: str, status: int, body: object) -> None:
+    """Assert that body fits the schema the document gives for (path, method, status)."""
+    from jsonschema import Draft202012Validator
+    schema = document["paths"][path][method]["responses"][str(status)]["content"]["application/json"]["schema"]
+    # The document is the root resource, so `#/components/schemas/...` resolves inside it.
+    errors = list(Draft202012Validator({**document, **schema}).iter_errors(body))
+    assert not errors, f"{method} {path} {status}: " + "; ".join(e.message for e in errors[:5])
+
+
+def test_answers_fit_their_documented_schemas(app: Flask, client: FlaskClient) -> None:
+    from tests.webui.api_fixtures import api_for
+    from tests.webui.appraisal_fixtures import AGUS, MAYA, instance_of
+    document = client.get("/api/v1/openapi.json").get_json()
+    iid = instance_of(app, MAYA)
+    agus, admin = api_for(app, AGUS), api_for(app, "admin")
+    tasks = agus.get("/api/v1/tasks").get_json()
+    answers_as_documented(document, "/api/v1/tasks", "get", 200, tasks)
+    assert tasks["items"], "the appraiser has tasks at the demo's start"
+    task_id = tasks["items"][0]["id"]
+    answers_as_documented(document, "/api/v1/tasks/{task_id}", "get", 200,
+                          agus.get(f"/api/v1/tasks/{task_id}").get_json())
+    answers_as_documented(document, "/api/v1/me", "get", 200, agus.get("/api/v1/me").get_json())
+    for path in ("/api/v1/instances/{instance_id}", "/api/v1/instances/{instance_id}/events"):
+        answers_as_documented(document, path, "get", 200, agus.get(path.format(instance_id=iid)).get_json())
+        answers_as_documented(document, path, "get", 200, admin.get(path.format(instance_id=iid)).get_json())
+    answers_as_documented(document, "/api/v1/definitions", "get", 200, admin.get("/api/v1/definitions").get_json())
+    refused = agus.post(f"/api/v1/tasks/{task_id}/complete", json={"skp": "bukan objek"})
+    answers_as_documented(document, "/api/v1/tasks/{task_id}/complete", "post", refused.status_code,
+                          refused.get_json())
+    answers_as_documented(document, "/api/v1/tasks", "get", 401, client.get("/api/v1/tasks").get_json())

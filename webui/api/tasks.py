@@ -19,9 +19,21 @@ from .spec import SCHEMAS, operation
 MAX_LIMIT = 200
 TAG = "tasks"
 
-SCHEMAS["Task"] = {"type": "object", "description": "A human task (engine.runtime.inbox.task_dict), with "
-                   "`relation`: how the caller stands to it (assigned, claimed, candidate, completed).",
-                   "required": ["id", "instance_id", "name", "state"], "additionalProperties": True}
+_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+_NAMES = {"type": "array", "items": {"type": "string"}}
+SCHEMAS["Task"] = {
+    "type": "object", "description": "A human task (engine.runtime.inbox.task_dict) with the caller's `relation`.",
+    "required": ["id", "instance_id", "bpmn_id", "name", "process_id", "state", "relation"], "properties": {
+        "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "bpmn_id": {"type": "string"},
+        "name": {"type": "string"}, "process_id": {"type": "string"}, "lane": {"type": ["string", "null"]},
+        "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+        "assignee": {"type": ["string", "null"]}, "claimed_by": {"type": ["string", "null"]},
+        "candidate_users": _NAMES, "candidate_groups": _NAMES, "due_at": _MOMENT, "follow_up_at": _MOMENT,
+        "created_at": _MOMENT, "completed_at": _MOMENT, "completed_by": {"type": ["string", "null"]},
+        "documentation": {"type": ["string", "null"]}, "properties": {"type": ["object", "null"]},
+        "form": {"type": "object", "description": "The form: `key`, `fields` (id, label, type, constraints, "
+                 "`value` to start with) and, for a custom editor, `values`. Left out of listings."},
+        "relation": {"type": "string", "enum": ["assigned", "claimed", "candidate", "completed"]}}}
 SCHEMAS["TaskPage"] = {"type": "object", "required": ["items", "total", "limit", "offset"], "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
     "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}}
