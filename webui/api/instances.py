@@ -24,9 +24,21 @@ AUDITING = (INSPEKTORAT, ADMIN)
 #: What the access trail says was looked at (`record_viewed` data `dilihat`).
 VIEWED_INSTANCE, VIEWED_EVENTS = "api", "api_riwayat"
 
-SCHEMAS["Instance"] = {"type": "object", "required": ["id", "process_id", "status", "role", "tasks"],
-                       "description": "An instance as the caller's role may read it: `variables` for "
-                       "auditors and administrators only.", "additionalProperties": True}
+_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+SCHEMAS["Instance"] = {
+    "type": "object", "required": ["id", "process_id", "status", "role", "tasks"],
+    "description": "An instance as the caller's role may read it: `variables`, `error` and `status_reason` for "
+                   "auditors and administrators only; the people concerned see no one's name on the open tasks.",
+    "properties": {
+        "id": {"type": "integer"}, "process_id": {"type": "string"}, "business_key": {"type": ["string", "null"]},
+        "process_version": {"type": ["integer", "null"]},
+        "status": {"type": "string", "enum": ["running", "waiting", "completed", "error", "suspended", "terminated"]},
+        "version": {"type": "integer"}, "started_at": _MOMENT, "updated_at": _MOMENT, "ended_at": _MOMENT,
+        "role": {"type": "string", "enum": ["pegawai", "pejabat_penilai", "atasan_pejabat_penilai",
+                                             "pengelola_kinerja", "inspektorat", "admin"]},
+        "tasks": {"type": "array", "items": {"type": "object", "required": ["id", "name", "state"]}},
+        "error": {"type": ["object", "null"]}, "status_reason": {"type": ["string", "null"]},
+        "variables": {"type": "object"}}}
 SCHEMAS["Events"] = {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
     "type": "object", "required": ["event_type", "occurred_at", "data"], "properties": {
         "event_type": {"type": "string"}, "actor": {"type": ["string", "null"]},
