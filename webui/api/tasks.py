@@ -78,6 +78,15 @@ def _visible(task_id: int, *, acting: bool = False) -> tuple[HumanTask, str]:
     abort(404, f"task {task_id} does not exist or is not yours")
 
 
+def _stored(task_id: int) -> HumanTask:
+    """Return the task row as committed (the engine changes it with plain statements)."""
+    row = db.session.get(HumanTask, task_id)
+    if row is None:
+        abort(404)
+    db.session.refresh(row)
+    return row
+
+
 def as_json(row: HumanTask, how: str, *, with_form: bool = True) -> dict[str, Any]:
     """Return the task's JSON form with the caller's relation (without its form in listings)."""
     value = {**inbox.task_dict(row), "relation": how}
@@ -128,8 +137,7 @@ def complete_task(task_id: int) -> Response:
     user = api_user()
     tasks.complete(db.session, task_id, user.username, data, user.groups)
     db.session.commit()
-    db.session.refresh(row)
-    return jsonify(as_json(row, "completed"))
+    return jsonify(as_json(_stored(task_id), "completed"))
 
 
 @operation("post", "/tasks/<int:task_id>/claim", "Claim a task offered to the caller's groups.", tag=TAG,
@@ -143,9 +151,9 @@ def claim_task(task_id: int) -> Response:
     if how != "candidate":
         raise Conflict(f"task {task_id} is not waiting to be claimed", task_id=task_id, relation=how)
     user = api_user()
-    row = tasks.claim(db.session, task_id, user.username, user.groups)
+    tasks.claim(db.session, task_id, user.username, user.groups)
     db.session.commit()
-    return jsonify(as_json(db.session.get(HumanTask, row.id), "claimed"))  # type: ignore[arg-type]
+    return jsonify(as_json(_stored(task_id), "claimed"))
 
 
 @operation("post", "/tasks/<int:task_id>/unclaim", "Give a claimed task back to its candidates.", tag=TAG,
@@ -157,8 +165,7 @@ def unclaim_task(task_id: int) -> Response:
     _, how = _visible(task_id, acting=True)
     if how != "claimed":
         raise Conflict(f"task {task_id} is not claimed by you", task_id=task_id, relation=how)
-    row = tasks.unclaim(db.session, task_id, api_user().username)
+    tasks.unclaim(db.session, task_id, api_user().username)
     db.session.commit()
-    fresh = db.session.get(HumanTask, row.id)
-    assert fresh is not None
-    return jsonify(as_json(fresh, relation(fresh, api_user()) or "candidate"))
+    row = _stored(task_id)
+    return jsonify(as_json(row, relation(row, api_user()) or "candidate"))
