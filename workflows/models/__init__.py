@@ -1,7 +1,7 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
 from .follow_up import PartialPeriod, SanctionDecision
-from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
+from .org import ActingAssignment, ApiToken, Employee, Position, PositionAssignment, Unit, UserAccount
 from .periods import MonitoringPeriod
 from .public_feedback import PublicFeedback
 from .records import (
@@ -30,7 +30,7 @@ from .skp import (
 )
 
 __all__ = [
-    "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
+    "ActingAssignment", "ApiToken", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
     "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
     "PositionAssignment", "PredikatRecord", "PublicFeedback", "Publication", "RaterResponse", "Rating",
     "RatingDetail", "Realisation",
