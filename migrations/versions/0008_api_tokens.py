@@ -1,14 +1,14 @@
 """api_token: bearer tokens of the JSON API, stored as SHA-256 hashes
 
 Revision ID: 0008_api_tokens
-Revises: 0007_notifications
+Revises: 0008_public_feedback
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0008_api_tokens'
-down_revision = '0007_notifications'
+down_revision = '0008_public_feedback'
 branch_labels = None
 depends_on = None
 

@@ -117,7 +117,8 @@ BERAKHLAK_LABELS = {
     "kolaboratif": _l("Kolaboratif"),
 }
 
-VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram")}
+VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram"), "api": _l("the record, through the API"),
+                 "api_riwayat": _l("the timeline, through the API")}
 
 
 def label(labels: dict[str, Any], code: Any) -> Any:
