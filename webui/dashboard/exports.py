@@ -1,0 +1,89 @@
+"""The dashboard's tables as XLSX downloads, and the TPP export of the periodic predikat."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import InvalidInput
+from workflows import dashboard, overdue, period_export, stage_times
+
+from ..extensions import db
+from ..xlsx import table_xlsx, xlsx_response
+from . import bp
+from .access import check_opd, overseer, scope_of
+from .labels import PREDIKAT_LABELS, STAGE_LABELS
+from .views import year_arg
+
+
+@bp.get("/ekspor/kemajuan-<int:tahun>.xlsx")
+@login_required
+def progress_xlsx(tahun: int) -> ResponseReturnValue:
+    """Download the progress per OPD (employees per stage, overdue)."""
+    user = overseer()
+    opds = dashboard.by_opd(dashboard.progress(db.session, tahun, scope_of(user)))
+    headers = [_("OPD code"), _("OPD"), *(str(STAGE_LABELS[s]) for s in dashboard.STAGES), _("Total"), _("Overdue")]
+    rows = [[o.code, o.name, *(o.counts[s] for s in dashboard.STAGES), o.total, o.overdue] for o in opds]
+    title = _("Appraisal cycle progress %(year)s", year=tahun)
+    return xlsx_response(f"kemajuan-{tahun}.xlsx", table_xlsx(title, headers, rows))
+
+
+@bp.get("/ekspor/opd-<code>-<int:tahun>.xlsx")
+@login_required
+def opd_xlsx(code: str, tahun: int) -> ResponseReturnValue:
+    """Download one OPD's employees with their stage and predikat."""
+    user = overseer()
+    check_opd(user, code)
+    rows = dashboard.progress(db.session, tahun, code)
+    if not rows and code not in {u.code for u in dashboard.UnitTree.load(db.session).units.values()}:
+        abort(404)
+    headers = [_("NIP"), _("Name"), _("Unit"), _("Stage"), _("Overdue"), _("Predikat")]
+    data = [[r.nip, r.nama, r.unit_name, str(STAGE_LABELS[r.stage]), _("yes") if r.overdue else _("no"),
+             str(PREDIKAT_LABELS[r.predikat]) if r.predikat else ""] for r in rows]
+    title = _("Employees of %(opd)s, %(year)s", opd=code, year=tahun)
+    return xlsx_response(f"opd-{code}-{tahun}.xlsx", table_xlsx(title, headers, data))
+
+
+@bp.get("/ekspor/terlambat-<code>-<int:tahun>.xlsx")
+@login_required
+def overdue_xlsx(code: str, tahun: int) -> ResponseReturnValue:
+    """Download one OPD's overdue items."""
+    user = overseer()
+    check_opd(user, code)
+    rows = overdue.overdue(db.session, code, tahun)
+    headers = [_("NIP"), _("Name"), _("Unit"), _("Stage"), _("Task"), _("Due"), _("Days late"), _("Held by")]
+    data = [[r.nip, r.nama, r.unit_nama, r.tahap, r.tugas, r.batas, r.hari_terlambat, r.penerima or ""]
+            for r in rows]
+    title = _("Overdue in %(opd)s, %(year)s", opd=code, year=tahun)
+    return xlsx_response(f"terlambat-{code}-{tahun}.xlsx", table_xlsx(title, headers, data))
+
+
+@bp.get("/ekspor/hambatan-<int:tahun>.xlsx")
+@login_required
+def stuck_xlsx(tahun: int) -> ResponseReturnValue:
+    """Download the stage times per OPD."""
+    user = overseer()
+    times = stage_times.stage_times(db.session, tahun, scope_of(user))
+    headers = [_("OPD code"), _("OPD"), _("Stage"), _("Cycles"), _("Median (days)"), _("90th percentile (days)")]
+    data = [[t.opd_code, t.opd_name, str(STAGE_LABELS[t.stage]), t.count, t.median_days, t.p90_days]
+            for t in times]
+    title = _("Time per stage %(year)s", year=tahun)
+    return xlsx_response(f"hambatan-{tahun}.xlsx", table_xlsx(title, headers, data))
+
+
+@bp.get("/ekspor/tpp.xlsx")
+@login_required
+def tpp_xlsx() -> ResponseReturnValue:
+    """Download the periodic predikat of one period (what the TPP is paid on), for the user's scope."""
+    user = overseer()
+    year, period = year_arg(), request.args.get("periode", "").strip()
+    try:
+        rows = period_export.period_rows(db.session, year, period, scope_of(user))
+    except InvalidInput:
+        abort(400)
+    title = _("Periodic predikat for TPP: %(period)s %(year)s", period=period, year=year)
+    data = [[row[c] for c in period_export.COLUMNS] for row in rows]
+    return xlsx_response(f"tpp-{year}-{period.replace(' ', '-')}.xlsx",
+                         table_xlsx(title, list(period_export.COLUMNS), data))
