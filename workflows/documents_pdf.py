@@ -27,11 +27,12 @@ def document_data(session: Session, instance_id: int, document: str) -> dict[str
     records = appraisal_views.records(session, instance_id)
     if records is None:
         return None
-    rows = list(session.execute(select(Signature).where(Signature.skp_id == records["skp"].id,
-                                                        Signature.document == document)
+    rows = list(session.execute(select(Signature).where(Signature.skp_id == records["skp"].id)
                                 .order_by(Signature.id)).scalars())
     names = dict(session.execute(select(Employee.nip, Employee.name).where(
         Employee.nip.in_({r.signer for r in rows}))).all()) if rows else {}
+    # The latest signature per role wins; who signed the SKP names the people of a document not signed yet.
     signed = {r.role: {"nip": r.signer, "nama": names.get(r.signer, r.signer), "signed_at": r.signed_at}
-              for r in rows}  # the latest signature per role wins
-    return {**records, "signed": signed}
+              for r in rows if r.document == document}
+    people = {r.role: {"nip": r.signer, "nama": names.get(r.signer, r.signer)} for r in rows if r.document == "skp"}
+    return {**records, "signed": signed, "people": {**people, **signed}}
