@@ -154,3 +154,18 @@ def test_stage_labels_cover_every_stage() -> None:
     from webui.dashboard.labels import STAGE_LABELS
     assert set(STAGE_LABELS) == set(dashboard.STAGES)
     assert isinstance(T0, datetime)
+
+
+def test_the_oldest_tasks_and_the_curve_download_for_the_scope(as_user) -> None:
+    browser = as_user("pengelola.disdukcapil")
+    sheet = load_workbook(BytesIO(browser.get(f"/dasbor/ekspor/tugas-terlama-{YEAR}.xlsx").data)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert rows and {row[2] for row in rows} == {"DISDUKCAPIL"}
+    sheet = load_workbook(BytesIO(browser.get(f"/dasbor/ekspor/kurva-{YEAR}.xlsx").data)).active
+    units = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert units == {"Dinas Kependudukan dan Pencatatan Sipil"}
+
+
+def test_the_dashboard_offers_every_period_for_the_tpp_export(as_user) -> None:
+    text = as_user("bkpsdm").get(f"/dasbor/?tahun={YEAR}").get_data(as_text=True)
+    assert 'action="/dasbor/ekspor/tpp.xlsx"' in text and '<option value="Triwulan I">' in text

@@ -87,3 +87,32 @@ def tpp_xlsx() -> ResponseReturnValue:
     data = [[row[c] for c in period_export.COLUMNS] for row in rows]
     return xlsx_response(f"tpp-{year}-{period.replace(' ', '-')}.xlsx",
                          table_xlsx(title, list(period_export.COLUMNS), data))
+
+
+@bp.get("/ekspor/tugas-terlama-<int:tahun>.xlsx")
+@login_required
+def slowest_xlsx(tahun: int) -> ResponseReturnValue:
+    """Download the oldest open tasks of the year's cycles with who holds them."""
+    user = overseer()
+    found = stage_times.slowest_open(db.session, tahun, scope_of(user), limit=500)
+    headers = [_("NIP"), _("Name"), _("OPD code"), _("Stage"), _("Task"), _("Held by"), _("Open for (days)"), _("Due")]
+    data = [[t.nip, t.nama, t.opd_code, str(STAGE_LABELS.get(t.stage, t.stage)), t.title, t.holder, t.age_days,
+             t.due_at] for t in found]
+    title = _("Oldest open tasks %(year)s", year=tahun)
+    return xlsx_response(f"tugas-terlama-{tahun}.xlsx", table_xlsx(title, headers, data))
+
+
+@bp.get("/ekspor/kurva-<int:tahun>.xlsx")
+@login_required
+def curve_xlsx(tahun: int) -> ResponseReturnValue:
+    """Download each calibration unit's predikat distribution against its curve."""
+    user = overseer()
+    tree = dashboard.UnitTree.load(db.session)
+    curves = dashboard.curves(db.session, tahun, dashboard.progress(db.session, tahun, scope_of(user), tree), tree)
+    headers = [_("Calibration unit"), _("Predikat"), _("Employees"), _("Share (%)"), _("Allowed from (%)"),
+               _("Allowed up to (%)"), _("Outside the curve")]
+    data = [[c["name"], str(PREDIKAT_LABELS[row["predikat"]]), row["count"], row["percent"],
+             row["min"] if c["limits"] else "", row["max"] if c["limits"] else "", _("yes") if row["broken"] else ""]
+            for c in curves for row in c["rows"]]
+    title = _("Predikat against the curve %(year)s", year=tahun)
+    return xlsx_response(f"kurva-{tahun}.xlsx", table_xlsx(title, headers, data))

@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from workflows import dashboard, overdue, stage_times
+from workflows import dashboard, overdue, period_export, stage_times
 from workflows.models.skp import PREDIKATS
 
 from ..extensions import db
@@ -42,7 +42,8 @@ def index() -> ResponseReturnValue:
     total = dashboard.totals(opds)
     stage_bars = [(str(STAGE_LABELS[s]), total.counts[s]) for s in dashboard.STAGES]
     return render_template("dashboard/index.html", year=year, scope=scope, opds=opds, total=total,
-                           stage_bars=stage_bars, curves=dashboard.curves(db.session, year, rows, tree))
+                           stage_bars=stage_bars, period_names=period_export.PERIOD_NAMES,
+                           curves=dashboard.curves(db.session, year, rows, tree))
 
 
 @bp.get("/opd/<code>")
