@@ -50,5 +50,6 @@ def _cell(value: Any) -> Any:
 
 def xlsx_response(filename: str, content: bytes) -> Response:
     """Return the workbook as a download."""
-    return Response(content, mimetype=MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    # Personal data, like the pages: never kept in a shared cache.
+    return Response(content, mimetype=MIMETYPE, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

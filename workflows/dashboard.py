@@ -64,6 +64,10 @@ class UnitTree:
             unit = self.units[unit.parent_id]
         return unit
 
+    def opd_by_code(self, code: str) -> Any:
+        """Return the OPD with this code, or None (also for the code of a unit inside an OPD)."""
+        return next((u for u in self.units.values() if u.code == code and self.opd(u.id).code == code), None)
+
     def calibration(self, unit_id: int) -> Any:
         """Return the unit whose calibration covers it: the nearest flagged ancestor, else its OPD."""
         current, seen = self.units.get(unit_id), set()

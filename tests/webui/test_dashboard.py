@@ -82,7 +82,9 @@ def test_city_wide_overseers_open_any_opd(as_user, username: str) -> None:
     browser = as_user(username)
     assert browser.get(f"/dasbor/opd/BKPSDM?tahun={YEAR}").status_code == 200
     assert browser.get(f"/dasbor/opd/DISDUKCAPIL?tahun={YEAR}").status_code == 200
-    assert browser.get("/dasbor/opd/TIDAK-ADA").status_code == 404
+    for path in ("/dasbor/opd/TIDAK-ADA", "/dasbor/opd/BKPSDM-PKP", f"/dasbor/ekspor/opd-TIDAK-ADA-{YEAR}.xlsx",
+                 f"/dasbor/ekspor/terlambat-TIDAK-ADA-{YEAR}.xlsx"):
+        assert browser.get(path).status_code == 404, path  # not an OPD (a bidang inside one, or nothing)
 
 
 def test_overdue_once_the_skp_deadline_has_passed(app: Flask, as_user) -> None:
@@ -104,7 +106,7 @@ def test_overdue_once_the_skp_deadline_has_passed(app: Flask, as_user) -> None:
 def test_the_progress_table_downloads_as_xlsx_with_every_opd(app: Flask, as_user) -> None:
     response = as_user("bkpsdm").get(f"/dasbor/ekspor/kemajuan-{YEAR}.xlsx")
     assert response.status_code == 200
-    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert response.mimetype.endswith("spreadsheetml.sheet") and response.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(BytesIO(response.data)).active
     assert "2027" in sheet["A1"].value
     headers = [c.value for c in sheet[3]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_login import login_required
@@ -31,11 +31,12 @@ def _pdf(nip: str, tahun: int, document: str, template: str) -> ResponseReturnVa
     with force_locale("id"):  # the official documents are in Indonesian, whatever the reader's language
         html = render_template(template, r=data, year=tahun, predikat_labels=PREDIKAT_LABELS,
                                capaian_labels=CAPAIAN_LABELS)
-    pdf = HTML(string=html, base_url=request.host_url).write_pdf()
+    pdf = HTML(string=html).write_pdf()  # the templates reference nothing outside: no fetches
     appraisal_views.record_view(db.session, viewer, instance_id, role, f"{document}.pdf")
     db.session.commit()
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{document}-{nip}-{tahun}.pdf"'})
+                    headers={"Content-Disposition": f'inline; filename="{document}-{nip}-{tahun}.pdf"',
+                             "Cache-Control": "no-store"})
 
 
 @bp.get("/pegawai/<nip>/<int:tahun>/skp.pdf")

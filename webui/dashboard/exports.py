@@ -36,9 +36,10 @@ def opd_xlsx(code: str, tahun: int) -> ResponseReturnValue:
     """Download one OPD's employees with their stage and predikat."""
     user = overseer()
     check_opd(user, code)
-    rows = dashboard.progress(db.session, tahun, code)
-    if not rows and code not in {u.code for u in dashboard.UnitTree.load(db.session).units.values()}:
+    tree = dashboard.UnitTree.load(db.session)
+    if tree.opd_by_code(code) is None:
         abort(404)
+    rows = dashboard.progress(db.session, tahun, code, tree)
     headers = [_("NIP"), _("Name"), _("Unit"), _("Stage"), _("Overdue"), _("Predikat")]
     data = [[r.nip, r.nama, r.unit_name, str(STAGE_LABELS[r.stage]), _("yes") if r.overdue else _("no"),
              str(PREDIKAT_LABELS[r.predikat]) if r.predikat else ""] for r in rows]
@@ -52,6 +53,8 @@ def overdue_xlsx(code: str, tahun: int) -> ResponseReturnValue:
     """Download one OPD's overdue items."""
     user = overseer()
     check_opd(user, code)
+    if dashboard.UnitTree.load(db.session).opd_by_code(code) is None:
+        abort(404)
     rows = overdue.overdue(db.session, code, tahun)
     headers = [_("NIP"), _("Name"), _("Unit"), _("Stage"), _("Task"), _("Due"), _("Days late"), _("Held by")]
     data = [[r.nip, r.nama, r.unit_nama, r.tahap, r.tugas, r.batas, r.hari_terlambat, r.penerima or ""]

@@ -54,7 +54,7 @@ def opd(code: str) -> ResponseReturnValue:
     check_opd(user, code)
     year = year_arg()
     tree = dashboard.UnitTree.load(db.session)
-    unit = next((u for u in tree.units.values() if u.code == code and tree.opd(u.id).code == code), None)
+    unit = tree.opd_by_code(code)
     if unit is None:
         abort(404)
     rows = dashboard.progress(db.session, year, code, tree)
