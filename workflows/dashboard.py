@@ -141,7 +141,7 @@ def progress(session: Session, year: int, opd_code: str | None = None, tree: Uni
     rows = []
     for instance_id, row in latest.items():
         open_tasks = tasks.get(instance_id, [])
-        stage = _stage(row, open_tasks, records)
+        stage = stage_of(row, open_tasks, records)
         late = any(due is not None and due < now for _, due in open_tasks) or (
             not open_tasks and row.status not in ENDED and row.next_timer_at is not None and row.next_timer_at < now)
         unit, opd, calibration = tree.units[row.unit_id], tree.opd(row.unit_id), tree.calibration(row.unit_id)
@@ -174,7 +174,7 @@ def _records(session: Session, skp_ids: list[int]) -> dict[str, Any]:
             "plans": plans}
 
 
-def _stage(row: Any, open_tasks: list[tuple[str, datetime | None]], records: dict[str, Any]) -> str:
+def stage_of(row: Any, open_tasks: list[tuple[str, datetime | None]], records: dict[str, Any]) -> str:
     """Return the stage of one cycle from its open tasks, else from its records."""
     staged = [STAGE_OF_PROCESS[p] for p, _ in open_tasks if p in STAGE_OF_PROCESS]
     if staged:
