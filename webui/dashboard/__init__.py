@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import documents, exports, views  # noqa: E402,F401  (registers the routes)
