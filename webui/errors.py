@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -19,6 +19,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if request.path.startswith("/api/"):
+            # Unknown API paths and methods (no view, so no blueprint handler) answer in JSON too.
+            from .api.errors import http_error
+            return http_error(error)
         return render_template("errors/error.html", status=code), code
 
     @app.errorhandler(CSRFError)

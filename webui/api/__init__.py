@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from ..extensions import csrf
 
-from . import views  # noqa: E402,F401  (registers the routes)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer tokens are not ambient credentials: a forged cross-site request cannot carry one.
+csrf.exempt(bp)
+
+from . import errors, views  # noqa: E402,F401  (registers the handlers and routes)

@@ -25,6 +25,8 @@ def forget_session() -> None:
 @bp.before_app_request
 def _check_session() -> ResponseReturnValue | None:
     """Drop a disabled account's session for good; send a user who must change their password there."""
+    if request.blueprint == "api":
+        return None  # the API authenticates each call by its bearer token, never by the session
     if not current_user.is_authenticated:
         if "_user_id" in session:
             # Disabled, removed, or its password changed elsewhere: enabling it again must not revive this.

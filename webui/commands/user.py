@@ -1,15 +1,15 @@
-"""`kinerja user create|reset-password|disable|enable`: sign-in accounts, audited, temporary passwords shown once."""
+"""`kinerja user create|reset-password|disable|enable|token...`: accounts and API tokens, audited, secrets shown once."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from workflows import accounts
+from workflows import accounts, api_tokens
 
 from . import transaction
 
-group = AppGroup("user", help="Sign-in accounts: create, reset a password, disable or enable.")
+group = AppGroup("user", help="Sign-in accounts: create, reset a password, disable or enable; JSON API tokens.")
 _ACTOR = click.option("--actor", default="operator", show_default=True,
                       help="Who does it (recorded in the audit trail).")
 
@@ -66,3 +66,42 @@ def enable_command(username: str, actor: str) -> None:
     with transaction() as session:
         accounts.set_active(session, username, True, actor)
     click.echo(f"account {username} enabled")
+
+
+@group.command("token")
+@click.argument("username")
+@click.option("--name", default="api", show_default=True, help="What the token is for, shown in the list.")
+@_ACTOR
+def token_command(username: str, name: str, actor: str) -> None:
+    """Issue a JSON API bearer token for an account (a NIP or a staff username); the secret is shown once."""
+    with transaction() as session:
+        token, secret = api_tokens.issue(session, accounts.account_by_username(session, username), name, actor)
+        token_id = token.id
+    click.echo(f"API token {token_id} ({name}) for {username}: {secret}")
+    click.echo("Keep it secret: it is not stored and cannot be shown again. "
+               f"Revoke it with `kinerja user token-revoke {token_id}`.")
+
+
+@group.command("token-revoke")
+@click.argument("token_id", type=int)
+@_ACTOR
+def token_revoke_command(token_id: int, actor: str) -> None:
+    """Revoke a JSON API token: it is refused from the next request on."""
+    with transaction() as session:
+        api_tokens.revoke(session, token_id, actor)
+    click.echo(f"API token {token_id} revoked")
+
+
+@group.command("tokens")
+@click.argument("username")
+def tokens_command(username: str) -> None:
+    """List an account's JSON API tokens (never their secrets)."""
+    with transaction() as session:
+        tokens = api_tokens.tokens_of(session, accounts.account_by_username(session, username))
+        rows = [(t.id, t.name, t.created_at, t.last_used_at, t.revoked_at) for t in tokens]
+    if not rows:
+        click.echo(f"no API tokens for {username}")
+    for token_id, name, created, used, revoked in rows:
+        state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "active"
+        last = f"{used:%Y-%m-%d %H:%M}" if used else "never"
+        click.echo(f"{token_id}\t{name}\tcreated {created:%Y-%m-%d %H:%M}\tlast used {last}\t{state}")

@@ -1,7 +1,7 @@
 """Domain tables of the appraisal side (imported by migrations/env.py)."""
 
 from .follow_up import PartialPeriod, SanctionDecision
-from .org import ActingAssignment, Employee, Position, PositionAssignment, Unit, UserAccount
+from .org import ActingAssignment, ApiToken, Employee, Position, PositionAssignment, Unit, UserAccount
 from .periods import MonitoringPeriod
 from .records import (
     Appeal,
@@ -29,7 +29,7 @@ from .skp import (
 )
 
 __all__ = [
-    "ActingAssignment", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
+    "ActingAssignment", "ApiToken", "Appeal", "AppealWindow", "BehaviourExpectation", "CoachingSession", "Consent",
     "DevelopmentPlan", "Employee", "Feedback", "Iki", "MonitoringPeriod", "PartialPeriod", "Position",
     "PositionAssignment", "PredikatRecord", "Publication", "RaterResponse", "Rating", "RatingDetail", "Realisation",
     "Rhk", "SanctionDecision", "Signature", "Skp", "SkpAnnex", "TalentPoolEntry", "Unit", "UnitRating", "UserAccount",

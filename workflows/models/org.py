@@ -185,3 +185,21 @@ class UserAccount(Base):
     def groups(self) -> list[str]:
         """Return the inbox candidate groups of the account: `role` or `role:<scope unit code>`."""
         return [f"{role}:{self.scope_unit_code}" if self.scope_unit_code else role for role in self.roles]
+
+
+class ApiToken(Base):
+    """A bearer token of the JSON API: it acts as its account; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    #: What the token is for ("SIASN sync", "laptop script"), shown in the list.
+    name: Mapped[str] = mapped_column(String(100))
+    #: Hex SHA-256 of the secret: a stolen database gives no usable token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    account: Mapped[UserAccount] = relationship()
