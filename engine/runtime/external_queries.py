@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.clock import clock
 from engine.models import ExternalTask, Instance, SpecVersion
@@ -37,10 +37,14 @@ class Listed:
     spec_version: SpecVersion
 
 
-def _query(wanted: Filter, now: datetime) -> Select[tuple[ExternalTask, Instance, SpecVersion]]:
-    query = (select(ExternalTask, Instance, SpecVersion)
+#: Aliased: Instance's own spec_sha256 subquery reads spec_version, which must not be correlated to this join.
+_VERSION = aliased(SpecVersion)
+
+
+def _query(wanted: Filter, now: datetime) -> Select[ExternalTask, Instance, SpecVersion]:
+    query = (select(ExternalTask, Instance, _VERSION)
              .join(Instance, Instance.id == ExternalTask.instance_id)
-             .join(SpecVersion, SpecVersion.id == Instance.spec_version_id)
+             .join(_VERSION, _VERSION.id == Instance.spec_version_id)
              .where(ExternalTask.state == "open"))
     if wanted.external_task_id is not None:
         query = query.where(ExternalTask.id == wanted.external_task_id)
@@ -74,7 +78,7 @@ def open_tasks(session: Session, wanted: Filter = Filter(), limit: int | None = 
     query = (_query(wanted, clock.now())
              .order_by(ExternalTask.priority.desc(), ExternalTask.created_at, ExternalTask.id)
              .offset(offset).limit(limit))
-    return [Listed(task, instance, version) for task, instance, version in session.execute(query)]
+    return [Listed(row[0], row[1], row[2]) for row in session.execute(query)]
 
 
 def count_open(session: Session, wanted: Filter = Filter()) -> int:

@@ -60,7 +60,8 @@ def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timede
         row.worker_id, row.lock_expires_at = worker_id, now + topics[row.topic]
     session.flush()
     audit.record_many(session, [Pending("external_task_locked", actor or worker_id, row.instance_id, None, {
-        **_describe(row), "worker_id": worker_id, "lock_expires_at": row.lock_expires_at.isoformat() if row.lock_expires_at else None})
+        **_describe(row), "worker_id": worker_id,
+        "lock_expires_at": row.lock_expires_at.isoformat() if row.lock_expires_at else None})
         for row in rows])
     return rows
 

@@ -69,7 +69,7 @@ def typed_variables(data: Mapping[str, Any], names: Iterable[str] | None = None)
 
 def plain(name: str, given: Any) -> Any:
     """Return the plain value of a typed value a worker sent; an untyped {value} keeps its JSON type."""
-    if not isinstance(given, Mapping) or "value" not in given and given.get("type", "").lower() != "null":
+    if not isinstance(given, Mapping) or ("value" not in given and given.get("type", "").lower() != "null"):
         raise ShapeError(f"variable '{name}' must be an object {{\"value\": ..., \"type\": ...}}")
     value, kind = given.get("value"), str(given.get("type") or "").lower()
     if not kind:
