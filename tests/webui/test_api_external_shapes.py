@@ -97,3 +97,20 @@ def test_a_fetch_body_is_read_with_a_lock_per_topic() -> None:
 def test_a_wrong_fetch_body_names_what_is_wrong(body: object, field: str) -> None:
     with pytest.raises(ShapeError, match=field):
         fetch_request(body)
+
+
+
+def test_the_openapi_schemas_of_external_tasks_are_valid_json_schemas() -> None:
+    from jsonschema import Draft202012Validator
+
+    from webui.api.external_spec import EXTERNAL_SCHEMAS, external_operations
+
+    for schema in EXTERNAL_SCHEMAS.values():
+        Draft202012Validator.check_schema(schema)
+    for op in external_operations():
+        if op["body"]:
+            Draft202012Validator.check_schema(op["body"])
+        assert op["result"] is None or op["result"] in EXTERNAL_SCHEMAS
+    fetch_schema = next(op["body"] for op in external_operations() if op["path"].endswith("/fetchAndLock"))
+    Draft202012Validator(fetch_schema).validate({"workerId": "w", "maxTasks": 1, "topics": [
+        {"topicName": "a", "lockDuration": 5, "variables": None}]})

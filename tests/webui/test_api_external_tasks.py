@@ -8,6 +8,7 @@ from datetime import timedelta
 from tests.demo_city import T0
 from tests.webui.api_external_fixtures import LOCK_MS, WORKER_ACCOUNT, Queue, fetch, fetch_body, queue_fixture  # noqa: F401
 from tests.webui.api_fixtures import ApiClient
+from webui.api.external_spec import external_operations
 from workflows.demo_org import EMPLOYEES
 
 BASE = "/api/v1/external-task"
@@ -238,3 +239,11 @@ def test_the_plural_kebab_paths_and_long_polling(queue: Queue) -> None:
     assert api.post(f"/api/v1/external-tasks/{task['id']}/complete", json={"workerId": "w1"}).status_code == 204
     assert queue.rows(instance_id)[1] == ("Task_arsip", "open", None)
     assert [t["activityId"] for t in api.get("/api/v1/external-tasks?topicName=arsip").get_json()] == ["Task_arsip"]
+
+
+def test_every_external_task_route_is_described_for_the_openapi_document(queue: Queue) -> None:
+    described = {(op["method"], op["path"]) for op in external_operations()}
+    routed = {(method.lower(), rule.rule.replace("<task_id>", "{task_id}"))
+              for rule in queue.app.url_map.iter_rules() if rule.rule.startswith("/api/v1/external-task")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert described == routed and len(routed) == 20
