@@ -96,9 +96,10 @@ def route(camunda: str, plural: str, **options: Any) -> Callable[[F], F]:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    # Read JSON whatever the Content-Type says: worker libraries are not all careful with it.
+    body = request.get_json(force=True, silent=True)
     if body is None:
-        body = {} if not request.data else None
+        body = {} if not request.get_data() else None
     if not isinstance(body, dict):
         raise ShapeError("the request body must be a JSON object")
     return body
