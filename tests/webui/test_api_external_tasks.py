@@ -247,3 +247,21 @@ def test_every_external_task_route_is_described_for_the_openapi_document(queue: 
               for rule in queue.app.url_map.iter_rules() if rule.rule.startswith("/api/v1/external-task")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert described == routed and len(routed) == 20
+
+
+def test_unlock_frees_a_task_at_once_and_the_listing_pages(queue: Queue) -> None:
+    first, second, third = queue.start("k1"), queue.start("k2"), queue.start("k3")
+    api = queue.worker()
+    [task, *_] = fetch(api, "w1", "kirim-email")
+    assert task["processInstanceId"] == str(first)
+    admin = queue.worker("admin")
+    assert admin.post(f"{BASE}/{task['id']}/unlock").status_code == 204
+    assert [t["processInstanceId"] for t in fetch(api, "w2", "kirim-email", max_tasks=1)] == [str(first)]
+    unlocked = [e for e in queue.events(first) if e[0] == "external_task_unlocked"]
+    assert [(e[1], e[2]["previous_worker_id"]) for e in unlocked] == [("admin", "w1")]
+
+    page = api.get(f"{BASE}?topicName=kirim-email&firstResult=1&maxResults=1").get_json()
+    assert [t["processInstanceId"] for t in page] == [str(second)]
+    assert [t["processInstanceId"] for t in api.get(f"{BASE}?workerId=w1").get_json()] == [str(second), str(third)]
+    assert [t["processInstanceId"] for t in api.get(f"{BASE}?locked=true&workerId=w2").get_json()] == [str(first)]
+    camunda_error(api.get(f"{BASE}?locked=true&notLocked=true"), 400)
