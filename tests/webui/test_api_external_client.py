@@ -79,3 +79,24 @@ def test_a_camunda_style_worker_runs_a_process_to_its_end(queue: Queue, server: 
     assert status == 404 and set(error) == {"type", "message", "code"}
     intruder = CamundaClient(server, "knj_not-a-token", "x")
     assert intruder.call("/fetchAndLock", {"workerId": "x", "maxTasks": 1, "topics": []})[0] == 401
+
+
+def test_workers_fetching_at_the_same_moment_never_share_a_task(queue: Queue, server: str) -> None:
+    for key in ("k1", "k2", "k3"):
+        queue.start(key)
+    token = issue_token(queue.app, "svc.siasn")
+    clients = [CamundaClient(server, token, f"w{n}") for n in range(4)]
+    got: dict[str, list[str]] = {}
+    barrier = threading.Barrier(len(clients))
+
+    def work(client: CamundaClient) -> None:
+        barrier.wait()
+        got[client.worker_id] = [t["id"] for t in client.fetch_and_lock(["kirim-email"])]
+
+    threads = [threading.Thread(target=work, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    fetched = [task_id for ids in got.values() for task_id in ids]
+    assert len(got) == 4 and sorted(fetched) == sorted(set(fetched)) and len(fetched) == 3
