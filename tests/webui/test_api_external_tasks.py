@@ -190,7 +190,7 @@ def test_only_the_lock_holder_may_extend_it(queue: Queue) -> None:
 
 def test_unknown_tasks_answer_404_in_camundas_shape(queue: Queue) -> None:
     api = queue.worker()
-    for path in ("/999999", "/abc", "/999999/errorDetails"):
+    for path in ("/999999", "/abc", "/-1", "/" + "9" * 40, "/999999/errorDetails"):
         camunda_error(api.get(f"{BASE}{path}"), 404)
     for action in ("complete", "failure", "bpmnError", "extendLock", "unlock"):
         body = {"workerId": "w1", "errorCode": "X", "newDuration": 1000}

@@ -88,6 +88,7 @@ def worker_api(view: F) -> F:
 
 
 def route(camunda: str, plural: str, **options: Any) -> Callable[[F], F]:
+    """Register a view under /external-task<camunda> and /external-tasks<plural>."""
     def register(view: F) -> F:
         bp.add_url_rule(f"/external-task{camunda}", view_func=view, **options)
         bp.add_url_rule(f"/external-tasks{plural}", endpoint=f"{view.__name__}_plural", view_func=view, **options)
@@ -106,7 +107,8 @@ def _body() -> dict[str, Any]:
 
 
 def task_id_of(text: str) -> int:
-    if not text.isdigit():
+    """Return the id of a path segment; anything that is not one of Kinerja's ids is an unknown task."""
+    if not text.isdigit() or len(text) > 18:
         raise NotFound(f"External task with id {text} does not exist")
     return int(text)
 
