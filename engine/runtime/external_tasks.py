@@ -1,7 +1,8 @@
 """External tasks: workers fetch and lock them by topic, then complete them, report a failure or a BPMN error.
 
-The functions follow Camunda 7's external task service (what the REST API will call): only the worker
-holding a valid lock may act on a task; every change is audited in the caller's transaction.
+The functions follow Camunda 7's external task service (what the REST API calls): only the worker that
+locked a task last may act on it, and only a live lock may be extended; every change is audited in the
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def extend_lock(session: Session, external_task_id: int, worker_id: str, new_dur
     """Extend the worker's valid lock to new_duration from now."""
     if new_duration <= timedelta(0):
         raise InvalidInput("the new lock duration must be positive", external_task_id=external_task_id)
-    row = _held(session, external_task_id, worker_id)
+    row = _held(session, external_task_id, worker_id, live=True)
     row.lock_expires_at = clock.now() + new_duration
     session.flush()
     audit.record(session, "external_task_lock_extended", actor or worker_id, instance_id=row.instance_id,
@@ -202,14 +203,18 @@ def _open(session: Session, external_task_id: int) -> ExternalTask:
     return row
 
 
-def _held(session: Session, external_task_id: int, worker_id: str) -> ExternalTask:
-    """Return an open task locked by this worker, with a lock that has not expired."""
+def _held(session: Session, external_task_id: int, worker_id: str, live: bool = False) -> ExternalTask:
+    """Return an open task whose most recent lock is this worker's; with live, a lock that has not expired.
+
+    As in Camunda 7, a worker whose lock expired may still report on the task while no other worker
+    has locked it since: refusing would only make the work (an e-mail, a SIASN update) be done twice.
+    """
     row = _open(session, external_task_id)
     if row.worker_id != worker_id:
         holder = f"locked by {row.worker_id}" if row.worker_id else "not locked"
         raise Forbidden(f"external task {external_task_id} is {holder}, not by {worker_id}",
                         external_task_id=external_task_id)
-    if row.lock_expires_at is None or row.lock_expires_at <= clock.now():
+    if live and (row.lock_expires_at is None or row.lock_expires_at <= clock.now()):
         raise Conflict(f"the lock of {worker_id} on external task {external_task_id} has expired; fetch it again",
                        external_task_id=external_task_id)
     return row

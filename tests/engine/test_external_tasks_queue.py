@@ -91,3 +91,16 @@ def test_extending_a_lock_needs_the_holder_a_live_lock_and_a_positive_duration(e
     with pytest.raises(Conflict, match="expired"):
         external_tasks.extend_lock(session, row.id, "w1", LOCK)
     session.rollback()
+
+
+def test_a_worker_whose_lock_expired_may_still_complete_while_nobody_took_the_task(external, start, session):
+    instance = start("tasks_external", {})
+    [row] = external_tasks.fetch_and_lock(session, "w1", {"kirim-email": LOCK}, 1)
+    session.commit()
+    clock.set(T0 + LOCK + timedelta(minutes=1))  # as Camunda 7: the most recent lock is still w1's
+    external_tasks.complete(session, row.id, "w1", {"terkirim": True})
+    session.commit()
+    session.refresh(row)
+    assert (row.state, row.completed_by) == ("completed", "w1")
+    assert [item.task.bpmn_id for item in external_queries.open_tasks(session, Filter(instance_id=instance.id))] == [
+        "Task_arsip"]

@@ -265,3 +265,13 @@ def test_unlock_frees_a_task_at_once_and_the_listing_pages(queue: Queue) -> None
     assert [t["processInstanceId"] for t in api.get(f"{BASE}?workerId=w1").get_json()] == [str(second), str(third)]
     assert [t["processInstanceId"] for t in api.get(f"{BASE}?locked=true&workerId=w2").get_json()] == [str(first)]
     camunda_error(api.get(f"{BASE}?locked=true&notLocked=true"), 400)
+
+
+def test_a_late_worker_may_still_complete_while_nobody_else_took_the_task(queue: Queue) -> None:
+    instance_id = queue.start("k1")
+    api = queue.worker()
+    [task] = fetch(api, "w1", "kirim-email")
+    queue.move_clock(T0 + timedelta(milliseconds=LOCK_MS, minutes=1))
+    camunda_error(api.post(f"{BASE}/{task['id']}/extendLock", json={"workerId": "w1", "newDuration": 1000}), 400)
+    assert api.post(f"{BASE}/{task['id']}/complete", json={"workerId": "w1"}).status_code == 204
+    assert queue.rows(instance_id)[0][:2] == ("Task_kirim", "completed")
