@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -46,9 +44,6 @@ class ApiClient:
         return self.client.post(path, headers=self._headers(kwargs), **kwargs)
 
 
-@pytest.fixture
-def api_as(app: Flask) -> Callable[[str], ApiClient]:
-    """Return a factory: an API client holding a fresh token of a demo account."""
-    def make(username: str) -> ApiClient:
-        return ApiClient(app.test_client(), issue_token(app, username))
-    return make
+def api_for(app: Flask, username: str) -> ApiClient:
+    """Return an API client holding a fresh token of a demo account."""
+    return ApiClient(app.test_client(), issue_token(app, username))

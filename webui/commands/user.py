@@ -1,4 +1,4 @@
-"""`kinerja user create|reset-password|disable|enable|token...`: accounts and API tokens, audited, secrets shown once."""
+"""`kinerja user create|reset-password|disable|enable|token...`: accounts and API tokens, secrets shown once."""
 
 from __future__ import annotations
 
