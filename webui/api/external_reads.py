@@ -11,6 +11,7 @@ from engine.runtime import external_queries
 from engine.runtime.external_queries import Filter
 
 from ..extensions import db
+from . import external_spec  # noqa: F401  (the routes join the OpenAPI document)
 from .external_shapes import ShapeError, task_json
 from .external_tasks import route, task_id_of, worker_api
 

@@ -1,8 +1,10 @@
-"""The OpenAPI description of the external-task routes, as plain data the API's document takes in."""
+"""The OpenAPI description of the external-task routes, declared as data and added to the API's document."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from .spec import SCHEMAS, Operation, document
 
 TAG = "External tasks (Camunda 7)"
 _MS = {"type": "integer", "minimum": 0, "description": "Milliseconds."}
@@ -99,3 +101,13 @@ def external_operations(prefix: str = "/api/v1") -> list[dict[str, Any]]:
                           "responses": responses, "body": body, "query": query, "result": result,
                           "path_params": {"task_id": {"type": "string"}} if "{task_id}" in path else {}})
     return found
+
+
+def register() -> None:
+    """Add the external-task operations and their schemas to the API's OpenAPI document."""
+    SCHEMAS.update(EXTERNAL_SCHEMAS)
+    for op in external_operations():
+        document(Operation(**op))
+
+
+register()

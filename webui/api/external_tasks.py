@@ -90,8 +90,10 @@ def worker_api(view: F) -> F:
 def route(camunda: str, plural: str, **options: Any) -> Callable[[F], F]:
     """Register a view under /external-task<camunda> and /external-tasks<plural>."""
     def register(view: F) -> F:
-        bp.add_url_rule(f"/external-task{camunda}", view_func=view, **options)
-        bp.add_url_rule(f"/external-tasks{plural}", endpoint=f"{view.__name__}_plural", view_func=view, **options)
+        # Endpoints are prefixed: other API modules have their own list_tasks, get_task...
+        name = f"external_task_{view.__name__}"
+        bp.add_url_rule(f"/external-task{camunda}", endpoint=name, view_func=view, **options)
+        bp.add_url_rule(f"/external-tasks{plural}", endpoint=f"{name}_plural", view_func=view, **options)
         return view
     return register
 
