@@ -232,6 +232,10 @@ def test_the_plural_kebab_paths_and_long_polling(queue: Queue) -> None:
     assert api.post("/api/v1/external-tasks/fetch-and-lock",
                     json=fetch_body("w1", "kirim-email", asyncResponseTimeout=600)).get_json() == []
     assert time.monotonic() - began >= 0.5  # waited for a task before answering empty
+    began = time.monotonic()
+    assert api.post("/api/v1/external-tasks/fetch-and-lock", json=fetch_body(
+        "w1", "kirim-email", max_tasks=0, asyncResponseTimeout=600)).get_json() == []
+    assert time.monotonic() - began < 0.5  # nothing could ever be answered: no wait
     instance_id = queue.start("k1")
     [task] = fetch(api, "w1", "kirim-email")
     assert api.post(f"/api/v1/external-tasks/{task['id']}/extend-lock",

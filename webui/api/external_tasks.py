@@ -126,7 +126,8 @@ def fetch_and_lock() -> Response:
     """Lock tasks of the topics for the worker and return them with their variables."""
     fetch = fetch_request(_body())
     topics = {topic.name: topic for topic in fetch.topics}
-    deadline = time.monotonic() + min(fetch.async_timeout, LONG_POLL_CAP).total_seconds()
+    wait = min(fetch.async_timeout, LONG_POLL_CAP) if topics and fetch.max_tasks else timedelta(0)
+    deadline = time.monotonic() + wait.total_seconds()
     while True:
         rows = external_tasks.fetch_and_lock(db.session, fetch.worker_id,
                                              {name: topic.lock_duration for name, topic in topics.items()},
