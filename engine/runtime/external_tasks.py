@@ -1,7 +1,8 @@
 """External tasks: workers fetch and lock them by topic, then complete them, report a failure or a BPMN error.
 
-The functions follow Camunda 7's external task service (what the REST API will call): only the worker
-holding a valid lock may act on a task; every change is audited in the caller's transaction.
+The functions follow Camunda 7's external task service (what the REST API calls): only the worker that
+locked a task last may act on it, and only a live lock may be extended; every change is audited in the
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ def get(session: Session, external_task_id: int) -> ExternalTask:
 
 
 def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timedelta], max_tasks: int,
-                   now: datetime | None = None) -> list[ExternalTask]:
-    """Lock up to max_tasks open tasks of the topics for a worker: highest priority first, then oldest."""
+                   now: datetime | None = None, actor: str | None = None) -> list[ExternalTask]:
+    """Lock up to max_tasks open tasks of the topics for a worker: highest priority first, then oldest.
+
+    actor is who is audited (the API's account); it defaults to the worker id.
+    """
     now = now or clock.now()
     if not topics or max_tasks <= 0:
         return []
@@ -56,8 +60,9 @@ def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timede
     for row in rows:
         row.worker_id, row.lock_expires_at = worker_id, now + topics[row.topic]
     session.flush()
-    audit.record_many(session, [Pending("external_task_locked", worker_id, row.instance_id, None, {
-        **_describe(row), "lock_expires_at": row.lock_expires_at.isoformat() if row.lock_expires_at else None})
+    audit.record_many(session, [Pending("external_task_locked", actor or worker_id, row.instance_id, None, {
+        **_describe(row), "worker_id": worker_id,
+        "lock_expires_at": row.lock_expires_at.isoformat() if row.lock_expires_at else None})
         for row in rows])
     return rows
 
@@ -73,24 +78,25 @@ def variables(session: Session, external_task_id: int) -> dict[str, Any]:
 
 
 def complete(session: Session, external_task_id: int, worker_id: str,
-             variables: dict[str, Any] | None = None) -> ExternalTask:
+             variables: dict[str, Any] | None = None, actor: str | None = None) -> ExternalTask:
     """Complete a locked task with the worker's variables, run the instance on and save it."""
     row = _held(session, external_task_id, worker_id)
-    run, task = _restore(session, row, worker_id)
+    run, task = _restore(session, row, actor or worker_id)
     cleaned = audit.json_safe(variables or {})
     task.set_data(**cleaned)
     task.complete()
     _close(session, run, row, "completed", worker_id)
-    run.note("external_task_completed", {**_describe(row), "variables": cleaned})
+    run.note("external_task_completed", {**_describe(row), "worker_id": worker_id, "variables": cleaned})
     _finish(session, run)
     return row
 
 
 def handle_failure(session: Session, external_task_id: int, worker_id: str, error_message: str,
                    error_details: str | None = None, retries: int = 0,
-                   retry_timeout: timedelta = timedelta(0)) -> ExternalTask:
+                   retry_timeout: timedelta = timedelta(0), actor: str | None = None) -> ExternalTask:
     """Record a failure: with retries left the task is fetched again after retry_timeout, else an incident."""
     row = _held(session, external_task_id, worker_id)
+    actor = actor or worker_id
     now = clock.now()
     row.error_message, row.error_details, row.retries = error_message, error_details, max(retries, 0)
     row.worker_id = None
@@ -99,7 +105,7 @@ def handle_failure(session: Session, external_task_id: int, worker_id: str, erro
     data = {**_describe(row), "worker_id": worker_id, "error_message": error_message,
             "error_details": error_details, "retries": row.retries, "incident": retries <= 0}
     if retries > 0:
-        audit.record(session, "external_task_failed", worker_id, instance_id=row.instance_id, data=data)
+        audit.record(session, "external_task_failed", actor, instance_id=row.instance_id, data=data)
         return row
     instance = lock(session, row.instance_id)
     if instance is None or instance.status not in ACTIVE:
@@ -110,16 +116,17 @@ def handle_failure(session: Session, external_task_id: int, worker_id: str, erro
         "task_id": row.spiff_task_id, "external_task_id": row.id, "topic": row.topic, "details": error_details,
         "line": None, "error_line": None, "notes": []}
     write(session, instance, status="error", error=error, updated_at=now)
-    audit.record_many(session, [Pending("external_task_failed", worker_id, row.instance_id, None, data),
-                                Pending("instance_failed", worker_id, row.instance_id, None, error)])
+    audit.record_many(session, [Pending("external_task_failed", actor, row.instance_id, None, data),
+                                Pending("instance_failed", actor, row.instance_id, None, error)])
     return row
 
 
 def handle_bpmn_error(session: Session, external_task_id: int, worker_id: str, error_code: str,
-                      error_message: str | None = None, variables: dict[str, Any] | None = None) -> ExternalTask:
+                      error_message: str | None = None, variables: dict[str, Any] | None = None,
+                      actor: str | None = None) -> ExternalTask:
     """Throw a BPMN error from a locked task, caught by an error boundary event on it (or around it)."""
     row = _held(session, external_task_id, worker_id)
-    run, task = _restore(session, row, worker_id)
+    run, task = _restore(session, row, actor or worker_id)
     cleaned = audit.json_safe(variables or {})
     task.set_data(**cleaned)
     # Thrown as the process's own error events are, so the nearest scope around the task catches it.
@@ -134,19 +141,23 @@ def handle_bpmn_error(session: Session, external_task_id: int, worker_id: str, e
                            external_task_id=row.id, error_code=error_code)
     row.error_message = f"{error_code}: {error_message}" if error_message else error_code
     _close(session, run, row, "cancelled", worker_id)
-    run.note("external_task_bpmn_error", {**_describe(row), "error_code": error_code,
+    run.note("external_task_bpmn_error", {**_describe(row), "worker_id": worker_id, "error_code": error_code,
                                           "error_message": error_message, "variables": cleaned})
     _finish(session, run)
     return row
 
 
-def extend_lock(session: Session, external_task_id: int, worker_id: str, new_duration: timedelta) -> ExternalTask:
+def extend_lock(session: Session, external_task_id: int, worker_id: str, new_duration: timedelta,
+                actor: str | None = None) -> ExternalTask:
     """Extend the worker's valid lock to new_duration from now."""
-    row = _held(session, external_task_id, worker_id)
+    if new_duration <= timedelta(0):
+        raise InvalidInput("the new lock duration must be positive", external_task_id=external_task_id)
+    row = _held(session, external_task_id, worker_id, live=True)
     row.lock_expires_at = clock.now() + new_duration
     session.flush()
-    audit.record(session, "external_task_lock_extended", worker_id, instance_id=row.instance_id,
-                 data={**_describe(row), "lock_expires_at": row.lock_expires_at.isoformat()})
+    audit.record(session, "external_task_lock_extended", actor or worker_id, instance_id=row.instance_id,
+                 data={**_describe(row), "worker_id": worker_id,
+                       "lock_expires_at": row.lock_expires_at.isoformat()})
     return row
 
 
@@ -192,14 +203,18 @@ def _open(session: Session, external_task_id: int) -> ExternalTask:
     return row
 
 
-def _held(session: Session, external_task_id: int, worker_id: str) -> ExternalTask:
-    """Return an open task locked by this worker, with a lock that has not expired."""
+def _held(session: Session, external_task_id: int, worker_id: str, live: bool = False) -> ExternalTask:
+    """Return an open task whose most recent lock is this worker's; with live, a lock that has not expired.
+
+    As in Camunda 7, a worker whose lock expired may still report on the task while no other worker
+    has locked it since: refusing would only make the work (an e-mail, a SIASN update) be done twice.
+    """
     row = _open(session, external_task_id)
     if row.worker_id != worker_id:
         holder = f"locked by {row.worker_id}" if row.worker_id else "not locked"
         raise Forbidden(f"external task {external_task_id} is {holder}, not by {worker_id}",
                         external_task_id=external_task_id)
-    if row.lock_expires_at is None or row.lock_expires_at <= clock.now():
+    if live and (row.lock_expires_at is None or row.lock_expires_at <= clock.now()):
         raise Conflict(f"the lock of {worker_id} on external task {external_task_id} has expired; fetch it again",
                        external_task_id=external_task_id)
     return row

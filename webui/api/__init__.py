@@ -10,4 +10,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not ambient credentials: a forged cross-site request cannot carry one.
 csrf.exempt(bp)
 
-from . import errors, views  # noqa: E402,F401  (registers the handlers and routes)
+from . import errors, external_reads, external_tasks, views  # noqa: E402,F401  (registers the handlers and routes)

@@ -38,6 +38,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(user.group)
     from . import notifications
     app.cli.add_command(notifications.group)
+    from . import external_task
+    app.cli.add_command(external_task.group)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
