@@ -92,7 +92,9 @@ def _element_at(trees: dict[str, Any], files: dict[str, bytes], name: str, line:
             continue
         current = element
         while current is not None:
-            target = current.get("bpmnElement") or current.get("id")
+            # An event definition is drawn as its event: name the shape the diagram can mark.
+            drawn = not current.tag.endswith("EventDefinition")
+            target = current.get("bpmnElement") or (current.get("id") if drawn else None)
             if target:
                 return str(target)
             current = current.getparent()

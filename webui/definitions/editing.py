@@ -92,7 +92,7 @@ def deploy() -> ResponseReturnValue:
     try:
         results = _deploy(files)
     except ValidationFailed:
-        _, problems = checking.check(files, _max_bytes())
+        problems = checking.check(files, _max_bytes())[1]
         flash(_("Nothing was deployed: the file has problems. Fix them and check again."), "danger")
         return _modeler(version, name, xml.decode("utf-8", "replace"), problems, 422)
     db.session.commit()
