@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import json
+from collections.abc import Callable
 from io import BytesIO
 
 from flask import Flask
@@ -132,7 +132,8 @@ def test_upload_checks_then_deploys_a_camunda_modeler_file(app: Flask, as_user: 
     before = counts(app)
     checked = browser.post_form("/definisi/unggah", {"action": "check", "files": (BytesIO(changed), main)},
                                 content_type="multipart/form-data")
-    assert checked.status_code == 200 and "Tidak ada masalah pada perencanaan_skp.bpmn" in checked.get_data(as_text=True)
+    assert checked.status_code == 200
+    assert "Tidak ada masalah pada perencanaan_skp.bpmn" in checked.get_data(as_text=True)
     assert counts(app) == before
     broken = browser.post_form("/definisi/unggah", {"action": "deploy",
                                                     "files": (BytesIO(_reminder(xml, "P5X").encode()), main)},
