@@ -22,7 +22,7 @@ def test_list_shows_each_process_with_its_versions_and_running_instances(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     for process in ("siklus_kinerja", "perencanaan_skp", "keberatan"):
-        assert f'<code class="small ms-1">{process}</code>' in html
+        assert f'<code class="small ms-1 text-body-emphasis text-break">{process}</code>' in html
     version_id, *_ = latest(app, "siklus_kinerja")
     running = running_of(app, version_id)
     assert running > 50  # the 2027 cycle: one appraisal per demo employee
