@@ -162,3 +162,20 @@ def test_a_version_of_another_process_cannot_be_named(app: Flask, as_user: Calla
     assert response.status_code == 404 and counts(app) == before
     assert as_user(OWNER).post_form("/definisi/periksa", {"base": 99999, "file": "x.bpmn", "xml": xml},
                                     token_page="/definisi/").status_code == 404
+
+
+def test_a_large_diagram_is_checked_and_one_beyond_the_limit_refused(
+        make_app: Callable[..., Flask], demo_url: str) -> None:
+    app = make_app(demo_url, MAX_BPMN_BYTES=900_000)
+    app.test_client_class = Browser
+    browser: Browser = app.test_client()  # type: ignore[assignment]
+    browser.sign_in(OWNER)
+    version_id, _, main, xml = _plan(app)
+    large = xml + "<!-- " + "x" * 700_000 + " -->"  # beyond Flask's default 500 kB for a form field
+    answer = browser.post_form("/definisi/periksa", {"base": version_id, "file": main, "xml": large},
+                               token_page="/definisi/").get_json()
+    assert answer["ok"] is True
+    before = counts(app)
+    too_large = browser.post_form("/definisi/deploy", {"base": version_id, "file": main, "xml": xml + "x" * 900_000},
+                                  token_page="/definisi/")
+    assert too_large.status_code == 413 and counts(app) == before

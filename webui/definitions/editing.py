@@ -51,6 +51,8 @@ def _modeler(version: SpecVersion | None, name: str, xml: str, problems: list[di
 
 def _posted() -> tuple[SpecVersion | None, str, bytes]:
     """Return the base version, the file name and the XML a modeler form posted (404 on a foreign version)."""
+    # Flask keeps form fields under 500 kB; a diagram may be as large as the deploy limit (refused beyond it).
+    request.max_form_memory_size = _max_bytes() + 1024
     version = None
     base = request.form.get("base", type=int)
     if base is not None:
