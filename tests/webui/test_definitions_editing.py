@@ -178,4 +178,5 @@ def test_a_large_diagram_is_checked_and_one_beyond_the_limit_refused(
     before = counts(app)
     too_large = browser.post_form("/definisi/deploy", {"base": version_id, "file": main, "xml": xml + "x" * 900_000},
                                   token_page="/definisi/")
-    assert too_large.status_code == 413 and counts(app) == before
+    assert too_large.status_code == 422 and "lebih besar dari batas 900,000 bita" in too_large.get_data(as_text=True)
+    assert counts(app) == before
