@@ -102,3 +102,17 @@ def test_a_broken_timer_is_listed_and_marked(new_page: Callable[[], Any], live_s
     assert page.locator(".problem-badge").count() == 1
     assert page.locator("#modeler-deploy").is_disabled()
     screenshot(page, "definitions-modeler-problems")
+
+
+def test_decision_tables_open_in_the_dmn_modeler_and_check(page: Any, live_server: LiveServer,
+                                                           modeler_bundle: None) -> None:
+    number = _latest(live_server, "siklus_kinerja")
+    sign_in(page, "bkpsdm")
+    page.goto(f"/definisi/siklus_kinerja/{number}/ubah?berkas=predikat_kinerja.dmn")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    assert page.locator("#modeler-dmn .tjs-table").count() == 1
+    assert page.locator("#modeler-bpmn").is_hidden()
+    page.get_by_role("button", name="Simpan & periksa").click()
+    page.wait_for_selector("#modeler[data-checked]")
+    assert page.locator("#modeler").get_attribute("data-checked") == "ok", page.locator("#modeler-status").inner_text()
+    screenshot(page, "definitions-dmn-modeler")
