@@ -27,7 +27,9 @@ def modeler_bundle() -> None:
         return
     if not ESBUILD.exists() or shutil.which("node") is None:
         _unavailable(f"{BUNDLE} is missing and cannot be built here (`make install` builds it)")
-    subprocess.run(["make", "-C", str(ROOT), os.path.relpath(BUNDLE, ROOT)], check=True, capture_output=True)
+    # The npm packages are there (esbuild is): build only the bundle, never reinstall node_modules.
+    subprocess.run(["make", "-C", str(ROOT), "-o", "node_modules/.installed", os.path.relpath(BUNDLE, ROOT)],
+                   check=True, capture_output=True)
 
 
 def _latest(live_server: LiveServer, process_id: str) -> int:

@@ -65,6 +65,10 @@
     document.getElementById('modeler-bpmn').hidden = kind !== 'bpmn';
     document.getElementById('modeler-dmn').hidden = kind !== 'dmn';
     var modeler = current();
+    if (!modeler) {
+      say(root.dataset.failed); /* the bundle is missing: `make install` builds it */
+      return Promise.resolve();
+    }
     return modeler.importXML(xml).then(function () {
       if (kind === 'bpmn') {
         modeler.get('canvas').zoom('fit-viewport', 'auto');
@@ -145,6 +149,9 @@
   }
 
   function saveXml() {
+    if (!current()) {
+      return Promise.reject(new Error('no modeler'));
+    }
     return current().saveXML({ format: true }).then(function (result) { return result.xml; });
   }
 
@@ -187,7 +194,7 @@
       document.body.appendChild(link);
       link.click();
       link.remove();
-    });
+    }).catch(function () { say(root.dataset.failed); });
   }
 
   document.getElementById('modeler-check').addEventListener('click', check);
