@@ -180,3 +180,20 @@ def test_a_large_diagram_is_checked_and_one_beyond_the_limit_refused(
                                   token_page="/definisi/")
     assert too_large.status_code == 422 and "lebih besar dari batas 900,000 bita" in too_large.get_data(as_text=True)
     assert counts(app) == before
+
+
+def test_the_project_files_are_checked_in_the_strict_profile() -> None:
+    from webui.definitions.checking import is_strict
+    assert is_strict(["perencanaan_skp.bpmn"]) and is_strict(["mine.bpmn", "predikat_kinerja.dmn"])
+    assert not is_strict(["mine.bpmn"]) and not is_strict(["../pyproject.toml"])
+
+
+def test_a_file_opened_from_the_computer_is_checked_on_its_own(app: Flask, as_user: Callable[[str], Browser]) -> None:
+    from pathlib import Path
+    example = Path("bpmn/examples/izin_pelatihan.bpmn")
+    answer = as_user(OWNER).post_form("/definisi/periksa", {"file": f"C:\\Users\\ani\\{example.name}",
+                                                            "xml": example.read_text(encoding="utf-8")},
+                                      token_page="/definisi/").get_json()
+    # Without its DMN file (not sent, not taken from anywhere) the decision task cannot run.
+    assert answer["ok"] is False and answer["files"] == [example.name]
+    assert any("kategori" in p["message"] and p["element_id"] for p in answer["problems"]), answer["problems"]
