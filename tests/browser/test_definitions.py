@@ -55,6 +55,12 @@ def test_list_and_version_pages(page: Any, live_server: LiveServer) -> None:
     assert page.locator(".dmn-table-view .tjs-table").count() >= 2
     check_accessibility(page, exclude=[".djs-container", ".dmn-table-view"])
     screenshot(page, "definitions-version")
+    page.get_by_role("link", name="Definisi proses").click()
+    page.get_by_role("link", name="Unggah berkas").click()
+    page.get_by_role("button", name="Periksa", exact=True).click()
+    assert "Pilih paling sedikit satu berkas" in page.locator("main").inner_text()
+    check_accessibility(page)
+    screenshot(page, "definitions-upload")
 
 
 def test_owner_changes_a_reminder_in_the_modeler_and_deploys(page: Any, live_server: LiveServer,
