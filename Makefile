@@ -23,7 +23,14 @@ MO_FILES = $(patsubst %.po,%.mo,$(wildcard webui/translations/*/LC_MESSAGES/*.po
 %.mo: %.po $(STAMP)
 	$(BIN)/pybabel -q compile -i $< -o $@
 
-install: $(STAMP) $(NPM_STAMP) $(MO_FILES)
+# The process owner's modeler (bpmn-js Modeler, properties panel, Camunda 7 moddle) bundled by esbuild.
+MODELER = webui/static/build/modeler.js
+$(MODELER): webui/static/src/modeler.js $(NPM_STAMP)
+	node_modules/.bin/esbuild $< --bundle --minify --format=iife --log-level=warning \
+	  --loader:.woff=dataurl --loader:.woff2=dataurl --loader:.ttf=dataurl --loader:.eot=dataurl \
+	  --loader:.svg=dataurl --outfile=$@
+
+install: $(STAMP) $(NPM_STAMP) $(MO_FILES) $(MODELER)
 
 # New UI strings into the area catalogues (webui/i18n.py says which files feed which); then translate them.
 messages: install

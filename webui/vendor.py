@@ -13,6 +13,7 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 PACKAGES = {
     "bootstrap": "dist",
     "bpmn-js": "dist",
+    "dmn-js": "dist",
 }
 
 

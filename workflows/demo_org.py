@@ -186,8 +186,8 @@ EMPLOYEES = [line.split("|") for line in """\
 #: (username, roles, scope OPD code) of the staff accounts beside every employee's own.
 STAFF = [(f"pengelola.{code.lower()}", ["pengelola_kinerja"], code)
          for code, _, kind, parent, _ in UNITS if parent == "PEMKOT"] + [
-    ("bkpsdm", ["pengelola_kinerja"], None), ("inspektorat", ["inspektorat"], None),
-    ("admin", ["admin", "operators"], None), ("walikota", [WALI_KOTA_GROUP], None),
+    ("bkpsdm", ["pengelola_kinerja", "pemilik_proses"], None), ("inspektorat", ["inspektorat"], None),
+    ("admin", ["admin", "operators", "pemilik_proses"], None), ("walikota", [WALI_KOTA_GROUP], None),
     # The city's Tim Penilai Kinerja recommends to the PPK after an improvement period without improvement.
     ("tim.penilai", ["tim_penilai_kinerja"], None)]
 

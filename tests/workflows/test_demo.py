@@ -51,7 +51,8 @@ def test_demo_org_has_valid_numbers_a_plt_an_ineligible_employee_and_accounts(se
     accounts = {a.username: a for a in session.execute(select(UserAccount)).scalars()}
     assert all(accounts[e.nip].employee is e for e in employees)
     assert accounts["pengelola.disdukcapil"].groups() == ["pengelola_kinerja:DISDUKCAPIL"]
-    assert accounts["bkpsdm"].groups() == ["pengelola_kinerja"] and accounts["inspektorat"].roles == ["inspektorat"]
+    assert accounts["bkpsdm"].groups() == ["pengelola_kinerja", "pemilik_proses"]
+    assert accounts["inspektorat"].roles == ["inspektorat"]
     assert accounts["tim.penilai"].groups() == ["tim_penilai_kinerja"]  # the tindak_lanjut default group
     assert accounts["admin"].check_password("kinerja-admin") and accounts[MAYA].check_password("kinerja-2002")
     assert built.created["account"] == len(accounts) == len(built.accounts)
