@@ -70,3 +70,23 @@ def test_removed_and_added_elements():
 def test_unknown_process_in_a_file_is_not_found():
     with pytest.raises(NotFound):
         diff.elements_of_xml(PLAN, "tidak_ada")
+
+
+def test_cli_diff_prints_the_changed_timer(deploy, cli, tmp_path):
+    deploy("processes/review.bpmn")
+    changed = tmp_path / "review.bpmn"
+    changed.write_bytes(read_fixture("processes/review.bpmn")["review.bpmn"].replace(
+        b'camunda:dueDate="P7D"', b'camunda:dueDate="P14D"'))
+    out = cli("bpmn", "diff", str(changed), "--process", "review")
+    assert '~ userTask approve "Approve targets" (changed)' in out
+    assert "camunda:dueDate: P7D -> P14D" in out and "0 added, 0 removed, 1 changed" in out
+    assert "no such process" not in cli("bpmn", "diff", str(changed), "--process", "review", "--version", "1")
+    out = cli("bpmn", "diff", str(changed), "--process", "review", "--version", "4", code=1)
+    assert "no version 4" in out
+
+
+def test_cli_diff_refuses_a_broken_file(deploy, cli, tmp_path):
+    deploy("processes/review.bpmn")
+    broken = tmp_path / "broken.bpmn"
+    broken.write_bytes(b"<bpmn:definitions")
+    assert "broken.bpmn:1:" in cli("bpmn", "diff", str(broken), "--process", "review", code=1)

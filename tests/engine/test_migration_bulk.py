@@ -82,3 +82,27 @@ def test_unknown_version_and_same_version_are_refused(three, session):
         migration_bulk.migrate_many(session, "review", 1, 9, "op", "x", dry_run=True)
     with pytest.raises(InvalidState):
         migration_bulk.migrate_many(session, "review", 2, 2, "op", "x", dry_run=True)
+
+
+def test_cli_bulk_dry_run_then_real_run(three, cli, reload, events, session):
+    waiting, approved = three
+    out = cli("instance", "migrate", "--process", "review", "--from-version", "1", "--to-version", "2", "--dry-run")
+    assert f"instance {waiting[0]} (k0, running): can move" in out
+    assert f"instance {approved} (k-approved, running): cannot move:" in out and "waits at archive" in out
+    assert "2 can move, 1 cannot move (dry run: nothing changed)" in out
+    assert reload(waiting[0]).spec_version.version == 1
+    session.rollback()  # end the test's read, so the command can write (SQLite locks the file)
+    out = cli("instance", "migrate", "--process", "review", "--from-version", "1", "--to-version", "2", code=1)
+    assert "--reason" in out and reload(waiting[0]).spec_version.version == 1
+    session.rollback()
+    out = cli("instance", "migrate", "--process", "review", "--from-version", "1", "--to-version", "2",
+              "--reason", "Arsip tidak dipakai lagi", "--actor", "ops")
+    assert "2 moved, 1 not moved" in out
+    assert _migrated(events, waiting[1])[0]["reason"] == "Arsip tidak dipakai lagi"
+
+
+def test_cli_one_instance_form_still_works(three, cli, reload, session):
+    waiting, _ = three
+    session.rollback()
+    out = cli("instance", "migrate", str(waiting[0]), "--version", "2")
+    assert f"instance {waiting[0]} is on version 2" in out and reload(waiting[0]).spec_version.version == 2
