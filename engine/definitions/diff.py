@@ -224,11 +224,32 @@ def elements_of_version(spec_version: SpecVersion) -> dict[str, Element]:
     return elements_of_xml(main_xml(spec_version).encode(), spec_version.process_id, spec_version.main_file)
 
 
-def diff_versions(session: Session, process_id: str, from_version: int, to_version: int) -> ProcessDiff:
-    """Return what changed in a process from one deployed version to another."""
-    old = elements_of_version(version_of(session, process_id, from_version))
-    new = elements_of_version(version_of(session, process_id, to_version))
-    return diff_elements(process_id, old, new)
+def processes_of_files(files: dict[str, str]) -> dict[str, dict[str, Element]]:
+    """Return the elements of every process defined in a version's BPMN files, by process id."""
+    found: dict[str, dict[str, Element]] = {}
+    for name, xml in sorted(files.items()):
+        if not name.lower().endswith(".bpmn"):
+            continue
+        tree = parse_xml(xml.encode(), name, _MAX_BYTES)
+        for process in tree.getroot().iterfind(f"{{{BPMN}}}process"):
+            process_id = process.get("id", "")
+            elements = process_elements(tree, process_id)
+            if elements is not None:
+                found[process_id] = elements
+    return found
+
+
+def diff_versions(session: Session, process_id: str, from_version: int, to_version: int) -> list[ProcessDiff]:
+    """Return what changed from one deployed version to another: the process first, then each called process.
+
+    A version holds the processes it calls; a change in one of them (a timer in the planning stage of
+    the cycle) makes a new version of the caller, and is listed under the called process's id.
+    """
+    old = processes_of_files(version_of(session, process_id, from_version).files)
+    new = processes_of_files(version_of(session, process_id, to_version).files)
+    ids = [process_id, *sorted((set(old) | set(new)) - {process_id})]
+    diffs = [diff_elements(pid, old.get(pid, {}), new.get(pid, {})) for pid in ids]
+    return [d for d in diffs if d.process_id == process_id or not d.empty]
 
 
 def diff_upload(session: Session, process_id: str, data: bytes, version: int | None = None,

@@ -33,6 +33,8 @@ class Outcome:
     why_not: str | None = None
     #: The steps already run that the new version no longer has (when that is why).
     lost: tuple[str, ...] = ()
+    #: The steps the instance waits at that the new version no longer has (when that is why).
+    waiting: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,8 +83,8 @@ def unfinished_count(session: Session, process_id: str, version: int) -> int:
 
 
 def _try(session: Session, instance_id: int, actor: str, to_version: int, reason: str, dry_run: bool
-         ) -> tuple[bool, str | None, tuple[str, ...]]:
-    """Check (dry run) or do one move; return (moved or movable, why not, lost steps)."""
+         ) -> tuple[bool, str | None, dict[str, tuple[str, ...]]]:
+    """Check (dry run) or do one move; return (moved or movable, why not, {lost|waiting: steps})."""
     try:
         if dry_run:
             row = read(session, instance_id)
@@ -92,13 +94,13 @@ def _try(session: Session, instance_id: int, actor: str, to_version: int, reason
             with session.begin_nested():
                 move_to_version(session, instance_id, actor, to_version, reason)
     except InvalidState as exc:
-        return False, exc.message, tuple(exc.details.get("lost", ()))
+        return False, exc.message, {key: tuple(exc.details.get(key, ())) for key in ("lost", "waiting")}
     except KinerjaError as exc:
-        return False, exc.message, ()
+        return False, exc.message, {}
     except Exception as exc:  # a broken state or script must not stop the others: report it, leave it
         log.exception("migrating instance %s failed", instance_id)
-        return False, f"{type(exc).__name__}: {exc}", ()
-    return True, None, ()
+        return False, f"{type(exc).__name__}: {exc}", {}
+    return True, None, {}
 
 
 def migrate_many(session: Session, process_id: str, from_version: int, to_version: int, actor: str,
@@ -119,7 +121,8 @@ def migrate_many(session: Session, process_id: str, from_version: int, to_versio
     chunk = rows[:limit] if limit is not None else rows
     result = BulkResult(process_id, from_version, to_version, dry_run, remaining=len(rows) - len(chunk))
     for instance_id, business_key, status in chunk:
-        ok, why_not, lost = _try(session, instance_id, actor, to_version, reason, dry_run)
-        result.outcomes.append(Outcome(instance_id, business_key, status, ok, why_not, lost))
+        ok, why_not, steps = _try(session, instance_id, actor, to_version, reason, dry_run)
+        result.outcomes.append(Outcome(instance_id, business_key, status, ok, why_not, steps.get("lost", ()),
+                                       steps.get("waiting", ())))
         result.last_id = instance_id
     return result

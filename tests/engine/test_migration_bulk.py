@@ -35,6 +35,7 @@ def test_dry_run_reports_each_instance_and_moves_nothing(three, session, reload,
     assert [o.instance_id for o in result.movable] == waiting
     [refused] = result.refused
     assert refused.instance_id == drafted and "waits at archive" in (refused.why_not or "")
+    assert refused.waiting == ("archive",) and refused.lost == ()
     assert all(reload(i).spec_version.version == 1 for i in [*waiting, drafted])
     assert not any(_migrated(events, i) for i in [*waiting, drafted])
 

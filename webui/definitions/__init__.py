@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("definitions", __name__, url_prefix="/definisi")
 
+from . import incidents, migration  # noqa: E402,F401,I001
 from . import views  # noqa: E402,F401  (registers the routes)

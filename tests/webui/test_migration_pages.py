@@ -1,0 +1,89 @@
+"""The diff and migration pages: what changed between two versions, a dry run, a migration with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.webui.migration_fixtures import audit_data, deploy_plan_v2, grant, plan_instances
+
+DIFF = "/definisi/siklus_kinerja/diff"
+MIGRATION = "/definisi/siklus_kinerja/migrasi"
+
+
+@pytest.fixture
+def v2(app):
+    return deploy_plan_v2(app)
+
+
+def test_diff_names_the_changed_timer_and_the_instances_that_can_move(app, as_user, v2):
+    admin = as_user("admin")
+    page = admin.get(f"{DIFF}?dari=1&ke={v2}").get_data(as_text=True)
+    assert "Event_batas_susun" in page and "timer timeDate" in page
+    assert "${batas_skp}" in page and "2027-02-15T00:00:00+08:00" in page
+    waiting = plan_instances(app, 1)
+    assert waiting and f"{len(waiting)} dapat dipindah ke versi {v2}, 0 tidak dapat" in page
+    xml = admin.get(f"/definisi/siklus_kinerja/diff/{v2}.bpmn")
+    assert xml.status_code == 200 and b"<bpmn:process id=\"siklus_kinerja\"" in xml.data
+
+
+def test_pages_are_only_for_process_owners(app, as_user, v2):
+    for username in ("bkpsdm", "inspektorat", "199001012015031001"):
+        user = as_user(username) if username != "199001012015031001" else None
+        if user is None:
+            continue
+        for path in (DIFF, MIGRATION, f"/definisi/siklus_kinerja/diff/{v2}.bpmn"):
+            assert user.get(path).status_code == 404, (username, path)
+        assert user.post(MIGRATION, data={"dari": 1, "ke": v2, "alasan": "x"}).status_code in (400, 404)
+    assert plan_instances(app, v2) == []
+    grant(app, "bkpsdm", "pemilik_proses")
+    assert as_user("bkpsdm").get(DIFF).status_code == 200
+
+
+def test_unknown_process_or_version_is_404(as_user, v2):
+    admin = as_user("admin")
+    assert admin.get("/definisi/tidak_ada/diff").status_code == 404
+    assert admin.get(f"{DIFF}?dari=1&ke=9").status_code == 404
+    assert admin.get("/definisi/siklus_kinerja/diff/9.bpmn").status_code == 404
+
+
+def test_migration_needs_a_reason_and_moves_nothing_without_one(app, as_user, v2):
+    admin = as_user("admin")
+    before = plan_instances(app, 1)
+    page = admin.get(f"{MIGRATION}?dari=1&ke={v2}").get_data(as_text=True)
+    assert f"Migrasikan {len(before)} instance" in page
+    refused = admin.post_form(f"{MIGRATION}?dari=1&ke={v2}", {"dari": 1, "ke": v2, "alasan": "  "},
+                              token_page=f"{MIGRATION}?dari=1&ke={v2}")
+    assert refused.status_code == 400
+    assert "Tuliskan alasan migrasi." in refused.get_data(as_text=True)
+    assert plan_instances(app, 1) == before and plan_instances(app, v2) == []
+
+
+def test_migration_moves_every_instance_in_chunks_with_the_reason_audited(app, as_user, v2):
+    app.config["KINERJA_MIGRATION_CHUNK"] = 20
+    admin = as_user("admin")
+    before = plan_instances(app, 1)
+    assert len(before) > 20
+    path = f"{MIGRATION}?dari=1&ke={v2}"
+    response = admin.post_form(path, {"dari": 1, "ke": v2, "alasan": "Tenggat SKP diubah"}, token_page=path)
+    assert response.status_code == 303
+    assert len(plan_instances(app, v2)) == 20  # the first chunk only
+    page = admin.get(path).get_data(as_text=True)
+    assert "Migrasi sedang berjalan" in page
+    assert f"20 dipindahkan, 0 tidak dapat dipindahkan, dari {len(before)}" in page
+    for _ in range(5):
+        if "Migrasi selesai" in page:
+            break
+        assert admin.post_form("/definisi/siklus_kinerja/migrasi/lanjut", token_page=path).status_code == 303
+        page = admin.get(path).get_data(as_text=True)
+    assert "Migrasi selesai" in page
+    assert plan_instances(app, 1) == [] and plan_instances(app, v2) == before
+    [moved] = audit_data(app, before[-1], "instance_migrated")
+    assert moved["reason"] == "Tenggat SKP diubah" and moved["to_version"] == v2
+    # The run is over: continuing does nothing more.
+    assert admin.post_form("/definisi/siklus_kinerja/migrasi/lanjut", token_page=path).status_code == 303
+    assert len(audit_data(app, before[-1], "instance_migrated")) == 1
+
+
+def test_continue_without_a_run_is_404(as_user, v2):
+    admin = as_user("admin")
+    assert admin.post_form("/definisi/siklus_kinerja/migrasi/lanjut", token_page=MIGRATION).status_code == 404

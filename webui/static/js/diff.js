@@ -1,0 +1,49 @@
+/* The diff page: both versions drawn with the bpmn-js NavigatedViewer, changed elements marked by class and badge.
+ * The old version marks what was removed or changed, the new one what was added or changed.
+ * Everything comes from the containers' data- attributes (no inline script: CSP). */
+(function () {
+  'use strict';
+
+  var SYMBOLS = { added: '+', removed: '\u2212', changed: '~' };
+  var SHOWN = { old: ['removed', 'changed'], new: ['added', 'changed'] };
+  var status = document.getElementById('diff-status');
+
+  function badge(box, kind) {
+    var element = document.createElement('span');
+    element.className = 'diff-badge diff-' + kind;
+    element.textContent = SYMBOLS[kind];
+    element.title = box.dataset['label' + kind.charAt(0).toUpperCase() + kind.slice(1)] || kind;
+    return element;
+  }
+
+  function draw(box) {
+    var viewer = new window.BpmnJS({ container: box });
+    var marks = JSON.parse(box.dataset.marks || '{}');
+    return fetch(box.dataset.xmlUrl, { credentials: 'same-origin' })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (xml) { return viewer.importXML(xml); })
+      .then(function () {
+        var canvas = viewer.get('canvas');
+        var overlays = viewer.get('overlays');
+        var registry = viewer.get('elementRegistry');
+        canvas.zoom('fit-viewport', 'auto');
+        Object.keys(marks).forEach(function (id) {
+          var kind = marks[id];
+          var element = registry.get(id);
+          if (!element || SHOWN[box.dataset.side].indexOf(kind) < 0) { return; }
+          canvas.addMarker(id, 'diff-' + kind);
+          if (element.waypoints) { return; }  // a flow has no room for a badge; its outline says it
+          overlays.add(id, 'diff', { position: { top: -10, right: 12 }, html: badge(box, kind) });
+        });
+      })
+      .catch(function () {
+        if (status) { status.textContent = box.dataset.failed; }
+      });
+  }
+
+  if (!window.BpmnJS) { return; }
+  Array.prototype.forEach.call(document.querySelectorAll('.diff-canvas'), draw);
+})();
