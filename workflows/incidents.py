@@ -48,8 +48,8 @@ def incidents(session: Session, limit: int = 200) -> list[Incident]:
         .join(SpecVersion, SpecVersion.id == Instance.spec_version_id)
         .where(Instance.status == "error").order_by(Instance.updated_at, Instance.id).limit(limit)).all()
     nips = {nip for row in rows if (nip := nip_of(row.business_key))}
-    names = dict(session.execute(select(Employee.nip, Employee.name).where(Employee.nip.in_(nips))).tuples().all()
-                 ) if nips else {}
+    names = {nip: name for nip, name in session.execute(
+        select(Employee.nip, Employee.name).where(Employee.nip.in_(nips)))} if nips else {}
     found = []
     for row in rows:
         error: dict[str, Any] = row.error or {}

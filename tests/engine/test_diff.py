@@ -90,3 +90,15 @@ def test_cli_diff_refuses_a_broken_file(deploy, cli, tmp_path):
     broken = tmp_path / "broken.bpmn"
     broken.write_bytes(b"<bpmn:definitions")
     assert "broken.bpmn:1:" in cli("bpmn", "diff", str(broken), "--process", "review", code=1)
+
+
+def test_deployed_versions_are_compared_with_their_called_processes(deploy, session):
+    from tests.engine.migration_helpers import review_without_archive
+    deploy("processes/review.bpmn")
+    deploy(files={"review.bpmn": review_without_archive()})
+    [main] = diff.diff_versions(session, "review", 1, 2)
+    assert {c.element_id for c in main.of_kind("removed")} == {"archive", "f8"}
+    changed = {c.element_id: c.properties for c in main.of_kind("changed")}
+    assert diff.PropertyChange("targetRef", "archive", "join") in changed["f6"]
+    with pytest.raises(NotFound):
+        diff.diff_versions(session, "review", 1, 3)
