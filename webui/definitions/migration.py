@@ -82,10 +82,18 @@ def _check(process_id: str, from_version: int, to_version: int, limit: int | Non
         db.session.rollback()
 
 
+def instance_status(status: str) -> str:
+    """Return an instance status in words."""
+    words = {"running": _("running"), "waiting": _("waiting"), "error": _("in error"), "suspended": _("suspended"),
+             "completed": _("completed"), "terminated": _("terminated")}
+    return words.get(status, status)
+
+
 @bp.context_processor
 def _words() -> dict[str, Any]:
     """Give the templates the words for a refusal, and whether the definitions list exists to link to."""
-    return {"why_not": why_not, "has_definitions_index": "definitions.index" in current_app.view_functions}
+    return {"why_not": why_not, "instance_status": instance_status,
+            "has_definitions_index": "definitions.index" in current_app.view_functions}
 
 
 @bp.get("/<process_id>/diff")
