@@ -88,3 +88,12 @@ def test_migration_moves_every_instance_in_chunks_with_the_reason_audited(app, a
 def test_continue_without_a_run_is_404(as_user, v2):
     admin = as_user("admin")
     assert admin.post_form("/definisi/siklus_kinerja/migrasi/lanjut", token_page=MIGRATION).status_code == 404
+
+
+def test_a_large_dry_run_checks_only_the_first_instances(app, as_user, v2, monkeypatch):
+    from webui.definitions import migration
+    monkeypatch.setattr(migration, "DRY_RUN_INSTANCES", 10)
+    total = len(plan_instances(app, 1))
+    page = as_user("admin").get(f"{MIGRATION}?dari=1&ke={v2}").get_data(as_text=True)
+    assert f"Hanya 10 dari {total} instance pertama yang diperiksa" in page
+    assert f"Migrasikan {total} instance yang belum selesai" in page

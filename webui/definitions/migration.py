@@ -24,8 +24,10 @@ from . import bp
 
 #: Who may see and change process definitions, their instances and incidents.
 OWNER_ROLES = ("admin", "pemilik_proses")
-#: The instances the diff page checks for a move (the migration page checks them all).
+#: The instances the diff page checks for a move.
 DIFF_INSTANCES = 100
+#: The instances the migration page's dry run checks (each costs a workflow restore); the run checks every one.
+DRY_RUN_INSTANCES = 300
 #: The session key of a running bulk migration: its progress between chunks.
 RUN = "migration_run"
 
@@ -125,13 +127,17 @@ def diff_xml(process_id: str, version: int) -> ResponseReturnValue:
 def _migration_page(process_id: str, versions: list[int], from_version: int, to_version: int,
                     errors: dict[str, list[str]] | None = None, reason: str = "", status: int = 200
                     ) -> ResponseReturnValue:
-    check, refusal = _check(process_id, from_version, to_version, None)
     progress = session.get(RUN)
     if progress and progress.get("process") != process_id:
         progress = None
+    check, refusal, total = None, None, 0
+    if not progress or progress.get("done"):  # no dry run between the chunks of a run: it would slow them
+        check, refusal = _check(process_id, from_version, to_version, DRY_RUN_INSTANCES)
+        total = migration_bulk.unfinished_count(db.session, process_id, from_version)
     return render_template("definitions/migration.html", process_id=process_id, versions=versions,
                            from_version=from_version, to_version=to_version, check=check, refusal=refusal,
-                           errors=errors or {}, reason=reason, progress=progress), status
+                           errors=errors or {}, reason=reason, progress=progress, total=total,
+                           limit=DRY_RUN_INSTANCES), status
 
 
 @bp.get("/<process_id>/migrasi")
