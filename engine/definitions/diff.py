@@ -194,9 +194,10 @@ def diff_elements(process_id: str, old: dict[str, Element], new: dict[str, Eleme
     return result
 
 
-def elements_of_xml(data: bytes, process_id: str, filename: str = "upload.bpmn") -> dict[str, Element]:
-    """Parse untrusted BPMN XML and return the process's elements, or raise NotFound."""
-    elements = process_elements(parse_xml(data, filename, _MAX_BYTES), process_id)
+def elements_of_xml(data: bytes, process_id: str, filename: str = "upload.bpmn",
+                    max_bytes: int = _MAX_BYTES) -> dict[str, Element]:
+    """Parse untrusted BPMN XML and return the process's elements, or raise NotFound (XmlRefused if not XML)."""
+    elements = process_elements(parse_xml(data, filename, max_bytes), process_id)
     if elements is None:
         raise NotFound(f"{filename} does not define process '{process_id}'", process_id=process_id)
     return elements
@@ -253,7 +254,7 @@ def diff_versions(session: Session, process_id: str, from_version: int, to_versi
 
 
 def diff_upload(session: Session, process_id: str, data: bytes, version: int | None = None,
-                filename: str = "upload.bpmn") -> ProcessDiff:
+                filename: str = "upload.bpmn", max_bytes: int = _MAX_BYTES) -> ProcessDiff:
     """Return what uploaded XML would change against a deployed version (default: the latest)."""
     old = elements_of_version(version_of(session, process_id, version))
-    return diff_elements(process_id, old, elements_of_xml(data, process_id, filename))
+    return diff_elements(process_id, old, elements_of_xml(data, process_id, filename, max_bytes))

@@ -72,3 +72,17 @@ def test_incidents_page(page, live_server):
     page.locator("form[action$='/hentikan'] button[type=submit]").click()
     page.get_by_text("telah dihentikan").wait_for()
     check_accessibility(page)
+
+
+def test_an_uploaded_file_is_drawn_with_its_changes(page, live_server, tmp_path):
+    from tests.webui.migration_fixtures import BATAS, NEW_DEADLINE, PLAN
+    changed = tmp_path / "perencanaan_skp.bpmn"
+    changed.write_bytes(PLAN.replace(BATAS, BATAS.replace(b"${batas_skp}", NEW_DEADLINE)))
+    sign_in(page, "admin")
+    page.goto("/definisi/perencanaan_skp/diff")
+    page.locator("#diff-upload").evaluate("form => form.closest('details').open = true")
+    page.locator("#berkas").set_input_files(str(changed))
+    page.locator("#diff-upload button[type=submit]").click()
+    page.locator("#diff-new .djs-element.diff-changed[data-element-id=Event_batas_susun]").wait_for(state="attached")
+    check_accessibility(page)
+    _shoot(page, "definitions-diff-upload")

@@ -97,3 +97,31 @@ def test_a_large_dry_run_checks_only_the_first_instances(app, as_user, v2, monke
     page = as_user("admin").get(f"{MIGRATION}?dari=1&ke={v2}").get_data(as_text=True)
     assert f"Hanya 10 dari {total} instance pertama yang diperiksa" in page
     assert f"Migrasikan {total} instance yang belum selesai" in page
+
+
+def _upload(browser, data: bytes, name: str = "perencanaan_skp.bpmn"):
+    import io
+    return browser.post_form("/definisi/perencanaan_skp/diff", {"versi": 1, "berkas": (io.BytesIO(data), name)},
+                             token_page="/definisi/perencanaan_skp/diff", content_type="multipart/form-data")
+
+
+def test_an_uploaded_file_is_compared_without_deploying_it(app, as_user):
+    from tests.webui.migration_fixtures import BATAS, NEW_DEADLINE, PLAN
+    admin = as_user("admin")
+    response = _upload(admin, PLAN.replace(BATAS, BATAS.replace(b"${batas_skp}", NEW_DEADLINE)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Event_batas_susun" in page and NEW_DEADLINE.decode() in page
+    assert "Belum ada yang di-deploy" in page
+    assert admin.get("/definisi/perencanaan_skp/diff/2.bpmn").status_code == 404  # nothing deployed
+
+
+def test_a_broken_or_missing_file_is_refused_beside_the_field(as_user):
+    admin = as_user("admin")
+    broken = _upload(admin, b"<bpmn:definitions")
+    assert broken.status_code == 400 and "Berkas bukan XML BPMN yang sah (baris 1)." in broken.get_data(as_text=True)
+    other = _upload(admin, b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn='
+                           b'"http://www.omg.org/spec/BPMN/20100524/MODEL"/>')
+    assert other.status_code == 400 and "tidak mendefinisikan proses perencanaan_skp" in other.get_data(as_text=True)
+    page = "/definisi/perencanaan_skp/diff"
+    missing = admin.post_form(page, {"versi": 1}, token_page=page)
+    assert missing.status_code == 400 and "Pilih berkas BPMN" in missing.get_data(as_text=True)

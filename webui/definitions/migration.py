@@ -13,7 +13,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from engine.definitions import diff as definition_diff
-from engine.errors import KinerjaError
+from engine.definitions.xmlsafe import XmlRefused
+from engine.errors import KinerjaError, NotFound
 from engine.models import SpecVersion
 from engine.runtime import migration_bulk
 
@@ -105,12 +106,50 @@ def diff(process_id: str) -> ResponseReturnValue:
     versions = _versions(process_id)
     from_version, to_version = _pair(versions)
     results = definition_diff.diff_versions(db.session, process_id, from_version, to_version)
-    check, refusal = _check(process_id, from_version, to_version, DIFF_INSTANCES)
+    return _diff_page(process_id, versions, from_version, to_version, results)
+
+
+def _diff_page(process_id: str, versions: list[int], from_version: int, to_version: int,
+               results: list[definition_diff.ProcessDiff] | None = None, upload: str | None = None,
+               upload_name: str = "", errors: dict[str, list[str]] | None = None, status: int = 200
+               ) -> ResponseReturnValue:
+    """Render the diff of two versions, or of a version and an uploaded file (no instances then)."""
+    check, refusal = (None, None) if upload is not None or results is None else _check(
+        process_id, from_version, to_version, DIFF_INSTANCES)
     # The diagrams draw the process itself; changes in called processes are in the table only.
-    marks = {change.element_id: change.kind for change in results[0].changes}
+    marks = {change.element_id: change.kind for change in results[0].changes} if results else {}
     return render_template("definitions/diff.html", process_id=process_id, versions=versions, results=results,
                            from_version=from_version, to_version=to_version, check=check, refusal=refusal,
-                           marks=marks, limit=DIFF_INSTANCES)
+                           marks=marks, limit=DIFF_INSTANCES, upload=upload, upload_name=upload_name,
+                           errors=errors or {}), status
+
+
+@bp.post("/<process_id>/diff")
+@owner_required
+def diff_file(process_id: str) -> ResponseReturnValue:
+    """Compare an uploaded BPMN file with a deployed version, before deploying it; nothing is stored."""
+    versions = _versions(process_id)
+    version = request.form.get("versi", versions[0], type=int)
+    if version not in versions:
+        abort(404)
+    upload = request.files.get("berkas")
+    data = upload.read() if upload is not None else b""
+    errors: dict[str, list[str]] = {}
+    result = None
+    if not data:
+        errors["berkas"] = [_("Choose a BPMN file to compare.")]
+    else:
+        try:
+            result = definition_diff.diff_upload(db.session, process_id, data, version, upload.filename or "",
+                                                 int(current_app.config["KINERJA_MAX_BPMN_BYTES"]))
+        except XmlRefused as exc:
+            errors["berkas"] = [_("The file is not valid BPMN XML (line %(line)s).", line=exc.line or 1)]
+        except NotFound:
+            errors["berkas"] = [_("The file does not define the process %(process)s.", process=process_id)]
+    if result is None:
+        return _diff_page(process_id, versions, version, version, errors=errors, status=400)
+    return _diff_page(process_id, versions, version, version, results=[result], upload=data.decode("utf-8", "replace"),
+                      upload_name=upload.filename if upload is not None else "")
 
 
 @bp.get("/<process_id>/diff/<int:version>.bpmn")
