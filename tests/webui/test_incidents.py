@@ -44,6 +44,11 @@ def test_retry_on_the_fixed_latest_version_runs_it_again(app, as_user):
     [retried] = audit_data(app, broken, "instance_retried")
     assert "division by zero" in retried["previous_error"]["message"]
     assert audit_data(app, broken, "instance_migrated")[0]["to_version"] == 2
+    # A second retry (two tabs) is refused: the instance is no longer in error.
+    again = admin.post_form(f"{PAGE}/{broken}/ulangi", {}, token_page=PAGE)
+    assert again.status_code == 303
+    assert "Hal ini tidak dapat dilakukan pada tahap proses saat ini." in admin.get(PAGE).get_data(as_text=True)
+    assert len(audit_data(app, broken, "instance_retried")) == 1 and _status(app, broken) == "completed"
 
 
 def test_a_retry_that_fails_again_stays_an_incident(app, as_user):
