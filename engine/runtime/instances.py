@@ -191,10 +191,11 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     return instance
 
 
-def move_to_version(session: Session, instance_id: int, actor: str, version: int | None = None) -> InstanceRow:
+def move_to_version(session: Session, instance_id: int, actor: str, version: int | None = None,
+                    reason: str | None = None) -> InstanceRow:
     """Move an unfinished instance to another deployed version (default: latest) and run it on."""
     instance = _locked(session, instance_id)
-    run = migrate(session, instance, actor, version)
+    run = migrate(session, instance, actor, version, reason)
     if instance.status != "error":
         advance(run)
     save(session, run)

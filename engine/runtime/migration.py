@@ -22,8 +22,12 @@ RESET_MASK = TaskState.READY | TaskState.WAITING | TaskState.ERROR
 DONE_MASK = TaskState.COMPLETED | TaskState.STARTED
 
 
-def migrate(session: Session, instance: InstanceRow, actor: str, version: int | None = None) -> Run:
-    """Move an unfinished instance to a version (default: the latest) if no finished work is lost; flush."""
+def migrate(session: Session, instance: InstanceRow, actor: str, version: int | None = None,
+            reason: str | None = None) -> Run:
+    """Move an unfinished instance to a version (default: the latest) if no finished work is lost; flush.
+
+    The reason, when given, goes into the `instance_migrated` audit event.
+    """
     if instance.status in ("completed", "terminated"):
         raise InvalidState(f"instance {instance.id} is {instance.status}; it cannot be migrated",
                            status=instance.status)
@@ -45,6 +49,15 @@ def migrate(session: Session, instance: InstanceRow, actor: str, version: int | 
             lost.append(f"called process '{sub.spec.name}'")
         elif diff is not None:
             lost += [t.task_spec.bpmn_id or t.task_spec.name for t in diff.removed if t.state & DONE_MASK]
+    # A task the instance waits at that the new version drops has nowhere to go: refuse rather than guess.
+    stranded = [t.task_spec.bpmn_id or t.task_spec.name for t in top_diff.removed if t.state & RESET_MASK]
+    for diff in sub_diffs.values():
+        if diff is not None:
+            stranded += [t.task_spec.bpmn_id or t.task_spec.name for t in diff.removed if t.state & RESET_MASK]
+    if stranded and not lost:
+        raise InvalidState(f"instance {instance.id} cannot move to version {target.version}: it waits at "
+                           f"{', '.join(sorted(set(stranded)))}, which the new version no longer has",
+                           waiting=sorted(set(stranded)))
     if lost:
         raise InvalidState(f"instance {instance.id} cannot move to version {target.version}: it has already "
                            f"run {', '.join(sorted(set(lost)))}, which the new version no longer has",
@@ -58,6 +71,7 @@ def migrate(session: Session, instance: InstanceRow, actor: str, version: int | 
     previous = session.get(SpecVersion, instance.spec_version_id)
     assert previous is not None
     instance.spec_version_id, instance.spec_sha256 = target.id, target.sha256
-    run.note("instance_migrated", {"from_version": previous.version, "to_version": target.version,
-                                   "from_spec_version_id": previous.id, "to_spec_version_id": target.id})
+    moved = {"from_version": previous.version, "to_version": target.version,
+             "from_spec_version_id": previous.id, "to_spec_version_id": target.id}
+    run.note("instance_migrated", {**moved, "reason": reason} if reason else moved)
     return run

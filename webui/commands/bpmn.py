@@ -1,4 +1,4 @@
-"""`kinerja bpmn validate|deploy PATH...`: check and deploy BPMN/DMN files."""
+"""`kinerja bpmn validate|deploy PATH...`, `kinerja bpmn diff FILE`: check, deploy and compare BPMN/DMN files."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engine.definitions import diff as definition_diff
 from engine.definitions import specs
 from engine.definitions.validation import read_paths
 from engine.definitions.validation import validate as validate_files
+from engine.definitions.xmlsafe import XmlRefused
 
 from . import fail, transaction
 
@@ -73,3 +75,34 @@ def deploy(paths: tuple[str, ...], actor: str, strict: bool | None) -> None:
         version = result.spec_version
         state = "deployed" if result.created else "unchanged, already deployed as"
         click.echo(f"{version.process_id}: {state} version {version.version} (sha256 {version.sha256[:12]})")
+
+
+def print_diff(result: definition_diff.ProcessDiff) -> None:
+    """Print a process diff: one line per element, then one indented line per changed property."""
+    if result.empty:
+        click.echo(f"{result.process_id}: no changes")
+        return
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for change in result.changes:
+        name = f" \"{change.name}\"" if change.name else ""
+        click.echo(f"{marks[change.kind]} {change.element_type} {change.element_id}{name} ({change.kind})")
+        for prop in change.properties:
+            click.echo(f"    {prop.name}: {prop.old if prop.old is not None else '(none)'} -> "
+                       f"{prop.new if prop.new is not None else '(none)'}")
+    counts = ", ".join(f"{len(result.of_kind(kind))} {kind}" for kind in ("added", "removed", "changed"))
+    click.echo(f"{result.process_id}: {counts}")
+
+
+@group.command("diff")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--process", "process_id", required=True, help="The process id to compare.")
+@click.option("--version", type=int, help="The deployed version to compare with (default: the latest).")
+def diff(path: str, process_id: str, version: int | None) -> None:
+    """Show what FILE would change in a deployed process: elements added, removed and changed."""
+    data = Path(path).read_bytes()
+    try:
+        with transaction() as session:
+            result = definition_diff.diff_upload(session, process_id, data, version, Path(path).name)
+    except XmlRefused as exc:
+        fail(f"{path}:{exc.line or 1}: {exc.message}")
+    print_diff(result)

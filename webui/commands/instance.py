@@ -1,4 +1,4 @@
-"""`kinerja instance start|show|retry|suspend|resume|terminate`."""
+"""`kinerja instance start|show|retry|migrate|suspend|resume|terminate`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.definitions import specs
 from engine.models import Instance, SpecVersion
-from engine.runtime import inbox, instances
+from engine.runtime import inbox, instances, migration_bulk
 
-from . import dump, parse_json, transaction
+from . import dump, fail, parse_json, transaction
 
 group = AppGroup("instance", help="Process instances.")
 
@@ -98,15 +98,38 @@ def retry(instance_id: int, data: str | None, latest: bool, actor: str) -> None:
 
 
 @group.command("migrate")
-@click.argument("instance_id", type=int)
-@click.option("--version", type=int, help="Target version (default: the latest).")
+@click.argument("instance_id", type=int, required=False)
+@click.option("--version", type=int, help="Target version of one instance (default: the latest).")
+@click.option("--process", "process_id", help="Move every unfinished instance of a version of this process.")
+@click.option("--from-version", type=int, help="With --process: the version the instances run on.")
+@click.option("--to-version", type=int, help="With --process: the version to move them to.")
+@click.option("--dry-run", is_flag=True, help="With --process: only list which instances can move and why not.")
+@click.option("--reason", default="", help="Why they move (required for a real bulk run; audited).")
 @click.option("--actor", default="operator", show_default=True)
-def migrate(instance_id: int, version: int | None, actor: str) -> None:
-    """Move an unfinished instance to another deployed version of its process."""
+def migrate(instance_id: int | None, version: int | None, process_id: str | None, from_version: int | None,
+            to_version: int | None, dry_run: bool, reason: str, actor: str) -> None:
+    """Move an unfinished instance, or every one of a version (--process), to another deployed version."""
+    if process_id is None:
+        if instance_id is None:
+            fail("give an INSTANCE_ID, or --process with --from-version and --to-version")
+        with transaction() as session:
+            instance = instances.move_to_version(session, instance_id, actor, version, reason or None)
+            status, number = instance.status, _version(session, instance.spec_version_id)
+        click.echo(f"instance {instance_id} is on version {number}, {status}")
+        return
+    if instance_id is not None or from_version is None or to_version is None:
+        fail("--process needs --from-version and --to-version, and no INSTANCE_ID")
+    if not dry_run and not reason.strip():
+        fail("a bulk migration needs --reason TEXT (or --dry-run to only look)")
     with transaction() as session:
-        instance = instances.move_to_version(session, instance_id, actor, version)
-        status, number = instance.status, _version(session, instance.spec_version_id)
-    click.echo(f"instance {instance_id} is on version {number}, {status}")
+        result = migration_bulk.migrate_many(session, process_id, from_version, to_version, actor, reason,
+                                             dry_run)
+    verb = ("can move", "cannot move") if dry_run else ("moved", "not moved")
+    for outcome in result.outcomes:
+        state = verb[0] if outcome.movable else f"{verb[1]}: {outcome.why_not}"
+        click.echo(f"instance {outcome.instance_id} ({outcome.business_key}, {outcome.status}): {state}")
+    click.echo(f"{process_id} v{from_version} -> v{to_version}: {len(result.movable)} {verb[0]}, "
+               f"{len(result.refused)} {verb[1]}" + (" (dry run: nothing changed)" if dry_run else ""))
 
 
 def _status_command(name: str, needs_reason: bool) -> None:

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("definitions", __name__, url_prefix="/definisi")
 
-from . import editing, views  # noqa: E402,F401  (registers the routes)
+from . import editing, incidents, migration, views  # noqa: E402,F401  (registers the routes)
