@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from engine import audit
-from engine.models import AuditEvent, Instance
-from tests.webui.appraisal_fixtures import AGUS, IRFAN, MAYA, instance_of, views_of
+from engine.models import Instance
+from tests.demo_city import Browser
+from tests.webui.appraisal_fixtures import AGUS, MAYA, instance_of, views_of
 from webui.extensions import db
 
 AUDITORS = ("inspektorat", "admin")
@@ -25,7 +25,7 @@ def test_auditors_see_the_pages_and_nobody_else_does(app: Flask, as_user) -> Non
     for username in OTHERS:
         client = as_user(username)
         for path in (*PAGES, f"/audit/instans/{iid}", f"/audit/instans/{iid}/berkas.json",
-                     f"/audit/verifikasi/1.json"):
+                     "/audit/verifikasi/1.json"):
             assert client.get(path).status_code == 404, (username, path)
         assert client.post("/audit/verifikasi", data={"csrf_token": client.csrf()}).status_code == 404
         assert 'href="/audit/"' not in client.get("/").get_data(as_text=True)
@@ -42,10 +42,13 @@ def test_search_by_nip_name_year_process_and_state(app: Flask, as_user) -> None:
     iid = instance_of(app, MAYA)
     by_nip = auditor.get(f"/audit/?cari={MAYA}").get_data(as_text=True)
     assert f"/audit/instans/{iid}" in by_nip and "Maya Sari" in by_nip and "1 instans ditemukan" in by_nip
-    by_name = auditor.get("/audit/?cari=maya+sari&tahun=2027&proses=siklus_kinerja&status=waiting")
+    with app.app_context():
+        state = db.session.get(Instance, iid).status
+    other_state = "completed" if state != "completed" else "error"
+    by_name = auditor.get(f"/audit/?cari=maya+sari&tahun=2027&proses=siklus_kinerja&status={state}")
     assert f"/audit/instans/{iid}" in by_name.get_data(as_text=True)
     assert "Maya Sari" not in auditor.get("/audit/?cari=maya&tahun=2026").get_data(as_text=True)
-    assert "Maya Sari" not in auditor.get("/audit/?cari=maya&status=completed").get_data(as_text=True)
+    assert "Maya Sari" not in auditor.get(f"/audit/?cari=maya&status={other_state}").get_data(as_text=True)
     assert "Maya Sari" not in auditor.get("/audit/?cari=maya&proses=kalibrasi_unit").get_data(as_text=True)
 
 
@@ -64,7 +67,7 @@ def test_every_instance_kind_is_found_and_a_unit_includes_its_sub_units(app: Fla
     # the Dinas (an OPD) holds Maya, who works in a section two levels below it
     opd = _unit_id(app, "Dinas Kependudukan")
     assert "Maya Sari" in auditor.get(f"/audit/?unit={opd}&cari=maya").get_data(as_text=True)
-    other = _unit_id(app, "Dinas Kesehatan")
+    other = _unit_id(app, "Dinas Pekerjaan Umum")
     assert "Maya Sari" not in auditor.get(f"/audit/?unit={other}&cari=maya").get_data(as_text=True)
 
 
@@ -80,24 +83,28 @@ def test_a_bad_year_or_state_is_refused_beside_its_field(as_user) -> None:
     assert "Masukkan tahun antara 2000 dan 2100." in page and "Pilih status dari daftar." in page
 
 
-def test_the_search_pages_and_runs_a_fixed_number_of_statements(make_app, demo_url, as_user) -> None:
+def test_the_search_pages_in_a_fixed_number_of_statements(make_app, demo_url) -> None:
     app = make_app(demo_url, KINERJA_AUDIT_PAGE_SIZE=5)
-    app.test_client_class = None
-    counts = []
-    from sqlalchemy import event
-    from tests.demo_city import Browser  # noqa: F401
-    client = as_user("inspektorat")
+    app.test_client_class = Browser
+    client = app.test_client()
+    client.sign_in("inspektorat")
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
+
+    def count(*args) -> None:
+        statements.append(args[2])
+
+    counts = []
+    event.listen(engine, "before_cursor_execute", count)
     try:
-        for page in (1, 2):
+        for size, page in ((5, 1), (5, 2), (40, 1)):
+            app.config["KINERJA_AUDIT_PAGE_SIZE"] = size
             statements.clear()
             body = client.get(f"/audit/?halaman={page}").get_data(as_text=True)
-            assert body.count('aria-label="Jejak audit instans') == 5
+            assert body.count('aria-label="Jejak audit instans') == size
             counts.append(len(statements))
     finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert counts[0] == counts[1]
+        event.remove(engine, "before_cursor_execute", count)
+    assert counts[0] == counts[1] == counts[2]
+    assert 'href="/audit/?halaman=2"' in client.get("/audit/").get_data(as_text=True)  # the pager
