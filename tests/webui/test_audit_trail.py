@@ -79,7 +79,7 @@ def test_an_unknown_instance_is_not_found(as_user) -> None:
     auditor = as_user("inspektorat")
     for path in ("/audit/instans/999999", "/audit/instans/999999/berkas.pdf", "/audit/instans/999999/berkas.csv"):
         assert auditor.get(path).status_code == 404
-    assert auditor.get(f"/audit/instans/1/berkas.exe").status_code == 404
+    assert auditor.get("/audit/instans/1/berkas.exe").status_code == 404
 
 
 def test_the_dossier_as_json_and_csv(app: Flask, as_user) -> None:

@@ -8,6 +8,7 @@ The check runs in a thread of the web process, a batch of chains per transaction
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engine import audit
+from engine.clock import clock
 from engine.models import AuditCheck
 
 from ..auth.users import me
@@ -24,8 +26,15 @@ from . import bp
 
 #: Chains verified per transaction: progress moves often enough, and a batch never holds the database long.
 BATCH = 50
+#: A running check started elsewhere and older than this is taken as stopped (its process ended).
+STALE_AFTER = timedelta(hours=1)
 #: The threads of the checks started by this process (tests wait for them).
-RUNNING: dict[int, threading.Thread] = {}
+RUNNING: dict[tuple[str, int], threading.Thread] = {}
+
+
+def thread_of(app: Flask, check_id: int) -> threading.Thread | None:
+    """Return the thread running a check of the app's database in this process, if any."""
+    return RUNNING.get((str(app.config["SQLALCHEMY_DATABASE_URI"]), check_id))
 
 
 def _run(app: Flask, check_id: int, chains: list[str]) -> None:
@@ -45,6 +54,15 @@ def _run(app: Flask, check_id: int, chains: list[str]) -> None:
             audit.finish_check(db.session, check, f"{type(error).__name__}: {error}")
         db.session.commit()
         db.session.remove()
+
+
+def _alive(check: AuditCheck) -> bool:
+    """Return whether a running check is still going: its thread here, or (another process's) started lately."""
+    thread = thread_of(current_app, check.id)
+    if thread is not None:
+        return thread.is_alive()
+    # A check whose process died stays "running": after a while another one may start.
+    return clock.now() - check.started_at < STALE_AFTER
 
 
 def _status(check: AuditCheck) -> dict[str, Any]:
@@ -68,16 +86,16 @@ def checks() -> ResponseReturnValue:
 @bp.post("/verifikasi")
 def start_check() -> ResponseReturnValue:
     """Start a check of every chain, unless one is already running."""
-    running = db.session.execute(select(AuditCheck.id).where(AuditCheck.status == "running")
+    running = db.session.execute(select(AuditCheck).where(AuditCheck.status == "running")
                                  .order_by(AuditCheck.id.desc()).limit(1)).scalar_one_or_none()
-    if running is not None and (running not in RUNNING or RUNNING[running].is_alive()):
+    if running is not None and _alive(running):
         flash(_("A check is already running: its progress is shown below."), "warning")
-        return redirect(url_for("audit.checks", cek=running), 303)
+        return redirect(url_for("audit.checks", cek=running.id), 303)
     check, chains = audit.start_check(db.session, me().username)
     db.session.commit()
     thread = threading.Thread(target=_run, args=(current_app._get_current_object(), check.id, chains),  # type: ignore[attr-defined]
                               name=f"audit-check-{check.id}", daemon=True)
-    RUNNING[check.id] = thread
+    RUNNING[(str(current_app.config["SQLALCHEMY_DATABASE_URI"]), check.id)] = thread
     thread.start()
     flash(_("The check has started."), "success")
     return redirect(url_for("audit.checks", cek=check.id), 303)
