@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -57,6 +58,9 @@ def test_reading_a_trail_is_recorded_and_shown_on_the_access_chain(app: Flask, a
     assert views_of(app, iid) == [("inspektorat", {"dilihat": "jejak_audit", "peran": "inspektorat"})] * 2
     assert "Penilaian dilihat" in page and "jejak audit" in page  # the first look is in the second page
     assert _chain_length(app, iid) == before  # reading never touches the instance's own chain
+    # the employee may know who read her records: the look is in her appraisal's timeline, in words
+    own = as_user(MAYA).get(f"/penilaian/{iid}").get_data(as_text=True)
+    assert "Penilaian dilihat" in own and re.search(r"inspektorat\s*·\s*jejak audit", own)
 
 
 def _chain_length(app: Flask, iid: int) -> int:

@@ -117,7 +117,9 @@ BERAKHLAK_LABELS = {
     "kolaboratif": _l("Kolaboratif"),
 }
 
-VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram")}
+VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram"),
+                 # what an auditor read on the audit pages (workflows.audit_trail)
+                 "jejak_audit": _l("the audit trail"), "berkas": _l("the case dossier")}
 
 
 def label(labels: dict[str, Any], code: Any) -> Any:

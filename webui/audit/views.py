@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from workflows.appraisal_access import ADMIN, INSPEKTORAT
@@ -22,9 +21,6 @@ from . import bp
 #: Who may read the audit pages: city-wide auditors and the administrator.
 AUDITORS = (INSPEKTORAT, ADMIN)
 
-#: What an auditor looked at, in words (the appraisal page's own looks keep their words).
-LOOKED_AT = {"jejak_audit": _l("the audit trail"), "berkas": _l("the case dossier"),
-             **labels.VIEWED_LABELS}
 
 
 @bp.before_request
@@ -54,7 +50,7 @@ def page_number() -> int:
 
 def looked_at(data: dict[str, Any]) -> str:
     """Return what a `record_viewed` event says was looked at, in words."""
-    what = str(labels.label(LOOKED_AT, data.get("dilihat")))
+    what = str(labels.label(labels.VIEWED_LABELS, data.get("dilihat")))
     return f"{what} ({data['proses']})" if data.get("proses") else what
 
 
