@@ -51,7 +51,7 @@ def page_number() -> int:
 def looked_at(data: dict[str, Any]) -> str:
     """Return what a `record_viewed` event says was looked at, in words."""
     what = str(labels.label(labels.VIEWED_LABELS, data.get("dilihat")))
-    return f"{what} ({data['proses']})" if data.get("proses") else what
+    return f"{what} ({stage_name(data['proses'])})" if data.get("proses") else what
 
 
 @bp.context_processor
