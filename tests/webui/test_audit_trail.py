@@ -120,3 +120,18 @@ def test_the_dossier_pdf(app: Flask, as_user, tmp_path) -> None:
     pages = int(subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
                 .stdout.split("Pages:")[1].split()[0])
     assert pages >= 2
+
+
+def test_a_calibration_has_a_trail_and_a_dossier_but_no_appraisal_page(app: Flask, as_user) -> None:
+    from sqlalchemy import select
+
+    from engine.models import Instance
+    with app.app_context():
+        iid = db.session.execute(select(Instance.id).where(Instance.process_id == "kalibrasi_unit")
+                                 .order_by(Instance.id).limit(1)).scalar_one()
+    auditor = as_user("admin")
+    page = auditor.get(f"/audit/instans/{iid}").get_data(as_text=True)
+    assert "Jejak audit: Kalibrasi" in page and "/penilaian/" not in page.split("<main")[1]
+    assert "Rantai instans (apa yang terjadi): utuh" in page
+    response = auditor.get(f"/audit/instans/{iid}/berkas.pdf")
+    assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
