@@ -50,13 +50,16 @@ run: install
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  KINERJA_DEMO_ACCOUNTS="$(INSTANCE_DIR)/demo-accounts.txt" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Install Debian's chromium for the browser tests (tests/browser) when it is missing: as root with apt-get,
+## Install Debian's chromium for the browser tests (tests/browser) and poppler-utils (the dossier PDF checks) when missing: as root with apt-get,
 ## otherwise say what to run. Playwright never downloads a browser (KINERJA_CHROMIUM names another binary).
 CHROMIUM ?= $(or $(KINERJA_CHROMIUM),/usr/bin/chromium)
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM)"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped without it)"; fi
+	@if command -v pdftoppm >/dev/null; then echo "poppler-utils: $$(command -v pdftoppm)"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	else echo "poppler-utils is missing: run 'sudo apt-get install poppler-utils' (the dossier PDF's text checks are skipped without it)"; fi
 
 ## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set), after the linters.
 test: install lint browser

@@ -304,3 +304,21 @@ class NonWorkingDay(Base):
 def table_of(model: type[Base]) -> Table:
     """Return a model's Core table (typed), for the hot path's plain statements."""
     return cast(Table, model.__table__)
+
+
+class AuditCheck(Base):
+    """One whole-database verification of the audit chains: who started it, how far it got, what it found."""
+
+    __tablename__ = "audit_check"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: running, done (every chain checked) or failed (the check itself stopped; see `error`).
+    status: Mapped[str] = mapped_column(String(20))
+    chains_total: Mapped[int] = mapped_column(Integer, default=0)
+    chains_done: Mapped[int] = mapped_column(Integer, default=0)
+    #: The first breach of each broken chain: [{"chain", "event_id", "seq", "message"}].
+    breaches: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -118,7 +118,9 @@ BERAKHLAK_LABELS = {
 }
 
 VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram"), "api": _l("the record, through the API"),
-                 "api_riwayat": _l("the timeline, through the API")}
+                 "api_riwayat": _l("the timeline, through the API"),
+                 # what an auditor read on the audit pages (workflows.audit_trail)
+                 "jejak_audit": _l("the audit trail"), "berkas": _l("the case dossier")}
 
 
 def label(labels: dict[str, Any], code: Any) -> Any:

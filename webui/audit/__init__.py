@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import views, search, trail, checks  # noqa: E402,F401,I001  (registers the routes; views first: the guard)
