@@ -45,7 +45,7 @@ def test_owners_list_every_process_with_versions_and_running_instances(app: Flas
 
 
 def test_nobody_else_reads_or_deploys_definitions(app: Flask) -> None:
-    clients = [api_for(app, u) for u in ("bkpsdm", "inspektorat", "199201252017082002")]
+    clients = [api_for(app, u) for u in ("pengelola.disdukcapil", "inspektorat", "199201252017082002")]
     before = stored(app)
     for api in clients:
         assert api.get("/api/v1/definitions").status_code == 403

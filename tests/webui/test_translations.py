@@ -15,7 +15,9 @@ def test_every_ui_string_is_translated_to_indonesian() -> None:
         if path.exists():
             with path.open("rb") as source:
                 for message in read_po(source):
-                    if message.id and message.string and "fuzzy" not in message.flags:
+                    forms = [message.string] if isinstance(message.string, str) else list(message.string)
+                    # A plural message needs every form: ('', '') would show the English text.
+                    if message.id and forms and all(forms) and "fuzzy" not in message.flags:
                         translated[str(message.id)] = str(message.string)
     missing = sorted({str(m.id) for area in DOMAINS for m in extract(area) if m.id and str(m.id) not in translated})
     assert not missing, "untranslated UI strings (run `make messages`, then translate): " + "; ".join(missing[:20])
