@@ -4,20 +4,9 @@ to its end by the page itself, axe-core and screenshots at both widths."""
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 from tests.browser.helpers import check_accessibility, screenshot, sign_in
 from tests.webui.migration_fixtures import deploy_plan_v2, incident, plan_instances
-
-SHOTS = Path("/tmp/shots/migrate")
-
-
-def _shoot(page, name: str) -> None:
-    for path in screenshot(page, name):
-        if SHOTS.parent.exists():
-            SHOTS.mkdir(exist_ok=True)
-            shutil.copy(path, SHOTS / path.name)
 
 
 def test_diff_marks_the_changed_timer_on_both_diagrams(page, live_server):
@@ -31,12 +20,12 @@ def test_diff_marks_the_changed_timer_on_both_diagrams(page, live_server):
     assert page.locator("#diff-new .diff-badge.diff-changed").first.get_attribute("title") == "diubah"
     assert "2027-02-15T00:00:00+08:00" in page.locator(".diff-table").inner_text()
     check_accessibility(page)
-    _shoot(page, "definitions-diff")
+    screenshot(page, "definitions-diff")
     page.goto("/definisi/siklus_kinerja/diff?dari=1&ke=2")
     page.locator("#diff-new .djs-element").first.wait_for(state="attached")
     assert "Proses yang dipanggil perencanaan_skp" in page.locator("main").inner_text()
     check_accessibility(page)
-    _shoot(page, "definitions-diff-cycle")
+    screenshot(page, "definitions-diff-cycle")
 
 
 def test_migration_runs_in_chunks_to_the_end(page, live_server):
@@ -46,7 +35,7 @@ def test_migration_runs_in_chunks_to_the_end(page, live_server):
     sign_in(page, "admin")
     page.goto(f"/definisi/siklus_kinerja/migrasi?dari=1&ke={version}")
     check_accessibility(page)
-    _shoot(page, "definitions-migration")
+    screenshot(page, "definitions-migration")
     page.locator("#migration-form button[type=submit]").click()
     assert page.locator("#alasan-error").inner_text() == "Tuliskan alasan migrasi."
     check_accessibility(page)
@@ -56,7 +45,7 @@ def test_migration_runs_in_chunks_to_the_end(page, live_server):
     assert re.search(rf"{len(waiting)} dipindahkan, 0 tidak dapat dipindahkan, dari {len(waiting)}",
                      page.locator("main").inner_text())
     check_accessibility(page)
-    _shoot(page, "definitions-migration-done")
+    screenshot(page, "definitions-migration-done")
     assert plan_instances(live_server.app, 1) == []
 
 
@@ -65,7 +54,7 @@ def test_incidents_page(page, live_server):
     sign_in(page, "admin")
     page.goto("/definisi/insiden")
     check_accessibility(page)
-    _shoot(page, "definitions-incidents")
+    screenshot(page, "definitions-incidents")
     page.locator("form[action$='/hentikan'] button[type=submit]").click()
     assert "Tuliskan alasan" in page.locator("main").inner_text()
     page.locator("textarea[name=alasan]").fill("Data uji")
@@ -85,4 +74,4 @@ def test_an_uploaded_file_is_drawn_with_its_changes(page, live_server, tmp_path)
     page.locator("#diff-upload button[type=submit]").click()
     page.locator("#diff-new .djs-element.diff-changed[data-element-id=Event_batas_susun]").wait_for(state="attached")
     check_accessibility(page)
-    _shoot(page, "definitions-diff-upload")
+    screenshot(page, "definitions-diff-upload")

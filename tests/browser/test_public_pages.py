@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -13,38 +11,29 @@ from engine.clock import clock
 from tests.browser.helpers import check_accessibility, screenshot
 from tests.webui.test_public import BIG, SMALL, SYAHRANI, YEAR, ZAINAL, _publish
 
-#: Where the pages' pictures are also left for people to look at.
-SHOTS = Path("/tmp/shots/public")
-
-
-def _keep(paths: list[Path]) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for path in paths:
-        shutil.copy(path, SHOTS / path.name)
-
 
 def test_the_public_results_of_a_unit_without_signing_in(page: Any, live_server: Any) -> None:
     page.goto("/publik")
     assert page.get_by_role("heading", name="Hasil kinerja yang dipublikasikan").is_visible()
     assert page.get_by_text("Belum ada hasil yang dipublikasikan.").is_visible()
     check_accessibility(page)
-    _keep(screenshot(page, "public-empty"))
+    screenshot(page, "public-empty")
     _publish(live_server.app, BIG, [ZAINAL])
     _publish(live_server.app, SMALL, [SYAHRANI])
     page.goto("/publik")
     check_accessibility(page)
-    _keep(screenshot(page, "public-year"))
+    screenshot(page, "public-year")
     page.locator("table").get_by_role("link", name="Kecamatan Samarinda Ulu").click()
     page.wait_for_url(f"**/publik/{YEAR}/{BIG}")
     assert page.get_by_role("img", name="Predikat Kecamatan Samarinda Ulu").is_visible()
     assert "Sangat Baik" in page.locator("svg title").first.text_content()
     assert page.get_by_role("table", name="Jumlah pegawai per predikat").is_visible()
     check_accessibility(page)
-    _keep(screenshot(page, "public-unit"))
+    screenshot(page, "public-unit")
     page.goto(f"/publik/{YEAR}/{SMALL}")
     assert page.get_by_text("Kelompok terlalu kecil untuk ditampilkan").is_visible()
     check_accessibility(page)
-    _keep(screenshot(page, "public-unit-small"))
+    screenshot(page, "public-unit-small")
 
 
 def test_the_feedback_form_in_the_browser(page: Any, live_server: Any) -> None:
@@ -59,16 +48,16 @@ def test_the_feedback_form_in_the_browser(page: Any, live_server: Any) -> None:
     page.get_by_role("button", name="Kirim umpan balik").click()
     assert page.get_by_text("Mohon jangan menuliskan NIK").is_visible()
     check_accessibility(page)
-    _keep(screenshot(page, "public-feedback-refused"))
+    screenshot(page, "public-feedback-refused")
     page.locator("#komentar").fill("Petugas ramah dan antrean cepat.")
     clock.advance(timedelta(seconds=20))
     page.get_by_role("button", name="Kirim umpan balik").click()
     page.wait_for_url("**/terima-kasih")
     assert page.get_by_role("heading", name="Terima kasih atas umpan balik Anda").is_visible()
     check_accessibility(page)
-    _keep(screenshot(page, "public-feedback-thanks"))
+    screenshot(page, "public-feedback-thanks")
     with live_server.app.app_context():
         [entry] = db.session.execute(select(PublicFeedback)).scalars().all()
         assert entry.scores == {"berorientasi_pelayanan": 5} and "6472" not in (entry.comment or "")
     page.goto("/publik/umpan-balik/DISDUKCAPIL")
-    _keep(screenshot(page, "public-feedback"))
+    screenshot(page, "public-feedback")

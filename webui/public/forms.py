@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from workflows.public_feedback import ASPECTS, MAX_COMMENT, SCORES
@@ -38,7 +39,7 @@ class FeedbackForm(FlaskForm):
 
 for _aspect in ASPECTS:
     setattr(FeedbackForm, _aspect, RadioField(
-        QUESTIONS[_aspect], choices=[(str(s), SCALE[s]) for s in SCORES], validators=[Optional()],
+        QUESTIONS[_aspect], choices=[SelectChoice(str(s), SCALE[s]) for s in SCORES], validators=[Optional()],
         validate_choice=False))
 
 
