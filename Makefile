@@ -60,6 +60,10 @@ browser:
 	@if command -v pdftoppm >/dev/null; then echo "poppler-utils: $$(command -v pdftoppm)"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
 	else echo "poppler-utils is missing: run 'sudo apt-get install poppler-utils' (the dossier PDF's text checks are skipped without it)"; fi
+	@# WeasyPrint (the dossier, SKP and evaluation PDFs) draws text with Pango.
+	@if ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then echo "pango: installed"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+	else echo "pango is missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (PDF downloads need it)"; fi
 
 ## Run the whole test suite (SQLite unless KINERJA_TEST_DATABASE_URL is set), after the linters.
 test: install lint browser
