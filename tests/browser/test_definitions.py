@@ -41,6 +41,21 @@ def _latest(live_server: LiveServer, process_id: str) -> int:
         return version.version
 
 
+def change_reminder_and_check(page: Any, duration: str = "P3D") -> None:
+    """In the open modeler, set the SKP reminder timer's duration through the model; check it; expect no problem."""
+    page.evaluate("""(duration) => {
+        const modeler = window.kinerjaModeler;
+        const event = modeler.get('elementRegistry').get('Event_pengingat_susun');
+        const timer = event.businessObject.eventDefinitions[0];
+        const body = modeler.get('moddle').create('bpmn:FormalExpression', { body: duration });
+        modeler.get('modeling').updateModdleProperties(event, timer, { timeDate: undefined, timeDuration: body });
+    }""", duration)
+    page.get_by_role("button", name="Simpan & periksa").click()
+    page.wait_for_selector("#modeler[data-checked]")
+    problems = page.locator("#modeler-problems").inner_text()
+    assert page.locator("#modeler").get_attribute("data-checked") == "ok", problems
+
+
 def test_list_and_version_pages(page: Any, live_server: LiveServer) -> None:
     sign_in(page, "bkpsdm")
     page.get_by_role("link", name="Definisi").click()
@@ -70,17 +85,7 @@ def test_owner_changes_a_reminder_in_the_modeler_and_deploys(page: Any, live_ser
     page.goto(f"/definisi/perencanaan_skp/{number}/ubah")
     page.wait_for_selector("#modeler[data-ready=true]")
     assert page.locator("#modeler-panel .bio-properties-panel").count() == 1
-    page.evaluate("""() => {
-        const modeler = window.kinerjaModeler;
-        const event = modeler.get('elementRegistry').get('Event_pengingat_susun');
-        const timer = event.businessObject.eventDefinitions[0];
-        const duration = modeler.get('moddle').create('bpmn:FormalExpression', { body: 'P3D' });
-        modeler.get('modeling').updateModdleProperties(event, timer, { timeDate: undefined, timeDuration: duration });
-    }""")
-    page.get_by_role("button", name="Simpan & periksa").click()
-    page.wait_for_selector("#modeler[data-checked]")
-    problems = page.locator("#modeler-problems").inner_text()
-    assert page.locator("#modeler").get_attribute("data-checked") == "ok", problems
+    change_reminder_and_check(page)
     assert "Tidak ada masalah" in page.locator("#modeler-status").inner_text()
     screenshot(page, "definitions-modeler")
     page.get_by_role("button", name="Deploy").click()

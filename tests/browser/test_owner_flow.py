@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from tests.browser.helpers import check_accessibility, screenshot, sign_in
-from tests.browser.test_definitions import _latest, modeler_bundle  # noqa: F401  (the fixture, by name)
+from tests.browser.test_definitions import _latest, change_reminder_and_check, modeler_bundle  # noqa: F401
 from tests.webui.migration_fixtures import plan_instances
 
 from .conftest import LiveServer
@@ -26,17 +26,7 @@ def test_owner_changes_a_timer_deploys_reads_the_diff_and_migrates_the_running_c
     # The planning file, opened from the cycle that calls it: a deploy makes new versions of both.
     page.goto(f"/definisi/siklus_kinerja/{cycle}/ubah?berkas=perencanaan_skp.bpmn")
     page.wait_for_selector("#modeler[data-ready=true]")
-    page.evaluate("""() => {
-        const modeler = window.kinerjaModeler;
-        const event = modeler.get('elementRegistry').get('Event_pengingat_susun');
-        const timer = event.businessObject.eventDefinitions[0];
-        const duration = modeler.get('moddle').create('bpmn:FormalExpression', { body: 'P3D' });
-        modeler.get('modeling').updateModdleProperties(event, timer, { timeDate: undefined, timeDuration: duration });
-    }""")
-    page.get_by_role("button", name="Simpan & periksa").click()
-    page.wait_for_selector("#modeler[data-checked]")
-    problems = page.locator("#modeler-problems").inner_text()
-    assert page.locator("#modeler").get_attribute("data-checked") == "ok", problems
+    change_reminder_and_check(page)
     page.get_by_role("button", name="Deploy").click()
     page.wait_for_url(re.compile(r"/definisi/$"))
     assert _latest(live_server, "siklus_kinerja") == cycle + 1
