@@ -19,12 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from engine.clock import clock
 from engine.models import AuditEvent, Instance, SpecVersion
 
-from .inbox_view import UnitInfo, all_units
-
 # The business-key readers of the inbox: one definition of what a key says about year and unit.
-from .inbox_view import _unit as unit_of_key
-from .inbox_view import _within as units_within
-from .inbox_view import _year as year_of_key
+from .inbox_view import UnitInfo, all_units, unit_of_key, units_within, year_of_key
 from .models.org import Employee
 from .models.skp import Skp
 

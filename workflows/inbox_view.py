@@ -86,13 +86,15 @@ class Inbox:
     unit_names: dict[int, str] = field(default_factory=dict)
 
 
-def _year() -> Any:
+def year_of_key() -> Any:
+    """Return the SQL expression of an instance's year, read from its business key (`skp:<year>:...`)."""
     key = Instance.business_key
     return case(*((key.startswith(f"{kind}:"), func.substr(key, len(kind) + 2, 4)) for kind in _KINDS),
                 else_=None)
 
 
-def _unit() -> Any:
+def unit_of_key() -> Any:
+    """Return the SQL expression of an instance's unit id: its SKP's, its employee's, or the unit its key names."""
     key = Instance.business_key
     skp_unit = (select(Skp.unit_id).where(Skp.instance_id == Instance.id)
                 .order_by(Skp.id.desc()).limit(1).scalar_subquery())
@@ -122,7 +124,8 @@ def all_units(session: Session) -> dict[int, UnitInfo]:
             for r in session.execute(select(Unit.id, Unit.code, Unit.name, Unit.parent_id))}
 
 
-def _within(units: dict[int, UnitInfo], root: int) -> set[int]:
+def units_within(units: dict[int, UnitInfo], root: int) -> set[int]:
+    """Return the ids of a unit and every unit below it."""
     children: dict[int | None, list[int]] = {}
     for unit in units.values():
         children.setdefault(unit.parent_id, []).append(unit.id)
@@ -141,8 +144,8 @@ def inbox_of(session: Session, user: str, groups: Sequence[str], tab: str = "min
     tab = tab if tab in TABS else "mine"
     now = clock.now()
     units = all_units(session)
-    allowed = _within(units, filters.unit_id) if filters.unit_id in units else None
-    year_of, unit_of, tab_of = _year().label("year"), _unit().label("unit_id"), _tab(user).label("tab")
+    allowed = units_within(units, filters.unit_id) if filters.unit_id in units else None
+    year_of, unit_of, tab_of = year_of_key().label("year"), unit_of_key().label("unit_id"), _tab(user).label("tab")
     overdue = and_(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
     visible = and_(HumanTask.state == "open", visible_to(user, groups))
     facets = session.execute(
