@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from .helpers import BrowserProblems, watch
+from .helpers import BrowserProblems, sign_in, watch
 
 CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
 
@@ -116,3 +116,31 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[[], Any
 def page(new_page: Callable[[], Any]) -> Any:
     """A page on the live server at desktop size, in a fresh browser context (signed out)."""
     return new_page()
+
+
+@pytest.fixture
+def visit(browser: Any, tmp_path: Path, make_app: Callable[..., Flask],
+          request: pytest.FixtureRequest) -> Iterator[Callable[[Any, str], tuple[Any, Flask]]]:
+    """Return visit(stage, username): a page signed in on a live server of this test's copy of the stage."""
+    opened: list[tuple[Any, Any, Any, Any]] = []
+
+    def open_as(stage: Any, username: str) -> tuple[Any, Flask]:
+        from tests.webui.rating_fixtures import stage_app
+        copies = stage_app(stage, tmp_path, make_app, request.node.nodeid)
+        app = next(copies)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}",
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        opened.append((copies, server, context, watch(page)))
+        sign_in(page, username)
+        return page, app
+
+    yield open_as
+    for copies, server, context, problems in opened:
+        context.close()
+        server.shutdown()
+        next(copies, None)
+        assert not problems.errors, "browser errors:\n" + "\n".join(problems.errors)

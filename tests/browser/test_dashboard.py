@@ -3,18 +3,15 @@ each page checked with axe-core and photographed at both widths."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.browser.helpers import check_accessibility, screenshot, sign_in, watch
-from tests.webui.rating_fixtures import CALIBRATION_UNIT, Stage, build_stage, stage_app, to_calibration
+from tests.browser.helpers import check_accessibility, screenshot
+from tests.webui.rating_fixtures import CALIBRATION_UNIT, Stage, build_stage, to_calibration
 
 
 def calibrated(session: Any) -> None:
@@ -36,30 +33,9 @@ def dashboard_stage(demo_template: str, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture
-def page_as(browser: Any, dashboard_stage: Stage, tmp_path: Path, make_app: Callable[..., Flask],
-            request: pytest.FixtureRequest) -> Iterator[Callable[[str], Any]]:
+def page_as(visit: Callable[[Stage, str], tuple[Any, Flask]], dashboard_stage: Stage) -> Callable[[str], Any]:
     """Return page_as(username): a page signed in on a live server of this test's copy of the stage."""
-    opened: list[tuple[Any, Any, Any, Any]] = []
-
-    def open_as(username: str) -> Any:
-        copies = stage_app(dashboard_stage, tmp_path, make_app, request.node.nodeid)
-        app = next(copies)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}",
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        opened.append((copies, server, context, watch(page)))
-        sign_in(page, username)
-        return page
-
-    yield open_as
-    for copies, server, context, problems in opened:
-        context.close()
-        server.shutdown()
-        next(copies, None)
-        assert not problems.errors, "browser errors:\n" + "\n".join(problems.errors)
+    return lambda username: visit(dashboard_stage, username)[0]
 
 
 def test_the_dashboard_pages_are_accessible_at_both_widths(page_as: Callable[[str], Any]) -> None:

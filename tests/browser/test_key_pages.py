@@ -4,16 +4,13 @@ notifications and the calibration page; each checked with axe-core and photograp
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.browser.helpers import check_accessibility, screenshot, sign_in, watch
+from tests.browser.helpers import check_accessibility, screenshot
 from tests.webui.rating_fixtures import (
     APPRAISER,
     CALIBRATION_UNIT,
@@ -23,7 +20,6 @@ from tests.webui.rating_fixtures import (
     build_stage,
     cycle_of,
     open_task,
-    stage_app,
     to_calibration,
     to_rating,
 )
@@ -40,33 +36,6 @@ def calibration_stage(demo_template: str, tmp_path_factory: pytest.TempPathFacto
     """The demo city with BKPSDM's calibration waiting for the Wali Kota's adjustments."""
     yield from build_stage(demo_template, tmp_path_factory.mktemp("pages-calibration"), "pages-calibration",
                            to_calibration)
-
-
-@pytest.fixture
-def visit(browser: Any, tmp_path: Path, make_app: Callable[..., Flask],
-          request: pytest.FixtureRequest) -> Iterator[Callable[[Stage, str], tuple[Any, Flask]]]:
-    """Return visit(stage, username): a page signed in on a live server of this test's copy of the stage."""
-    opened: list[tuple[Any, Any, Any, Any]] = []
-
-    def open_as(stage: Stage, username: str) -> tuple[Any, Flask]:
-        copies = stage_app(stage, tmp_path, make_app, request.node.nodeid)
-        app = next(copies)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}",
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        opened.append((copies, server, context, watch(page)))
-        sign_in(page, username)
-        return page, app
-
-    yield open_as
-    for copies, server, context, problems in opened:
-        context.close()
-        server.shutdown()
-        next(copies, None)
-        assert not problems.errors, "browser errors:\n" + "\n".join(problems.errors)
 
 
 def _task_id(app: Flask, bpmn_id: str, instance_id: int | None = None) -> int:
