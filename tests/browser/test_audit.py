@@ -52,9 +52,11 @@ def test_an_auditor_runs_the_chain_check_and_reads_who_viewed_what(page: Any, li
     screenshot(page, "audit-checks")
 
     page.goto(f"/penilaian/{instance_of(live_server.app, MAYA)}")  # a look to list: the admin opens an appraisal
+    # The diagram is the page script's own request: wait until it is drawn, or leaving would cancel that look.
+    page.locator(".djs-element").first.wait_for(state="attached")
     page.goto("/audit/akses")
     # the page and its diagram (fetched by the page's script): two looks, newest first
-    assert page.get_by_text("2 akses tercatat").is_visible()
+    page.get_by_text("2 akses tercatat").wait_for()
     assert page.locator("tbody tr").first.get_by_text("diagram").is_visible()
     check_accessibility(page)
     screenshot(page, "audit-access")
