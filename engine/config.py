@@ -28,6 +28,32 @@ class Defaults:
     #: Candidate group of the operators who see and assign user tasks no one else can take: tasks
     #: modelled without assignee or candidates, and tasks whose lane or assignee could not be resolved.
     OPERATORS_GROUP: str = "operators"
+    #: Largest JSON text of one instance's data, in bytes; a step that would store more becomes an incident.
+    MAX_INSTANCE_DATA_BYTES: int = 4 * 1024 * 1024
+    #: Largest JSON text of one variable of an instance's data, in bytes.
+    MAX_VARIABLE_BYTES: int = 256 * 1024
+    #: Deepest nesting of lists and objects accepted in instance data, forms and API bodies.
+    MAX_DATA_DEPTH: int = 32
+    #: Longest key of an object in instance data, in characters.
+    MAX_DATA_KEY_LENGTH: int = 200
+
+    #: Largest memory one script task or expression may allocate, in MiB.
+    SCRIPT_MEMORY_MB: int = 256
+    #: Most iterations of a loop or instances of a multi-instance activity.
+    MAX_LOOP_CARDINALITY: int = 20000
+
+    #: Shortest timer duration or cycle interval a definition may use, in seconds.
+    TIMER_MIN_SECONDS: float = 1.0
+    #: Longest timer duration a definition may use, in days.
+    TIMER_MAX_DAYS: int = 3660
+    #: Times a transient database failure (deadlock, serialization) of one instance is retried by the worker.
+    WORKER_RETRY_LIMIT: int = 5
+    #: Seconds before the first retry of a transient failure; doubled each time.
+    WORKER_RETRY_SECONDS: float = 5.0
+
+    #: File holding the key of the audit chain's HMAC (kept outside the database); instance folder when unset.
+    AUDIT_KEY_FILE: str = ""
+
     #: Folder for the SQLite database and other local files.
     INSTANCE_PATH: str = field(default_factory=lambda: os.path.join(os.getcwd(), "instance"))
 
