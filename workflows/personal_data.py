@@ -77,15 +77,17 @@ def _tasks(session: Session, username: str, own: set[int]) -> list[dict[str, Any
     """Return the tasks the person completed; the content only of those on their own appraisals."""
     rows = session.execute(select(HumanTask).where(HumanTask.completed_by == username)
                            .order_by(HumanTask.completed_at, HumanTask.id)).scalars()
-    return [{"tugas": t.name, "proses": t.process_id, "selesai_pada": t.completed_at,
-             "berkas_sendiri": t.instance_id in own, "instance_id": t.instance_id if t.instance_id in own else None}
-            for t in rows]
+    # A title names whose file the task was on: on another person's file only the step is given.
+    return [{"tugas": t.name if t.instance_id in own else None, "elemen": t.bpmn_id, "proses": t.process_id,
+             "selesai_pada": t.completed_at, "berkas_sendiri": t.instance_id in own,
+             "instance_id": t.instance_id if t.instance_id in own else None} for t in rows]
 
 
 def _drafts(session: Session, username: str, own: set[int]) -> list[dict[str, Any]]:
     rows = session.execute(select(TaskDraft, HumanTask).join(HumanTask, HumanTask.id == TaskDraft.human_task_id)
                            .where(TaskDraft.username == username).order_by(TaskDraft.id)).all()
-    return [{"tugas": task.name, "proses": task.process_id, "disimpan_pada": draft.saved_at,
+    return [{"tugas": task.name if task.instance_id in own else None, "elemen": task.bpmn_id,
+             "proses": task.process_id, "disimpan_pada": draft.saved_at,
              "berkas_sendiri": task.instance_id in own, "isi": draft.data if task.instance_id in own else None}
             for draft, task in rows]
 
