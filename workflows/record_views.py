@@ -62,7 +62,7 @@ def _appraisals(session: Session, employee: Employee | None) -> dict[int, int]:
         return {}
     rows = session.execute(select(Skp.instance_id, Skp.year).where(Skp.employee_id == employee.id,
                                                                    Skp.instance_id.is_not(None)))
-    return {instance_id: year for instance_id, year in rows}
+    return {instance_id: year for instance_id, year in rows if instance_id is not None}
 
 
 def _query(chains: list[str]) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import LiveServer
@@ -35,6 +36,7 @@ def test_the_employee_sees_who_viewed_her_appraisal_and_downloads_her_data(
     download = started.value
     assert download.suggested_filename.startswith(f"data-pribadi-{MAYA}-")
     assert download.suggested_filename.endswith(".json")
-    copy = json.loads(open(download.path(), encoding="utf-8").read())
+    copy = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert copy["skema"] == "kinerja.data-pribadi" and copy["pegawai"]["nip"] == MAYA
-    assert {view["nama"] for view in copy["dilihat_oleh"]} == {"Agus Salim, S.H."}  # the page and its diagram
+    # The appraiser's look at the page and at its diagram.
+    assert {view["nama"] for view in copy["dilihat_oleh"]} == {"Agus Salim, S.H."}
