@@ -9,6 +9,7 @@ on (as appraiser or rater) shows only that a task was done: its content is that 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -127,7 +128,20 @@ def collect(session: Session, account: UserAccount) -> dict[str, Any]:
         "dilihat_oleh": [view.as_dict() for view in record_views.all_views(session, employee)],
     }
     copy["ringkasan"] = counts(copy)
-    return audit.json_safe(copy)  # type: ignore[no-any-return]
+    return audit.json_safe(plain(copy))  # type: ignore[no-any-return]
+
+
+def plain(value: Any) -> Any:
+    """Return value with every time as ISO 8601 text (UTC) and every day as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def counts(copy: dict[str, Any]) -> dict[str, int]:

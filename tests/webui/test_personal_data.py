@@ -7,6 +7,7 @@ each look at the list is audited in the same transaction, and the copy never hol
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -43,7 +44,7 @@ def test_the_employee_downloads_exactly_her_own_data_and_the_download_is_audited
     copy = download(browser)
     assert copy["skema"] == "kinerja.data-pribadi" and copy["versi"] == 1
     assert "UU No. 27 Tahun 2022" in copy["dasar_hukum"]
-    assert copy["generated_at"].endswith("+00:00")
+    assert datetime.fromisoformat(copy["generated_at"]).tzinfo is not None and "T" in copy["generated_at"]
     assert copy["pegawai"]["nip"] == MAYA and copy["pegawai"]["nama"].startswith("Maya Sari")
     assert copy["akun"]["username"] == MAYA
     assert copy["riwayat_jabatan"] and copy["riwayat_jabatan"][0]["jabatan"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Response, abort, jsonify, request
 
-from engine.audit import json_safe
 from workflows import record_views
 from workflows.models.org import UserAccount
+from workflows.personal_data import plain
 
 from ..extensions import db
 from ..privacy.views import download, own_employee
@@ -73,4 +73,4 @@ def views() -> Response:
     record_views.record_listing(db.session, account.username, employee.nip if employee else None,
                                 offset // limit + 1, "api")
     db.session.commit()
-    return jsonify({"total": found.total, "items": json_safe([view.as_dict() for view in found.views])})
+    return jsonify({"total": found.total, "items": plain([view.as_dict() for view in found.views])})
