@@ -74,7 +74,7 @@ def test_who_viewed_lists_the_looks_at_her_own_appraisal_only_newest_first(app: 
     # Newest first: Inspektorat (named as its unit) above the appraiser (by name and position).
     assert "Inspektorat Daerah" in rows[0] and "Inspektorat" in rows[0]
     assert "Agus Salim" in rows[1] and "Pejabat Penilai Kinerja" in rows[1]
-    assert "2 kali dilihat tercatat" in text
+    assert "Penilaian saya 2 kali dilihat" in text
     assert "Irfan" not in text
     [(actor, data)] = global_events(app, LISTED)
     assert actor == MAYA and data == {"akun": MAYA, "halaman": 1, "lewat": "web", "nip": MAYA}
@@ -142,3 +142,15 @@ def test_the_download_and_the_look_appear_in_the_employees_own_timeline(app: Fla
         from workflows import privacy
         trail = privacy.trail_for_employee(db.session, MAYA, 2027)
     assert {EXPORTED, LISTED} <= {e["event_type"] for e in trail}
+
+
+def test_auditors_find_the_download_and_the_look_among_the_recorded_looks(app: Flask, as_user) -> None:
+    browser = as_user(MAYA)
+    download(browser)
+    browser.get("/data-pribadi/")
+    auditor = as_user("inspektorat")
+    page = auditor.get("/audit/akses?pegawai=Maya").get_data(as_text=True)
+    assert "Data pribadi sendiri diunduh" in page and "Daftar yang melihat penilaian dibuka" in page
+    assert "Maya Sari" in page
+    other = auditor.get(f"/audit/akses?pegawai={IRFAN}").get_data(as_text=True)
+    assert "Data pribadi sendiri diunduh" not in other
