@@ -19,7 +19,7 @@ from .extensions import csrf, db, init_db, limiter, login_manager
 from .settings import WebDefaults, load_web_settings
 
 #: The areas of the site, each a package with a blueprint `bp` and templates under templates/<area>/.
-AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "api")
+AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "privacy", "api")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
