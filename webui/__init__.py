@@ -34,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     known = {f.name for f in fields(Defaults)} | {f.name for f in fields(WebDefaults)}
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     # A weak key is tolerated only while debugging or testing, never in production mode.
-    relaxed = not deployment.is_production(config) and (app.debug or app.testing)
+    relaxed = not deployment.is_production(config["ENV"]) and (app.debug or app.testing)
     app.config["SECRET_KEY"] = deployment.secret_key(config, relaxed=relaxed, testing=app.testing)
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])

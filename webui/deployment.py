@@ -25,12 +25,11 @@ class DeploymentError(RuntimeError):
     """The settings are not safe to serve with; the message says what to change."""
 
 
-def is_production(config: dict[str, Any]) -> bool:
-    """Return whether KINERJA_ENV says production; refuse a value that is neither mode."""
-    mode = str(config.get("ENV", "development")).strip().lower()
-    if mode not in MODES:
-        raise DeploymentError(f"KINERJA_ENV={config.get('ENV')!r} is not one of {', '.join(MODES)}")
-    return mode == "production"
+def is_production(mode: str) -> bool:
+    """Return whether the mode (KINERJA_ENV) is production; refuse a value that is neither mode."""
+    if mode.strip().lower() not in MODES:
+        raise DeploymentError(f"KINERJA_ENV={mode!r} is not one of {', '.join(MODES)}")
+    return mode.strip().lower() == "production"
 
 
 def secret_key(config: dict[str, Any], *, relaxed: bool, testing: bool = False) -> str:
