@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -52,11 +52,17 @@ def test_force_lets_the_demo_join_a_test_organisation(session: Session):
     check_demo_allowed(session, production=False, force=True)
 
 
-def test_the_demo_runs_again_on_its_own_organisation(session: Session):
+def test_the_demo_runs_again_on_its_own_organisation_even_after_additions(session: Session):
     clock.set(T0)
     build_demo_org(session, 2027)
     session.commit()
     check_demo_allowed(session, production=False, force=False)  # `make run` twice keeps working
+    session.add(Unit(code="DINKES", name="Dinas Kesehatan", kind="dinas"))
+    session.flush()
+    check_demo_allowed(session, production=False, force=False)  # every demo account exists: a rerun adds none
+    session.execute(delete(UserAccount).where(UserAccount.username == "admin"))
+    with pytest.raises(DemoRefused, match=r"1 unit\(s\): DINKES"):
+        check_demo_allowed(session, production=False, force=False)
 
 
 def test_production_mode_refuses_the_demo_even_forced_on_an_empty_database(database_url: str, sessions,
