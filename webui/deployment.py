@@ -64,7 +64,11 @@ def instance_key(folder: Path) -> str:
     """Return the key kept in folder/secret_key, creating it (mode 0600) when missing; every process gets the same."""
     path = folder / KEY_FILE
     if not path.exists():
-        _create_key_file(folder, path)
+        try:
+            _create_key_file(folder, path)
+        except OSError as exc:
+            raise DeploymentError(f"cannot create the secret key file {path}: {exc}; make the instance folder "
+                                  "writable or set KINERJA_SECRET_KEY") from None
     if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise DeploymentError(f"{path} can be read by other users of this machine: run chmod 600 {path}")
     try:

@@ -105,3 +105,9 @@ def test_a_cookie_signed_with_the_old_default_key_opens_no_session(demo_url: str
     assert visit(make_app(demo_url, SECRET_KEY=OLD_DEFAULT)) == 200  # the forgery works where the key is known
     generated = make_app(demo_url, SECRET_KEY="", TESTING=False, INSTANCE_PATH=str(tmp_path / "instance"))
     assert visit(generated) == 302  # ... and not on an app left without a key
+
+
+def test_an_instance_folder_the_key_cannot_be_written_to_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    with pytest.raises(DeploymentError, match=r"cannot create the secret key file .*; make the instance folder"):
+        app_in(tmp_path / "taken" / "instance")
