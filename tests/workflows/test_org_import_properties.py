@@ -33,7 +33,7 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 HOSTILE = st.sampled_from([
     "=cmd|' /C calc'!A0", "+1+1", "-1", "@SUM(A1)", "\t=1+1", " =1", "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>", "'; DROP TABLE employee;--", "\" OR 1=1 --", "%s%n%x", "${7*7}", "{{7*7}}",
-    "e\u0301\u0301\u0301", "\u202eanaskaleP", "\u2067x\u2069", "שלום עולם", "\ufeffNIP", "\u200bDedi", "\x00",
+    "e\u0301\u0301\u0301", "\u202eanaskaleP", "\u2067x\u2069", "שלום עולם", "\ufeffNIP", "\u200bDedi", "\ud800", "\x00",
     "\x1b[31m", "😀" * 60, "NULL", "None", "", " ", "\r\n", "\\", "\"", ";", ",", "PNS", "Pelaksana", "Aktif", "L",
     "P", "Y", "31-02-2024", "2024-01-01", "99999999999999999999", "199201152019031005", "x" * 301, "x" * 200_000,
 ])
@@ -71,7 +71,7 @@ def damaged(operations: list[tuple[Any, ...]], bom: bool) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    # Lone surrogates from the text strategy become the invalid UTF-8 a broken export would carry.
+    # A lone surrogate becomes the invalid UTF-8 (ED A0 80) a broken export carries.
     return ("\ufeff" if bom else "").encode() + out.getvalue().encode("utf-8", "surrogatepass")
 
 
