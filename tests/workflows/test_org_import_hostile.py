@@ -110,3 +110,10 @@ def test_the_cli_prints_each_bad_row_without_a_traceback_and_stores_nothing(cli,
     assert "2 invalid row(s); nothing imported" in out
     with sessions() as session:
         assert counts(session) == (0, 0, 0, 0)
+
+
+def test_an_actor_name_longer_than_the_audit_column_is_refused_before_any_row(cli, sessions):
+    out = cli("org", "import", str(FIXTURES / "workflows" / "org.csv"), "--actor", "a" * 201, code=1)
+    assert "error: the actor name is 201 characters long; at most 200 fit" in out and "Traceback" not in out
+    with sessions() as session:
+        assert counts(session) == (0, 0, 0, 0)
