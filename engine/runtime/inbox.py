@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, union, update
+from sqlalchemy import and_, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
