@@ -126,6 +126,8 @@ class HumanTask(Base):
         Index("ix_human_task_instance_state", "instance_id", "state"),
         # The inbox's claimer lookup (engine.runtime.inbox.open_ids_for): open tasks only, so it stays small.
         Index("ix_human_task_open_claimed_by", "claimed_by", sqlite_where=_OPEN, postgresql_where=_OPEN),
+        # Overdue open tasks for /metrics (engine.monitoring) without reading a year of closed ones.
+        Index("ix_human_task_open_due_at", "due_at", sqlite_where=_OPEN, postgresql_where=_OPEN),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
