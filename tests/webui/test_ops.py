@@ -11,9 +11,11 @@ from sqlalchemy import func, select, text, update
 from engine.clock import clock
 from engine.models import HumanTask, Instance
 from engine.runtime.execution import DUE
-from tests.demo_city import T0
+from tests.demo_city import T0, Browser
+from workflows.demo_org import EMPLOYEES
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.9"}
+NIP = EMPLOYEES[-1][0]
 
 
 def scraped(response) -> dict[str, float]:
@@ -121,3 +123,29 @@ def test_behind_nginx_the_client_address_comes_from_the_trusted_proxy_only(make_
     # nginx on the machine forwards an outside client: that client is refused, as it would be directly.
     assert proxied.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 404
     assert proxied.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
+
+
+def proxied_browser(app: Flask, remote: str, forwarded_for: str) -> Browser:
+    app.test_client_class = Browser
+    client: Browser = app.test_client()  # type: ignore[assignment]
+    client.environ_base.update(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client
+
+
+def fail_sign_ins(client: Browser, count: int) -> None:
+    for nip, *_ in EMPLOYEES[:count]:  # other accounts each time: only the address limit is reached
+        assert client.post_form("/masuk", {"username": nip, "password": "salah-sekali-123"}).status_code == 200
+
+
+def test_behind_nginx_each_client_has_its_own_sign_in_limit(make_app, demo_url):
+    app = make_app(demo_url, TRUSTED_PROXIES=1, SIGN_IN_LIMIT_PER_ADDRESS="3 per minute")
+    fail_sign_ins(proxied_browser(app, "127.0.0.1", "198.51.100.7"), 3)
+    assert proxied_browser(app, "127.0.0.1", "198.51.100.7").sign_in(NIP).status_code == 429
+    # Another client through the same nginx is not locked out with the first one.
+    assert proxied_browser(app, "127.0.0.1", "198.51.100.8").sign_in(NIP).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_made_up_forwarded_address_does_not_escape_the_limit(make_app, demo_url):
+    app = make_app(demo_url, SIGN_IN_LIMIT_PER_ADDRESS="3 per minute")
+    fail_sign_ins(proxied_browser(app, "203.0.113.5", "198.51.100.1"), 3)
+    assert proxied_browser(app, "203.0.113.5", "198.51.100.2").sign_in(NIP).status_code == 429
