@@ -34,17 +34,12 @@ class Revisions:
 
 @dataclass(frozen=True)
 class Backlog:
-    """Work waiting now: open and overdue tasks, due timers, instances in error, the oldest due timer."""
+    """Work waiting now: open and overdue tasks, due timers, instances in error."""
 
     open_tasks: int
     overdue_tasks: int
-    timers_due: int
+    timers: Timers
     incidents: int
-    oldest_timer_due_at: datetime | None
-
-    def timer_lag_seconds(self, now: datetime) -> float:
-        """Return how long the most overdue timer has waited (0 when none is due): the worker's delay."""
-        return max((now - self.oldest_timer_due_at).total_seconds(), 0.0) if self.oldest_timer_due_at else 0.0
 
 
 @cache
@@ -67,17 +62,35 @@ def revisions(connection: Connection) -> Revisions:
     return Revisions(tuple(sorted(current)), head_revisions())
 
 
+@dataclass(frozen=True)
+class Timers:
+    """Timers due and not fired yet, and the oldest one's due time: how far behind the timer worker is."""
+
+    due: int
+    oldest_due_at: datetime | None
+
+    def lag_seconds(self, now: datetime) -> float:
+        """Return how long the most overdue timer has waited (0 when none is due)."""
+        return max((now - self.oldest_due_at).total_seconds(), 0.0) if self.oldest_due_at else 0.0
+
+
+def timers(session: Session, now: datetime) -> Timers:
+    """Return the timers due at `now` that no worker has fired (two statements on `instance.next_timer_at`)."""
+    due = (Instance.status.in_(DUE), Instance.next_timer_at < now)  # what the timer worker takes (runtime.timers)
+    return Timers(_count(session, Instance, *due),
+                  session.execute(select(func.min(Instance.next_timer_at)).where(*due)).scalar_one())
+
+
 def backlog(session: Session, now: datetime) -> Backlog:
     """Return the work waiting at `now`, in five indexed statements."""
     is_open = HumanTask.state == "open"
-    due = (Instance.status.in_(DUE), Instance.next_timer_at < now)  # what the timer worker takes (runtime.timers)
-
-    def count(table: type[Any], *where: ColumnElement[bool]) -> int:
-        return int(session.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
-
+    waiting = timers(session, now)
     return Backlog(
-        open_tasks=count(HumanTask, is_open),
-        overdue_tasks=count(HumanTask, is_open, HumanTask.due_at < now),
-        timers_due=count(Instance, *due),
-        incidents=count(Instance, Instance.status == "error"),
-        oldest_timer_due_at=session.execute(select(func.min(Instance.next_timer_at)).where(*due)).scalar_one())
+        open_tasks=_count(session, HumanTask, is_open),
+        overdue_tasks=_count(session, HumanTask, is_open, HumanTask.due_at < now),
+        timers=waiting,
+        incidents=_count(session, Instance, Instance.status == "error"))
+
+
+def _count(session: Session, table: type[Any], *where: ColumnElement[bool]) -> int:
+    return int(session.execute(select(func.count()).select_from(table).where(*where)).scalar_one())

@@ -45,9 +45,9 @@ class BacklogCollector(Collector):
                 ("kinerja_open_tasks", "User tasks waiting for someone.", backlog.open_tasks),
                 ("kinerja_overdue_tasks", "Open user tasks past their due date.", backlog.overdue_tasks),
                 ("kinerja_timers_due", "Instances with a timer due that the worker has not fired yet.",
-                 backlog.timers_due),
+                 backlog.timers.due),
                 ("kinerja_timer_lag_seconds", "How long the most overdue timer has waited.",
-                 backlog.timer_lag_seconds(now)),
+                 backlog.timers.lag_seconds(now)),
                 ("kinerja_incidents", "Instances stopped in error (incidents).", backlog.incidents)):
             yield GaugeMetricFamily(name, text, value=value)
 
