@@ -17,10 +17,12 @@ from workflows.script_functions import register_all
 
 from . import deployment
 from .extensions import csrf, db, init_db, limiter, login_manager
+from .ops.proxy import trust_proxies
 from .settings import WebDefaults, load_web_settings
 
 #: The areas of the site, each a package with a blueprint `bp` and templates under templates/<area>/.
-AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "privacy", "api")
+AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "privacy", "api",
+         "ops")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -37,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     relaxed = not deployment.is_production(config["ENV"]) and (app.debug or app.testing)
     app.config["SECRET_KEY"] = deployment.secret_key(config, relaxed=relaxed, testing=app.testing)
     init_db(app)
+    trust_proxies(app)  # nginx in front: the client's address for rate limits (docs/operations.md)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
