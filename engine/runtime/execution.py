@@ -314,6 +314,8 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
         inbox.sync_many(session, runs)
         external_rows.sync_many(session, runs)
         for run, row_values in zip(runs, values, strict=True):
+            if run.instance.status == "error" and row_values["status"] != "error":
+                row_values.update(_state_values(run))  # a row value too long for its column: an incident
             with run.context():
                 _sync_subscriptions(session, run)
             rows, seq, digest = audit.chain_rows(audit.chain_of(run.instance.id), run.instance.audit_seq or 0,
