@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Defaults, load_config
+from engine.expressions.timer_bounds import set_timer_limits
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
@@ -35,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    set_timer_limits(config["TIMER_MIN_SECONDS"], config["TIMER_MAX_DAYS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])
