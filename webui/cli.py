@@ -10,11 +10,14 @@ from engine.setting_values import SettingInvalid
 
 def _create_app():  # type: ignore[no-untyped-def]
     from webui import create_app
+    from webui.deployment import DeploymentError
     try:
         return create_app()
-    except SettingInvalid as wrong:  # an operator's typo: the sentence, not a traceback
-        click.echo(f"Error: {wrong}", err=True)
-        raise SystemExit(2) from None
+    except (DeploymentError, SettingInvalid) as exc:
+        # Unsafe or wrong settings: one clear line, not a traceback. SystemExit, because Flask prints the
+        # traceback of any exception raised while it lists the commands (`kinerja` alone, `--help`).
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
 
 
 main = FlaskGroup(create_app=_create_app, add_version_option=False,

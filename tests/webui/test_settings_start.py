@@ -46,7 +46,7 @@ def test_yes_and_no_are_read_in_any_case(monkeypatch):
 
 def test_the_cli_refuses_to_start_with_a_non_finite_script_timeout():
     result = _run("from webui.cli import main; main()", KINERJA_SCRIPT_TIMEOUT_SECONDS="nan")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "KINERJA_SCRIPT_TIMEOUT_SECONDS=nan is not a finite number" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
