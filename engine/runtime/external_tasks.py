@@ -28,6 +28,7 @@ from engine.runtime import messages
 
 from .execution import ACTIVE, advance, lock, read, restore, restore_at, save, write
 from .lock_order import lock_instance_of
+from .row_limits import check_value
 from .run import Run
 
 
@@ -48,6 +49,7 @@ def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timede
     now = now or clock.now()
     if not topics or max_tasks <= 0:
         return []
+    check_value(table_of(ExternalTask), "worker_id", worker_id)  # a client's name: refused, not truncated
     query = (select(ExternalTask).join(Instance, Instance.id == ExternalTask.instance_id)
              .where(ExternalTask.topic.in_(list(topics)), ExternalTask.state == "open",
                     or_(ExternalTask.retries.is_(None), ExternalTask.retries > 0),

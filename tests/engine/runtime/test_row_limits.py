@@ -77,3 +77,18 @@ def test_a_business_key_longer_than_its_column_is_refused_and_nothing_is_stored(
     # The longest key the column holds is fine.
     assert instances.start(session, specs.require_latest(session, "review"), {"employee": "ani", "unit_group": "g"},
                            "k" * 200, "tester").business_key == "k" * 200
+
+
+def test_an_external_worker_id_longer_than_its_column_is_refused_and_locks_nothing(deploy, start, session):
+    from datetime import timedelta
+
+    from engine.models import ExternalTask
+    from engine.runtime import external_tasks
+
+    deploy("camunda7/tasks_external.bpmn")
+    start("tasks_external", {"alamat": "ani@samarinda.go.id", "prioritas": 3})
+    with pytest.raises(ValueTooLong) as refused:
+        external_tasks.fetch_and_lock(session, "w" * 201, {"kirim-email": timedelta(minutes=5)}, 10)
+    session.rollback()
+    assert "external_task.worker_id" in refused.value.message and refused.value.code == "value_too_long"
+    assert session.execute(select(ExternalTask.worker_id)).scalars().all() == [None]
