@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from engine import setting_values
+
 
 @dataclass
 class Defaults:
@@ -62,14 +64,11 @@ class Defaults:
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the settings: defaults, then `KINERJA_*` environment variables, then overrides."""
-    config: dict[str, Any] = {}
-    for f in fields(Defaults):
-        value = getattr(Defaults(), f.name)
-        env = os.environ.get(f"KINERJA_{f.name}")
-        if env is not None:
-            value = type(value)(env) if not isinstance(value, str) else env
-        config[f.name] = value
+    """Return the settings: defaults, then `KINERJA_*` environment variables (checked), then overrides."""
+    defaults = Defaults()
+    # Strict: a wrong value raises SettingInvalid naming its variable, and nothing starts.
+    config: dict[str, Any] = {f.name: setting_values.read(f.name, getattr(defaults, f.name), os.environ)
+                              for f in fields(Defaults)}
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
         os.makedirs(config["INSTANCE_PATH"], exist_ok=True)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Defaults, load_config
+from engine.expressions.timer_bounds import set_timer_limits
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
@@ -41,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     trust_proxies(app)  # nginx in front: the client's address for rate limits (docs/operations.md)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    set_timer_limits(config["TIMER_MIN_SECONDS"], config["TIMER_MAX_DAYS"])
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])

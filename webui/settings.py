@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from engine import setting_values
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -66,19 +68,12 @@ class WebDefaults:
     HEALTH_TIMER_LAG_SECONDS: int = 600
 
 
-def _parse(default: Any, raw: str) -> Any:
-    if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    return type(default)(raw)
-
-
 def load_web_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the web settings: defaults, then `KINERJA_*` environment variables, then overrides."""
-    settings: dict[str, Any] = {}
-    for f in fields(WebDefaults):
-        value = getattr(WebDefaults(), f.name)
-        env = os.environ.get(f"KINERJA_{f.name}")
-        settings[f.name] = _parse(value, env) if env is not None else value
+    defaults = WebDefaults()
+    # Strict, as the engine's settings: a wrong value raises SettingInvalid naming its variable.
+    settings = {f.name: setting_values.read(f.name, getattr(defaults, f.name), os.environ)
+                for f in fields(WebDefaults)}
     for key, value in (overrides or {}).items():
         if key in settings:
             settings[key] = value

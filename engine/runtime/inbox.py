@@ -18,6 +18,7 @@ from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
 
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
+from .row_limits import ValueTooLong, check_row, check_value
 from .run import Run
 from .scopes import process_id_of
 from .task_dates import due_at, follow_up_at
@@ -25,7 +26,10 @@ from .task_titles import task_title
 
 _TASK = table_of(HumanTask)
 _INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
-_INSERT_CANDIDATES = insert(table_of(TaskCandidate))
+_CANDIDATE = table_of(TaskCandidate)
+_INSERT_CANDIDATES = insert(_CANDIDATE)
+#: Text columns of a new task row whose values come from expressions or the definition.
+_CHECKED = ("bpmn_id", "name", "process_id", "lane", "assignee")
 
 
 def sync(session: Session, run: Run) -> None:
@@ -48,12 +52,19 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
         gone = sorted(run.ready_before - set(ready))
         if gone:
             _cancel(session, run, gone, now)
-        with run.context():  # resolvers may read the organisation in this transaction
-            for task_id, task in ready.items():
-                if task_id not in run.ready_before:
-                    row = _new_row(run, task, now)
-                    pending.append((run, row, row.pop("candidates")))
-                    spiff_tasks.append(task)
+        try:
+            with run.context():  # resolvers may read the organisation in this transaction
+                new = [(task, _new_row(run, task, now)) for task_id, task in ready.items()
+                       if task_id not in run.ready_before]
+        except ValueTooLong as exc:
+            # An incident, not a crash: no row of this run is written, and a retry (with corrected
+            # data) builds them again.
+            _refuse(run, exc)
+            run.ready_before &= set(ready)
+            continue
+        for task, row in new:
+            pending.append((run, row, row.pop("candidates")))
+            spiff_tasks.append(task)
         _remind(session, run, ready.values())
         run.ready_before = set(ready)
     if not pending:
@@ -84,6 +95,17 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
                 "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
                 "reason": row["properties"]["assignment_error"], "given_to": operators_group()},
                 human_task_id=task_id)
+
+
+def open_row_ids(session: Session, instance_id: int) -> set[str]:
+    """Return the SpiffWorkflow ids of an instance's open task rows (a READY task may have none after an incident)."""
+    return set(session.execute(select(HumanTask.spiff_task_id).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == "open")).scalars())
+
+
+def _refuse(run: Run, exc: ValueTooLong) -> None:
+    from .execution import fail  # execution saves through this module: import at the call
+    fail(run, exc)
 
 
 def _remind(session: Session, run: Run, ready: Any) -> None:
@@ -144,6 +166,13 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
     if not row["assignee"] and not row["candidates"]:
         # Never a task no one sees: the operators can claim it or assign it to someone.
         row["candidates"] = [("group", operators_group())]
+    try:
+        check_row(_TASK, row, _CHECKED)
+        for _, value in row["candidates"]:
+            check_value(_CANDIDATE, "value", value)
+    except ValueTooLong as exc:
+        exc.task = task  # type: ignore[attr-defined]  # the incident names the task, as a script's does
+        raise
     try:
         row["due_at"] = due_at(task, now)
     except Exception as exc:
