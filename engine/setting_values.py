@@ -20,12 +20,14 @@ RANGES: dict[str, tuple[float, float]] = {
     "PUBLIC_FEEDBACK_MIN_SECONDS": (0, math.inf),
     "NOTIFY_DIGEST_HOUR": (0, 23),
     "SMTP_PORT": (1, 65535),
+    "TRUSTED_PROXIES": (0, 10),
 }
 #: Settings whose value is one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {
     "JPT_APPRAISER": ("wali_kota", "sekda"),
     "NOTIFY_DIGEST": ("off", "daily"),
     "DEFAULT_LOCALE": ("id", "en"),
+    "ENV": ("development", "production"),
 }
 
 
