@@ -1,0 +1,86 @@
+"""Turning values into text, hashing and summing, with the size of the work checked before it starts.
+
+`str()` of a list holding the same big list a million times, `hash()` of a tuple nested sixty times over
+itself and `sum(lists, [])` are single C-level calls the time budget cannot stop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from RestrictedPython.PrintCollector import PrintCollector
+
+from .errors import SandboxViolation
+from .sizes import MAX_SEQUENCE_LENGTH, check_format_spec, check_shown, refuse_size, repr_exceeds
+
+_CONVERSIONS = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+
+
+class _StrType(type):
+    """Makes the sandbox's str pass for the real one in isinstance() and issubclass()."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, str)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, str)
+
+
+class SafeStr(str, metaclass=_StrType):
+    """The sandbox's `str`: str(value) refuses values whose text would be too long; str methods work as usual."""
+
+    def __new__(cls, value: Any = "", *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        if not args and not kwargs:
+            check_shown(value, "str()")
+        return str(value, *args, **kwargs)
+
+
+def safe_repr(value: Any) -> str:
+    """repr(value), refused when the text would be too long."""
+    check_shown(value, "repr()")
+    return repr(value)
+
+
+def safe_hash(value: Any) -> int:
+    """hash(value), refused for tuples too large to hash quickly (tuples do not cache their hash)."""
+    if isinstance(value, (tuple, frozenset)) and repr_exceeds(value):
+        refuse_size("hash()")
+    return hash(value)
+
+
+def safe_sum(values: Any, start: Any = 0) -> Any:
+    """sum() of numbers; adding up lists or strings this way copies them over and over."""
+    if isinstance(start, (list, tuple, str, bytes)):
+        raise SandboxViolation("sum() adds numbers in process scripts; join lists with a loop and "
+                               "list.extend(), strings with ''.join()")
+    return sum(values, start)
+
+
+def format_value(value: Any, conversion: int, spec: str) -> str:
+    """One replacement field of an f-string ({value!conversion:spec}), with its size checked first."""
+    check_format_spec(spec)
+    if conversion in _CONVERSIONS:
+        check_shown(value, "an f-string")
+        value = _CONVERSIONS[conversion](value)
+    elif not spec:
+        check_shown(value, "an f-string")
+    return format(value, spec)
+
+
+class BoundedPrint(PrintCollector):
+    """print() in scripts: the output goes to the debug log, and there is a limit to how much of it."""
+
+    def __init__(self, _getattr_: Any = None) -> None:
+        super().__init__(_getattr_)
+        self.length = 0
+
+    def write(self, text: str) -> None:
+        self.length += len(text)
+        if self.length > MAX_SEQUENCE_LENGTH:
+            refuse_size("the printed output")
+        super().write(text)
+
+    def _call_print(self, *objects: Any, **kwargs: Any) -> None:
+        for value in objects:
+            check_shown(value, "print()")
+        super()._call_print(*objects, **kwargs)
