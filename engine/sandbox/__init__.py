@@ -54,14 +54,16 @@ script engine) and `errors`.
 from __future__ import annotations
 
 from .environment import SandboxEnvironment, SandboxScriptEngine, make_script_engine, set_time_budget
-from .errors import SandboxViolation, ScriptRefused, ScriptTimeout, TaskDataInvalid
+from .errors import SandboxViolation, ScriptMemoryExceeded, ScriptRefused, ScriptTimeout, TaskDataInvalid
 from .functions import date_add, days_between, now_iso, register_function, registered_functions, today_iso
-from .guards import MAX_INT_BITS, MAX_SEQUENCE_LENGTH
+from .limits import LIMITS, set_sandbox_limits
 from .policy import _compile as _compile  # the compile cache, which tests inspect
 from .policy import check_source
+from .sizes import MAX_INT_BITS, MAX_MODPOW_BITS, MAX_SEQUENCE_LENGTH
 
 __all__ = [
-    "MAX_INT_BITS", "MAX_SEQUENCE_LENGTH", "SandboxEnvironment", "SandboxScriptEngine", "SandboxViolation",
-    "ScriptRefused", "ScriptTimeout", "TaskDataInvalid", "check_source", "date_add", "days_between",
-    "make_script_engine", "now_iso", "register_function", "registered_functions", "set_time_budget", "today_iso",
+    "LIMITS", "MAX_INT_BITS", "MAX_MODPOW_BITS", "MAX_SEQUENCE_LENGTH", "SandboxEnvironment", "SandboxScriptEngine",
+    "SandboxViolation", "ScriptMemoryExceeded", "ScriptRefused", "ScriptTimeout", "TaskDataInvalid", "check_source",
+    "date_add", "days_between", "make_script_engine", "now_iso", "register_function", "registered_functions",
+    "set_sandbox_limits", "set_time_budget", "today_iso",
 ]

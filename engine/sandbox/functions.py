@@ -14,11 +14,13 @@ from typing import Any
 
 from engine.clock import clock
 
+from .budget import untraced
 from .guards import BUILTINS
 from .juel_functions import juel_function, juel_method, juel_text
 from .workday_functions import WORKDAY_FUNCTIONS
 
 _registry: dict[str, Callable[..., Any]] = {}
+_untraced: dict[str, Callable[..., Any]] = {}  # the same functions, run without the budget's trace hook
 _registry_lock = threading.Lock()
 
 
@@ -33,12 +35,19 @@ def register_function(name: str, fn: Callable[..., Any]) -> None:
         raise TypeError(f"register_function('{name}', ...) needs a callable")
     with _registry_lock:
         _registry[name] = fn
+        _untraced[name] = untraced(fn)
 
 
 def registered_functions() -> dict[str, Callable[..., Any]]:
     """Return a copy of the functions registered for scripts, by name."""
     with _registry_lock:
         return dict(_registry)
+
+
+def script_functions() -> dict[str, Callable[..., Any]]:
+    """Return the registered functions as scripts call them: with the time budget's tracing suspended."""
+    with _registry_lock:
+        return dict(_untraced)
 
 
 # --------------------------------------------------------------------------------------------------

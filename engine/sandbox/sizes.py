@@ -62,7 +62,7 @@ def check_shown(value: Any, what: str = "the text of a value") -> None:
 
 def check_binop(symbol: str, left: Any, right: Any) -> None:
     """Refuse `left symbol right` when its result would exceed MAX_SEQUENCE_LENGTH items or MAX_INT_BITS bits."""
-    symbol = symbol.rstrip("=")
+    shown, symbol = symbol, symbol.rstrip("=")
     if symbol == "*" and isinstance(left, int) and isinstance(right, _SEQUENCES):
         left, right = right, left
     too_big = False
@@ -83,7 +83,7 @@ def check_binop(symbol: str, left: Any, right: Any) -> None:
     elif symbol == "%" and isinstance(left, (str, bytes)):
         check_percent(left, right)
     if too_big:
-        refuse_size(f"the result of '{symbol}'")
+        refuse_size(f"the result of '{shown}'")
 
 
 def check_percent(template: str | bytes, values: Any) -> None:
