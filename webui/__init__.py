@@ -9,7 +9,7 @@ from flask import Flask
 
 from engine.config import Defaults, load_config
 from engine.runtime.assignment import set_operators_group, set_resolver
-from engine.sandbox import set_time_budget
+from engine.sandbox import set_sandbox_limits, set_time_budget
 from workflows import forms as appraisal_forms
 from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
@@ -35,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    set_sandbox_limits(config)  # SCRIPT_MEMORY_MB, MAX_LOOP_CARDINALITY, MAX_INSTANCE_DATA_BYTES
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])

@@ -72,6 +72,11 @@ class ConstantFolder:
             symbol, apply = _OPERATORS[type(node.op)]
             check_binop(symbol, left, right)
             return apply(left, right)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [self.value(item) for item in node.elts]
+            if any(item is UNKNOWN for item in items):
+                return UNKNOWN
+            return items if isinstance(node, ast.List) else tuple(items)
         if isinstance(node, ast.Call) and not node.keywords:
             return self._fold_call(node)
         if isinstance(node, ast.FormattedValue) and isinstance(node.format_spec, ast.JoinedStr):

@@ -20,7 +20,8 @@ from .juel_functions import juel_function, juel_method, juel_text
 from .workday_functions import WORKDAY_FUNCTIONS
 
 _registry: dict[str, Callable[..., Any]] = {}
-_untraced: dict[str, Callable[..., Any]] = {}  # the same functions, run without the budget's trace hook
+#: name -> (registered function, the same run without the budget's trace hook)
+_untraced: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
 _registry_lock = threading.Lock()
 
 
@@ -35,7 +36,6 @@ def register_function(name: str, fn: Callable[..., Any]) -> None:
         raise TypeError(f"register_function('{name}', ...) needs a callable")
     with _registry_lock:
         _registry[name] = fn
-        _untraced[name] = untraced(fn)
 
 
 def registered_functions() -> dict[str, Callable[..., Any]]:
@@ -47,7 +47,13 @@ def registered_functions() -> dict[str, Callable[..., Any]]:
 def script_functions() -> dict[str, Callable[..., Any]]:
     """Return the registered functions as scripts call them: with the time budget's tracing suspended."""
     with _registry_lock:
-        return dict(_untraced)
+        wrapped = {}
+        for name, fn in _registry.items():
+            cached = _untraced.get(name)
+            if cached is None or cached[0] is not fn:
+                cached = _untraced[name] = (fn, untraced(fn))
+            wrapped[name] = cached[1]
+        return wrapped
 
 
 # --------------------------------------------------------------------------------------------------
