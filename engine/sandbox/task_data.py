@@ -63,6 +63,8 @@ def _as_data(value: Any, where: _Where, budget: _Budget, open_: set[int]) -> Any
         budget.spend(_scalar_size(value))
         if isinstance(value, float) and not math.isfinite(value):
             raise _NotData(f"'{_path(where)}' is {value}, which JSON cannot store")
+        if isinstance(value, int) and value.bit_length() > _MAX_STORED_INT_BITS:
+            raise _NotData(f"'{_path(where)}' is a number of more than 4000 digits, which cannot be stored")
         return value
     if not isinstance(value, (dict, list, tuple)):
         hint = "; convert it with sorted(...) or list(...)" if isinstance(value, (set, frozenset)) else ""
@@ -116,7 +118,11 @@ def _is_plain(value: Any, budget: _Budget) -> bool:
         item = pop()
         kind = type(item)
         if kind is int:
-            size += 2 if -_BIG < item < _BIG else _scalar_size(item)
+            if -_BIG < item < _BIG:
+                size += 2
+            else:
+                size += _scalar_size(item)
+                plain = plain and item.bit_length() <= _MAX_STORED_INT_BITS
         elif kind is str:
             size += len(item) + 2
         elif kind is list or kind is dict or kind is tuple:
@@ -147,6 +153,8 @@ def _is_plain(value: Any, budget: _Budget) -> bool:
 
 
 _BIG = 10 ** 18
+#: JSON cannot write an int of more digits than Python's int-to-text limit (4300 by default).
+_MAX_STORED_INT_BITS = 14_000
 
 
 def keep_only_data(context: dict[str, Any], before: Mapping[str, Any]) -> list[str]:
