@@ -6,6 +6,7 @@ itself and `sum(lists, [])` are single C-level calls the time budget cannot stop
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from RestrictedPython.PrintCollector import PrintCollector
@@ -13,7 +14,7 @@ from RestrictedPython.PrintCollector import PrintCollector
 from .errors import SandboxViolation
 from .sizes import MAX_SEQUENCE_LENGTH, check_format_spec, check_shown, refuse_size, repr_exceeds
 
-_CONVERSIONS = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+_CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 
 
 class _StrType(type):
@@ -29,7 +30,7 @@ class _StrType(type):
 class SafeStr(str, metaclass=_StrType):
     """The sandbox's `str`: str(value) refuses values whose text would be too long; str methods work as usual."""
 
-    def __new__(cls, value: Any = "", *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+    def __new__(cls, value: Any = "", *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
             check_shown(value, "str()")
         return str(value, *args, **kwargs)
@@ -71,7 +72,7 @@ class BoundedPrint(PrintCollector):
     """print() in scripts: the output goes to the debug log, and there is a limit to how much of it."""
 
     def __init__(self, _getattr_: Any = None) -> None:
-        super().__init__(_getattr_)
+        super().__init__(_getattr_)  # type: ignore[no-untyped-call]
         self.length = 0
 
     def write(self, text: str) -> None:
@@ -83,4 +84,4 @@ class BoundedPrint(PrintCollector):
     def _call_print(self, *objects: Any, **kwargs: Any) -> None:
         for value in objects:
             check_shown(value, "print()")
-        super()._call_print(*objects, **kwargs)
+        super()._call_print(*objects, **kwargs)  # type: ignore[no-untyped-call]

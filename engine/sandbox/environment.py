@@ -13,13 +13,19 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .budget import time_budget
-from .errors import BudgetExceeded, MemoryBudgetExceeded, ScriptMemoryExceeded, ScriptRefused, ScriptTimeout
-from .errors import TaskDataInvalid
+from .errors import (
+    BudgetExceeded,
+    MemoryBudgetExceeded,
+    ScriptMemoryExceeded,
+    ScriptRefused,
+    ScriptTimeout,
+    TaskDataInvalid,
+)
 from .functions import script_functions
 from .guards import RUNTIME_GLOBALS
 from .limits import LIMITS
-from .sizes import repr_exceeds
 from .policy import SANDBOX_FILENAME, code_or_refuse
+from .sizes import repr_exceeds
 from .task_data import keep_only_data
 
 logger = logging.getLogger(__name__)

@@ -23,8 +23,7 @@ from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 from .conversions import BoundedPrint, SafeStr, format_value, safe_hash, safe_repr, safe_sum
 from .errors import BudgetExceeded, SandboxViolation
 from .methods import guard_method
-from .sizes import MAX_INT_BITS, MAX_SEQUENCE_LENGTH, check_binop, check_modpow
-
+from .sizes import MAX_SEQUENCE_LENGTH, check_binop, check_modpow
 
 
 class _NeverRaised(BaseException):

@@ -13,12 +13,12 @@ from .sizes import MAX_SEQUENCE_LENGTH, refuse_size
 
 
 def _width(text: Any, width: Any, *rest: Any) -> int:
-    return width if isinstance(width, int) else 0
+    return int(width) if isinstance(width, int) else 0
 
 
 def _expandtabs(text: Any, tabsize: Any = 8) -> int:
     tab = "\t" if isinstance(text, str) else b"\t"
-    return len(text) + text.count(tab) * (tabsize if isinstance(tabsize, int) else 0)
+    return int(len(text) + text.count(tab) * (tabsize if isinstance(tabsize, int) else 0))
 
 
 def _replace(text: Any, old: Any, new: Any, count: Any = -1) -> int:

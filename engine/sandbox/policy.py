@@ -96,7 +96,9 @@ class _SandboxPolicy(RestrictingNodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self._refuse_unbounded_constant(node)
-        return super().visit_Call(node)
+        call = super().visit_Call(node)
+        assert isinstance(call, ast.AST)  # RestrictedPython returns one node for a call
+        return call
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # f'{x:>{width}}' becomes f'{_format_(x, -1, f">{width}")}': the width is checked before formatting.
