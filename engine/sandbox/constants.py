@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SandboxViolation
 from .methods import guard_method
-from .sizes import check_binop, check_format_spec, check_modpow
+from .sizes import check_binop, check_format_spec, check_modpow, check_round
 
 #: The value of an expression that is not a constant (or whose folding was refused).
 UNKNOWN: Any = object()
@@ -91,6 +91,8 @@ class ConstantFolder:
             return UNKNOWN
         if isinstance(node.func, ast.Name) and node.func.id == "pow" and len(args) == 3:
             check_modpow(*args)
+        elif isinstance(node.func, ast.Name) and node.func.id == "round" and len(args) == 2:
+            check_round(*args)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant):
             receiver = node.func.value.value
             if isinstance(receiver, (str, bytes, int)) and not node.func.attr.startswith("_"):

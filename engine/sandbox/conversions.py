@@ -1,7 +1,7 @@
-"""Turning values into text, hashing and summing, with the size of the work checked before it starts.
+"""Turning values into text, hashing, summing and rounding, with the size of the work checked first.
 
 `str()` of a list holding the same big list a million times, `hash()` of a tuple nested sixty times over
-itself and `sum(lists, [])` are single C-level calls the time budget cannot stop.
+itself, `sum(lists, [])` and `round(5, -10**7)` are single C-level calls the time budget cannot stop.
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ from typing import Any
 from RestrictedPython.PrintCollector import PrintCollector
 
 from .errors import SandboxViolation
-from .sizes import MAX_SEQUENCE_LENGTH, check_format_spec, check_shown, refuse_size, repr_exceeds
+from .sizes import (
+    MAX_SEQUENCE_LENGTH,
+    check_codec,
+    check_format_spec,
+    check_round,
+    check_shown,
+    refuse_size,
+    repr_exceeds,
+)
 
 _CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 
@@ -33,6 +41,7 @@ class SafeStr(str, metaclass=_StrType):
     def __new__(cls, value: Any = "", *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
             check_shown(value, "str()")
+        check_codec(kwargs.get("encoding", args[0] if args else None))
         return str(value, *args, **kwargs)
 
 
@@ -55,6 +64,12 @@ def safe_sum(values: Any, start: Any = 0) -> Any:
         raise SandboxViolation("sum() adds numbers in process scripts; join lists with a loop and "
                                "list.extend(), strings with ''.join()")
     return sum(values, start)
+
+
+def safe_round(number: Any, digits: Any = None) -> Any:
+    """round(), refusing a huge negative number of digits on an int (it computes 10**-digits)."""
+    check_round(number, digits)
+    return round(number) if digits is None else round(number, digits)
 
 
 def format_value(value: Any, conversion: int, spec: str) -> str:

@@ -20,7 +20,7 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
-from .conversions import BoundedPrint, SafeStr, format_value, safe_hash, safe_repr, safe_sum
+from .conversions import BoundedPrint, SafeStr, format_value, safe_hash, safe_repr, safe_round, safe_sum
 from .errors import BudgetExceeded, SandboxViolation
 from .methods import guard_method
 from .sizes import MAX_SEQUENCE_LENGTH, check_binop, check_modpow
@@ -137,6 +137,7 @@ def _build_builtins() -> dict[str, Any]:
         "enumerate": enumerate, "zip": zip, "next": next, "dict": dict, "list": list, "set": set,
         "frozenset": frozenset, "tuple": tuple, "range": _limited_range, "pow": _guarded_pow,
         "str": SafeStr, "repr": safe_repr, "hash": safe_hash, "sum": safe_sum,
+        "round": safe_round,
     })
     advice = {
         "type": "use isinstance(value, str)",

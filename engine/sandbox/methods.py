@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .sizes import MAX_SEQUENCE_LENGTH, refuse_size
+from .sizes import MAX_SEQUENCE_LENGTH, check_codec, refuse_size
 
 
 def _width(text: Any, width: Any, *rest: Any) -> int:
@@ -65,6 +65,15 @@ def _join(separator: Any, parts: Iterable[Any]) -> Any:
     return separator.join(items)
 
 
+def _coded(method: Any, bound: bool) -> Callable[..., Any]:
+    """Return str.encode/bytes.decode refusing codecs whose cost is not linear (punycode, idna)."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        rest = args if bound else args[1:]
+        check_codec(kwargs.get("encoding", rest[0] if rest else None))
+        return method(*args, **kwargs)
+    return call
+
+
 def _checked(name: str, method: Any, predict: Callable[..., int], receiver: Any) -> Callable[..., Any]:
     """Return method wrapped to refuse a call whose predicted result is too large."""
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -85,6 +94,8 @@ def guard_method(obj: Any, name: str, value: Any) -> Any:
                 if isinstance(obj, type):
                     return lambda separator, parts: _join(separator, parts)
                 return lambda parts: _join(obj, parts)
+            if name in ("encode", "decode") and kind in (str, bytes):
+                return _coded(value, not isinstance(obj, type))
             predict = predictors.get(name)
             if predict is not None:
                 return _checked(name, value, predict, None if isinstance(obj, type) else obj)

@@ -117,6 +117,23 @@ def check_format_spec(spec: str) -> None:
             refuse_size(f"the format '{spec[:40]}'")
 
 
+#: Text encodings whose cost is linear in the text (punycode and idna are quadratic).
+_LINEAR_CODECS = {"utf-8", "utf8", "ascii", "latin-1", "latin1", "iso-8859-1", "utf-16", "utf-32", "cp1252"}
+
+
+def check_codec(encoding: Any) -> None:
+    """Refuse str.encode/bytes.decode/str(b, encoding) with a codec whose cost is not linear."""
+    if isinstance(encoding, str) and encoding.lower().replace("_", "-") not in _LINEAR_CODECS:
+        raise SandboxViolation(f"the encoding '{encoding[:40]}' is not available in process scripts; use "
+                               "utf-8, ascii, latin-1, utf-16, utf-32 or cp1252")
+
+
+def check_round(number: Any, digits: Any) -> None:
+    """Refuse round(int, -n) for n so large that 10**n is over MAX_INT_BITS."""
+    if isinstance(number, int) and isinstance(digits, int) and digits < -(MAX_INT_BITS * 3 // 10):
+        refuse_size("round()")
+
+
 def check_modpow(base: Any, exponent: Any, modulus: Any) -> None:
     """Refuse pow(base, exponent, modulus) on numbers whose modular exponentiation would take long."""
     if all(isinstance(number, int) for number in (base, exponent, modulus)) and (

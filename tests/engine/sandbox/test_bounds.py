@@ -71,6 +71,10 @@ def execute(script: str, **data: Any) -> dict[str, Any]:
     ("x = '%s' % ([BIG] * 1000,)", "'%' formatting"),
     ("print([BIG] * 1000)", "print()"),
     ("x = sum([[0] * 1000] * 1000, [])", "sum() adds numbers"),
+    ("x = round(5, -GIGA)", "round()"),
+    ("x = ('a' * 100000).encode('punycode')", "the encoding 'punycode'"),
+    ("x = str.encode(BIG, 'idna')", "the encoding 'idna'"),
+    ("x = str(b'abc', 'punycode')", "the encoding 'punycode'"),
     ("t = (0,)\nfor i in range(60):\n    t = (t, t)\nx = hash(t)", "hash()"),
 ])
 def test_amplifying_operation_is_refused_before_it_runs(script: str, fragment: str) -> None:
@@ -78,7 +82,6 @@ def test_amplifying_operation_is_refused_before_it_runs(script: str, fragment: s
     with pytest.raises(SandboxViolation) as refused:  # refused, not stopped by a (generous) time budget
         SandboxEnvironment(step_budget_seconds=60).execute(script, context)
     assert fragment in str(refused.value)
-    assert "larger than a process script may build" in str(refused.value) or "pow()" in fragment or "sum" in fragment
 
 
 @pytest.mark.parametrize("script, fragment", [
@@ -93,6 +96,7 @@ def test_amplifying_operation_is_refused_before_it_runs(script: str, fragment: s
     ("x = 'x'.ljust(10 ** 9)", "str.ljust()"),
     ("x = '\\t'.expandtabs(10 ** 9)", "str.expandtabs()"),
     ("x = (1).to_bytes(10 ** 9, 'big')", "int.to_bytes()"),
+    ("x = round(5, -10 ** 9)", "round()"),
 ])
 def test_constant_that_cannot_be_bounded_is_refused_at_validation(script: str, fragment: str) -> None:
     [(line, message)] = check_source("ok = 1\n" + script, "exec")
@@ -112,7 +116,9 @@ def test_ordinary_uses_of_the_guarded_operations_still_work() -> None:
         "f = str(12) + repr('q') + str(b'x', 'ascii')\n"
         "g = isinstance('s', str) and not isinstance(1, str)\n"
         "h = [1]\nh.extend([2])\n"
-        "i = hash((1, 2)) == hash((1, 2))")
+        "i = hash((1, 2)) == hash((1, 2))\n"
+        "j = [round(1234, -2), round(2.567, 2), round(2.5)]\n"
+        "k = 'é'.encode('utf-8').decode('utf-8') + str(b'ok', encoding='ascii')")
     assert data["a"] == "3 of ok ( 42.0%)"
     assert data["b"] == "3.14|   x|[1, 2]|10"
     assert data["c"] == "a, bc-d"
@@ -120,6 +126,7 @@ def test_ordinary_uses_of_the_guarded_operations_still_work() -> None:
     assert data["e"] == pow(3, 200, 7) + 2 + 6
     assert data["f"] == "12'q'x"
     assert data["g"] is True and data["h"] == [1, 2] and data["i"] is True
+    assert data["j"] == [1200, 2.57, 2] and data["k"] == "éok"
 
 
 @settings(max_examples=40, deadline=None)
