@@ -31,27 +31,38 @@ def refuse_size(what: str) -> NoReturn:
                            f"({MAX_SEQUENCE_LENGTH} characters or items, {MAX_INT_BITS} bits)")
 
 
+class _TooLong(Exception):
+    pass
+
+
 def repr_exceeds(value: Any, limit: int = MAX_SEQUENCE_LENGTH) -> bool:
     """Return whether repr(value) would be longer than limit; shared references count each time."""
-    total, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (str, bytes)):
-            total += len(item) + 3
-        elif isinstance(item, int) and not isinstance(item, bool):
-            total += item.bit_length() * 31 // 100 + 2
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            total += 2 + 2 * len(item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            total += 2 + 4 * len(item)
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        else:
-            total += _SCALAR_REPR
-        if total > limit:
-            return True
+    try:
+        _repr_length(value, limit, {})
+    except (_TooLong, RecursionError):
+        return True
     return False
+
+
+def _repr_length(value: Any, limit: int, known: dict[int, int]) -> int:
+    """Length of repr(value), at most about limit; containers are measured once each (by identity)."""
+    if isinstance(value, (str, bytes)):
+        return len(value) + 3
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() * 31 // 100 + 2
+    if not isinstance(value, (list, tuple, set, frozenset, dict)):
+        return _SCALAR_REPR
+    if id(value) in known:
+        return known[id(value)]
+    known[id(value)] = 5  # a container inside itself shows as [...]
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    total = 2 + 2 * len(items)
+    for item in items:
+        total += _repr_length(item, limit, known)
+        if total > limit:
+            raise _TooLong
+    known[id(value)] = total
+    return total
 
 
 def check_shown(value: Any, what: str = "the text of a value") -> None:
