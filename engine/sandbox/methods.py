@@ -78,7 +78,11 @@ def _checked(name: str, method: Any, predict: Callable[..., int], receiver: Any)
     """Return method wrapped to refuse a call whose predicted result is too large."""
     def call(*args: Any, **kwargs: Any) -> Any:
         target, rest = (receiver, args) if receiver is not None else (args[0] if args else None, args[1:])
-        if target is not None and predict(target, *rest, **kwargs) > MAX_SEQUENCE_LENGTH:
+        try:
+            size = 0 if target is None else predict(target, *rest, **kwargs)
+        except TypeError:
+            size = 0  # wrong arguments: the method itself says what is wrong
+        if size > MAX_SEQUENCE_LENGTH:
             refuse_size(f"{type(target).__name__}.{name}()")
         return method(*args, **kwargs)
     call.__name__ = name
