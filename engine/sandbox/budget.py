@@ -4,7 +4,7 @@ The hook traces only sandboxed frames; registered functions (trusted application
 lookup) run with tracing suspended (`untraced`), so database work done on a script's behalf does not pay
 for it. Memory is the process's resident set, read from /proc every few milliseconds of sandboxed code
 (where /proc is missing, only time is bounded): a script that grows it by more than
-`LIMITS.memory_mb` is stopped.
+`LIMITS.memory_mb` (from its first reading, after 5 ms: shorter evaluations never read it) is stopped.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class _Budget:
     def __init__(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
         self.next_check = time.monotonic() + _MEMORY_CHECK_SECONDS
-        start = resident_bytes()
-        self.memory_cap = None if start is None else start + LIMITS.memory_mb * 1024 * 1024
+        # Read at the first check, not here: most evaluations end within a few ms and never pay for it.
+        self.memory_cap: int | None = -1
 
     def on_call(self, frame: types.FrameType, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename != SANDBOX_FILENAME:
@@ -64,7 +64,10 @@ class _Budget:
             # (finally, __exit__, except-clause expressions) can run while this unwinds.
             if now > self.deadline:
                 raise BudgetExceeded
-            if self.memory_cap is not None and (resident_bytes() or 0) > self.memory_cap:
+            if self.memory_cap == -1:
+                start = resident_bytes()
+                self.memory_cap = None if start is None else start + LIMITS.memory_mb * 1024 * 1024
+            elif self.memory_cap is not None and (resident_bytes() or 0) > self.memory_cap:
                 raise MemoryBudgetExceeded
             self.next_check = min(now + _MEMORY_CHECK_SECONDS, self.deadline)
         return self.on_step
