@@ -22,6 +22,7 @@ from .sizes import (
     repr_exceeds,
 )
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _CONVERSIONS: dict[int, Callable[[Any], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
 
 
@@ -39,6 +40,8 @@ class SafeStr(str, metaclass=_StrType):
     """The sandbox's `str`: str(value) refuses values whose text would be too long; str methods work as usual."""
 
     def __new__(cls, value: Any = "", *args: Any, **kwargs: Any) -> Any:
+        if type(value) in _PLAIN and not args and not kwargs:
+            return str(value)  # the usual case, kept to one call: scripts call str() in loops
         if not args and not kwargs:
             check_shown(value, "str()")
         check_codec(kwargs.get("encoding", args[0] if args else None))
@@ -74,7 +77,10 @@ def safe_round(number: Any, digits: Any = None) -> Any:
 
 def format_value(value: Any, conversion: int, spec: str) -> str:
     """One replacement field of an f-string ({value!conversion:spec}), with its size checked first."""
-    check_format_spec(spec)
+    if len(spec) > 6:  # six characters hold no number over MAX_SEQUENCE_LENGTH
+        check_format_spec(spec)
+    if type(value) in _PLAIN and conversion == -1:
+        return format(value, spec)
     if conversion in _CONVERSIONS:
         check_shown(value, "an f-string")
         value = _CONVERSIONS[conversion](value)

@@ -59,7 +59,10 @@ _PREDICTORS: dict[type, dict[str, Callable[..., int]]] = {
 def _join(separator: Any, parts: Iterable[Any]) -> Any:
     items = list(parts)
     total = len(separator) * max(len(items) - 1, 0)
-    total += sum(len(item) for item in items if isinstance(item, (str, bytes)))
+    try:
+        total += sum(map(len, items))  # map, not a generator: a generator's steps would each be traced
+    except TypeError:
+        pass  # join itself reports the item that is not text
     if total > MAX_SEQUENCE_LENGTH:
         refuse_size(f"{type(separator).__name__}.join()")
     return separator.join(items)
@@ -89,8 +92,13 @@ def _checked(name: str, method: Any, predict: Callable[..., int], receiver: Any)
     return call
 
 
+_GUARDED_NAMES = frozenset({"join", "encode", "decode"}.union(*(p.keys() for p in _PREDICTORS.values())))
+
+
 def guard_method(obj: Any, name: str, value: Any) -> Any:
     """Return value (obj.name), wrapped when it is a method that could build a too large result."""
+    if name not in _GUARDED_NAMES:
+        return value  # most attribute reads: one set lookup
     owner = obj if isinstance(obj, type) else type(obj)
     for kind, predictors in _PREDICTORS.items():
         if issubclass(owner, kind):
