@@ -1,7 +1,8 @@
-"""Turning values into text, hashing, summing and rounding, with the size of the work checked first.
+"""Builtins whose work is sized before it starts: text conversions, hash, sum, round and zip.
 
 `str()` of a list holding the same big list a million times, `hash()` of a tuple nested sixty times over
-itself, `sum(lists, [])` and `round(5, -10**7)` are single C-level calls the time budget cannot stop.
+itself, `sum(lists, [])`, `round(5, -10**7)` and `list(zip(*[big] * 10**6))` are single C-level calls the
+time budget cannot stop.
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def safe_round(number: Any, digits: Any = None) -> Any:
     """round(), refusing a huge negative number of digits on an int (it computes 10**-digits)."""
     check_round(number, digits)
     return round(number) if digits is None else round(number, digits)
+
+
+def safe_zip(*iterables: Any, strict: bool = False) -> Any:
+    """zip(), refusing to pair many long sequences: each step builds a tuple as long as the number of them."""
+    lengths = [len(items) for items in iterables if isinstance(items, (list, tuple, str, bytes, range, dict))]
+    if len(iterables) > 1 and lengths and len(iterables) * min(lengths) > MAX_SEQUENCE_LENGTH:
+        refuse_size("zip()")
+    return zip(*iterables, strict=strict)
 
 
 def format_value(value: Any, conversion: int, spec: str) -> str:

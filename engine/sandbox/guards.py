@@ -20,7 +20,16 @@ from RestrictedPython.Guards import (
 )
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
-from .conversions import BoundedPrint, SafeStr, format_value, safe_hash, safe_repr, safe_round, safe_sum
+from .conversions import (
+    BoundedPrint,
+    SafeStr,
+    format_value,
+    safe_hash,
+    safe_repr,
+    safe_round,
+    safe_sum,
+    safe_zip,
+)
 from .errors import BudgetExceeded, SandboxViolation
 from .methods import guard_method
 from .sizes import MAX_SEQUENCE_LENGTH, check_binop, check_modpow
@@ -134,10 +143,10 @@ def _build_builtins() -> dict[str, Any]:
         names.pop(name, None)
     names.update({
         "min": min, "max": max, "sorted": sorted, "reversed": reversed, "any": any, "all": all,
-        "enumerate": enumerate, "zip": zip, "next": next, "dict": dict, "list": list, "set": set,
+        "enumerate": enumerate, "next": next, "dict": dict, "list": list, "set": set,
         "frozenset": frozenset, "tuple": tuple, "range": _limited_range, "pow": _guarded_pow,
         "str": SafeStr, "repr": safe_repr, "hash": safe_hash, "sum": safe_sum,
-        "round": safe_round,
+        "round": safe_round, "zip": safe_zip,
     })
     advice = {
         "type": "use isinstance(value, str)",

@@ -16,10 +16,13 @@ from .errors import SandboxViolation
 
 #: Longest str/list/tuple a single operation may produce (items or characters).
 MAX_SEQUENCE_LENGTH = 1_000_000
-#: Largest int (in bits, ~30 000 decimal digits) a single `*`, `**` or `<<` may produce.
-MAX_INT_BITS = 100_000
-#: Largest exponent and modulus of a three-argument pow(), in bits (modular exponentiation is cubic).
-MAX_MODPOW_BITS = 4096
+#: Largest int (in bits, ~2 466 decimal digits) a single `*`, `**` or `<<` may produce. Small enough that
+#: every such int can be written as text (Python's limit: 4 300 digits) and that a C-level pass over a
+#: million of them (sum, sorted) stays well under a second.
+MAX_INT_BITS = 8192
+#: Largest exponent and modulus of a three-argument pow(), in bits (modular exponentiation is cubic:
+#: 2 048 bits take ~0.07 s, 4 096 bits ~0.5 s).
+MAX_MODPOW_BITS = 2048
 
 _SEQUENCES = (str, bytes, list, tuple)
 _SCALAR_REPR = 32  # characters a float, bool, None... takes at most in a repr

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .limits import LIMITS
+from .sizes import MAX_INT_BITS
 
 
 class _NotData(Exception):
@@ -64,7 +65,7 @@ def _as_data(value: Any, where: _Where, budget: _Budget, open_: set[int]) -> Any
         if isinstance(value, float) and not math.isfinite(value):
             raise _NotData(f"'{_path(where)}' is {value}, which JSON cannot store")
         if isinstance(value, int) and value.bit_length() > _MAX_STORED_INT_BITS:
-            raise _NotData(f"'{_path(where)}' is a number of more than 4000 digits, which cannot be stored")
+            raise _NotData(f"'{_path(where)}' is a number too large to store (more than {MAX_INT_BITS} bits)")
         return value
     if not isinstance(value, (dict, list, tuple)):
         hint = "; convert it with sorted(...) or list(...)" if isinstance(value, (set, frozenset)) else ""
@@ -166,8 +167,8 @@ def _is_plain(value: Any, budget: _Budget) -> bool:
 
 
 _BIG = 10 ** 18
-#: JSON cannot write an int of more digits than Python's int-to-text limit (4300 by default).
-_MAX_STORED_INT_BITS = 14_000
+#: Scripts build ints of at most MAX_INT_BITS; a longer one (e.g. int() of a 4 000-digit text) is not stored.
+_MAX_STORED_INT_BITS = MAX_INT_BITS
 
 
 def keep_only_data(context: dict[str, Any], before: Mapping[str, Any]) -> list[str]:
