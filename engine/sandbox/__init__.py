@@ -19,8 +19,9 @@ What is refused where
     operation whose result size is predicted over the bounds before it runs (`sizes`): `*`, `**`, `<<`,
     `+`, `%` (printf widths), three-argument `pow` (MAX_MODPOW_BITS), f-string widths and precisions,
     the amplifying methods of str/bytes/list/int (`methods`: center, ljust, rjust, zfill, expandtabs,
-    replace, translate, join, extend, to_bytes), and text conversions, `hash` and `sum` of lists
-    (`conversions`: str(), repr(), f'{x}', '%s', print() of a container whose text would be too long).
+    replace, translate, join, extend, to_bytes, encode/decode with a non-linear codec), and
+    (`conversions`) str(), repr(), f'{x}', '%s', print() of a container whose text would be too long,
+    `hash` of such tuples, `sum` of lists, `round(int, -huge)` and `zip` of many long sequences.
   * At validation too: a constant expression that could never run within those bounds
     (`pow(3, 2**99990, 2**99990-1)`, `'%300000000d' % 1`, `'x' * 10**9`, `f'{1:300000000}'`) is
     refused by `check_source` (`constants`), so `kinerja bpmn validate` and deploy report it.
