@@ -10,7 +10,7 @@ from flask import Flask
 from engine.config import Defaults, load_config
 from engine.expressions.timer_bounds import set_timer_limits
 from engine.runtime.assignment import set_operators_group, set_resolver
-from engine.sandbox import set_time_budget
+from engine.sandbox import set_sandbox_limits, set_time_budget
 from workflows import forms as appraisal_forms
 from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)  # nginx in front: the client's address for rate limits (docs/operations.md)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     set_timer_limits(config["TIMER_MIN_SECONDS"], config["TIMER_MAX_DAYS"])
+    set_sandbox_limits(config)  # SCRIPT_MEMORY_MB, MAX_LOOP_CARDINALITY, MAX_INSTANCE_DATA_BYTES
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])

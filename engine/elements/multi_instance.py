@@ -22,6 +22,8 @@ from SpiffWorkflow.bpmn.specs.defaults import ParallelMultiInstanceTask, Sequent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import SequentialMultiInstanceTask as SequentialMixin
 from SpiffWorkflow.util.task import TaskState
 
+from engine.sandbox import LIMITS
+
 #: Variables of the loop itself, visible to the instances and the completion condition, never kept after.
 COUNTERS = ("nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances")
 LOOP_COUNTER = "loopCounter"
@@ -59,14 +61,25 @@ class _CamundaLoop:
                 raise WorkflowTaskException(
                     f"the multi-instance collection '{self.collection}' is a {type(value).__name__}, not a list",
                     task=my_task)
-            return list(value)
+            items = list(value)
+            self._check_cardinality(my_task, len(items), f"the collection '{self.collection}'")
+            return items
         count = engine.evaluate(my_task, self.cardinality or "0")
         if isinstance(count, str) and count.strip().isdigit():
             count = int(count)
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise WorkflowTaskException(f"the loop cardinality '{self.cardinality}' is {count!r}, not a whole "
                                         "number", task=my_task)
+        self._check_cardinality(my_task, count, f"the loop cardinality '{self.cardinality}'")
         return [None] * count
+
+    @staticmethod
+    def _check_cardinality(my_task: Any, count: int, what: str) -> None:
+        """Refuse (an incident) a loop of more instances than MAX_LOOP_CARDINALITY allows."""
+        if count > LIMITS.loop_cardinality:
+            raise WorkflowTaskException(f"{what} asks for {count} instances; a multi-instance activity may run "
+                                        f"at most {LIMITS.loop_cardinality} (setting MAX_LOOP_CARDINALITY)",
+                                        task=my_task)
 
     def _begin(self, my_task: Any) -> None:
         items = self._items(my_task)

@@ -13,10 +13,19 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .budget import time_budget
-from .errors import BudgetExceeded, ScriptRefused, ScriptTimeout, TaskDataInvalid
-from .functions import registered_functions
+from .errors import (
+    BudgetExceeded,
+    MemoryBudgetExceeded,
+    ScriptMemoryExceeded,
+    ScriptRefused,
+    ScriptTimeout,
+    TaskDataInvalid,
+)
+from .functions import script_functions
 from .guards import RUNTIME_GLOBALS
+from .limits import LIMITS
 from .policy import SANDBOX_FILENAME, code_or_refuse
+from .sizes import repr_exceeds
 from .task_data import keep_only_data
 
 logger = logging.getLogger(__name__)
@@ -43,7 +52,7 @@ class SandboxEnvironment(TaskDataEnvironment):
 
     def functions(self) -> dict[str, Any]:
         """Return the registered functions plus this environment's extra globals (extras win)."""
-        return {**registered_functions(), **self.globals}
+        return {**script_functions(), **self.globals}
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
@@ -106,6 +115,14 @@ class SandboxEnvironment(TaskDataEnvironment):
                 if materialize and isinstance(result, Iterator):
                     result = list(result)
                 return result
+        except MemoryBudgetExceeded as stop:
+            raise ScriptMemoryExceeded(f"the script used more than {LIMITS.memory_mb} MiB of memory and was "
+                                       "stopped").with_traceback(stop.__traceback__) from None
+        except Exception as error:
+            # Its message is turned into text outside the budget: keep a too large value out of it.
+            if any(repr_exceeds(arg) for arg in error.args):
+                error.args = ("(the value in this message is too large to show)",)
+            raise
         except BudgetExceeded as stop:
             # Keep the sandboxed frames in the traceback: SpiffWorkflow reads the script line from them.
             budget = f"{self.step_budget_seconds:g} s"

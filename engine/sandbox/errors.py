@@ -31,9 +31,17 @@ class ScriptTimeout(Exception):
     """Raised when sandboxed code runs longer than its time budget."""
 
 
+class ScriptMemoryExceeded(Exception):
+    """Raised when sandboxed code grows the process's memory past its cap (SCRIPT_MEMORY_MB)."""
+
+
 class TaskDataInvalid(ValueError):
     """Raised when a script leaves values in task data that are not JSON data."""
 
 
 class BudgetExceeded(BaseException):
     """Stops sandboxed code; a BaseException so that a script's `except Exception:` cannot swallow it."""
+
+
+class MemoryBudgetExceeded(BudgetExceeded):
+    """Stops sandboxed code that used more memory than its cap."""

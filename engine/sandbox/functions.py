@@ -14,11 +14,16 @@ from typing import Any
 
 from engine.clock import clock
 
+from .budget import untraced
 from .guards import BUILTINS
 from .juel_functions import juel_function, juel_method, juel_text
 from .workday_functions import WORKDAY_FUNCTIONS
 
 _registry: dict[str, Callable[..., Any]] = {}
+#: name -> (registered function, the same run without the budget's trace hook)
+_untraced: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
+#: The last script_functions() answer, and the state of the registry it was built from.
+_scripted: list[Any] = [None, 0, {}]
 _registry_lock = threading.Lock()
 
 
@@ -33,12 +38,31 @@ def register_function(name: str, fn: Callable[..., Any]) -> None:
         raise TypeError(f"register_function('{name}', ...) needs a callable")
     with _registry_lock:
         _registry[name] = fn
+        _scripted[0] = None  # rebuilt at the next evaluation
 
 
 def registered_functions() -> dict[str, Callable[..., Any]]:
     """Return a copy of the functions registered for scripts, by name."""
     with _registry_lock:
         return dict(_registry)
+
+
+def script_functions() -> dict[str, Callable[..., Any]]:
+    """Return the registered functions as scripts call them: with the time budget's tracing suspended.
+
+    The answer is shared between calls (every evaluation asks): callers must not change it.
+    """
+    with _registry_lock:
+        if _scripted[0] is _registry and _scripted[1] == len(_registry):
+            return _scripted[2]  # type: ignore[no-any-return]
+        wrapped = {}
+        for name, fn in _registry.items():
+            cached = _untraced.get(name)
+            if cached is None or cached[0] is not fn:
+                cached = _untraced[name] = (fn, untraced(fn))
+            wrapped[name] = cached[1]
+        _scripted[:] = [_registry, len(_registry), wrapped]
+        return wrapped
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """Run-time guards: the safe builtins and the helpers RestrictedPython's compiled code calls.
 
 They refuse private attributes, interpreter internals and str.format, stub out unsafe builtins with an
-explanation, bound the size of what `range`, `*`, `**`, `<<` and `+` build, and keep except clauses from
-catching the budget stop.
+explanation, bound the size of what `range`, operators, amplifying methods (`sizes`, `methods`) and
+conversions to text (`conversions`) build, and keep except clauses from catching the budget stop.
 """
 
 from __future__ import annotations
 
-import math
 import operator
 import sys
 from collections.abc import Callable
@@ -19,15 +18,21 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safe_builtins,
 )
-from RestrictedPython.PrintCollector import PrintCollector
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
+from .conversions import (
+    BoundedPrint,
+    SafeStr,
+    format_value,
+    safe_hash,
+    safe_repr,
+    safe_round,
+    safe_sum,
+    safe_zip,
+)
 from .errors import BudgetExceeded, SandboxViolation
-
-#: Longest str/list/tuple a single range(), `*` or `+` may produce.
-MAX_SEQUENCE_LENGTH = 1_000_000
-#: Largest int (in bits, ~30 000 decimal digits) a single `*`, `**` or `<<` may produce.
-MAX_INT_BITS = 100_000
+from .methods import guard_method
+from .sizes import MAX_SEQUENCE_LENGTH, check_binop, check_modpow
 
 
 class _NeverRaised(BaseException):
@@ -58,7 +63,7 @@ def _guarded_getattr(obj: Any, name: str) -> Any:
     if name in ("format", "format_map") and is_str:
         # str.format reads attributes by name ('{0.__class__}'), past this guard.
         _refuse(f"str.{name}()", "use an f-string or '+'")
-    return getattr(obj, name)
+    return guard_method(obj, name, getattr(obj, name))
 
 
 def _guarded_getitem(obj: Any, index: Any) -> Any:
@@ -87,35 +92,8 @@ def _limited_range(*args: int) -> range:
     return numbers
 
 
-_SEQUENCES = (str, bytes, list, tuple)
-
-
-def _check_size(symbol: str, left: Any, right: Any) -> None:
-    """Refuse an operation whose result would exceed MAX_SEQUENCE_LENGTH items or MAX_INT_BITS bits."""
-    if symbol in ("*", "*=") and isinstance(left, int) and isinstance(right, _SEQUENCES):
-        left, right = right, left
-    too_big = False
-    if symbol in ("*", "*="):
-        if isinstance(left, _SEQUENCES) and isinstance(right, int):
-            too_big = len(left) * right > MAX_SEQUENCE_LENGTH
-        elif isinstance(left, int) and isinstance(right, int):
-            too_big = left.bit_length() + right.bit_length() > MAX_INT_BITS
-    elif symbol in ("+", "+="):
-        too_big = (isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES)
-                   and len(left) + len(right) > MAX_SEQUENCE_LENGTH)
-    elif symbol in ("**", "**="):
-        too_big = (isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1
-                   and right * math.log2(abs(left)) > MAX_INT_BITS)
-    elif symbol in ("<<", "<<="):
-        too_big = (isinstance(left, int) and isinstance(right, int) and left != 0
-                   and left.bit_length() + right > MAX_INT_BITS)
-    if too_big:
-        raise SandboxViolation(f"the result of '{symbol}' would be larger than a process script may build "
-                               f"({MAX_SEQUENCE_LENGTH} items or {MAX_INT_BITS} bits)")
-
-
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift,
+    "+": operator.add, "*": operator.mul, "**": operator.pow, "<<": operator.lshift, "%": operator.mod,
 }
 _IN_PLACE: dict[str, Callable[[Any, Any], Any]] = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -126,19 +104,21 @@ _IN_PLACE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _binop(symbol: str, left: Any, right: Any) -> Any:
-    _check_size(symbol, left, right)
+    check_binop(symbol, left, right)
     return _BINARY[symbol](left, right)
 
 
 def _inplacevar(symbol: str, target: Any, value: Any) -> Any:
     # RestrictedPython turns `n += 1` into `n = _inplacevar_('+=', n, 1)`.
-    _check_size(symbol, target, value)
+    check_binop(symbol, target, value)
     return _IN_PLACE[symbol](target, value)
 
 
 def _guarded_pow(base: Any, exponent: Any, mod: Any = None) -> Any:
     if mod is None:
-        _check_size("**", base, exponent)
+        check_binop("**", base, exponent)
+    else:
+        check_modpow(base, exponent, mod)
     return pow(base, exponent, mod)
 
 
@@ -162,9 +142,11 @@ def _build_builtins() -> dict[str, Any]:
     for name in ("setattr", "delattr", "BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit"):
         names.pop(name, None)
     names.update({
-        "sum": sum, "min": min, "max": max, "sorted": sorted, "reversed": reversed, "any": any, "all": all,
-        "enumerate": enumerate, "zip": zip, "next": next, "dict": dict, "list": list, "set": set,
+        "min": min, "max": max, "sorted": sorted, "reversed": reversed, "any": any, "all": all,
+        "enumerate": enumerate, "next": next, "dict": dict, "list": list, "set": set,
         "frozenset": frozenset, "tuple": tuple, "range": _limited_range, "pow": _guarded_pow,
+        "str": SafeStr, "repr": safe_repr, "hash": safe_hash, "sum": safe_sum,
+        "round": safe_round, "zip": safe_zip,
     })
     advice = {
         "type": "use isinstance(value, str)",
@@ -192,7 +174,8 @@ RUNTIME_GLOBALS: dict[str, Any] = {
     "_write_": full_write_guard,  # lets scripts write into dicts and lists, nothing else
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
-    "_print_": PrintCollector,  # print() works; the output goes to the debug log
+    "_print_": BoundedPrint,  # print() works; the output goes to the debug log
     "_binop_": _binop,
     "_except_": _except,
+    "_format_": format_value,
 }

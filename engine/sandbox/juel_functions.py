@@ -18,7 +18,7 @@ from engine.clock import clock
 from engine.context import current_run
 from engine.expressions.juel_calls import DATE_METHODS, FUNCTIONS, METHODS
 
-from .guards import MAX_SEQUENCE_LENGTH
+from .sizes import MAX_SEQUENCE_LENGTH
 
 __all__ = ["Moment", "juel_function", "juel_method", "juel_text"]
 

@@ -12,6 +12,7 @@ from typing import Literal
 from RestrictedPython.compile import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
+from .constants import ConstantFolder
 from .errors import ScriptRefused
 
 #: SpiffWorkflow finds the failing script line by looking for this file name in the traceback.
@@ -20,7 +21,7 @@ _CACHE_SIZE = 4096
 
 
 _GUARDED_BINOPS: dict[type[ast.operator], str] = {
-    ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<",
+    ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%",
 }
 
 
@@ -85,7 +86,34 @@ class _SandboxPolicy(RestrictingNodeTransformer):
             copy_locations(new, node.type if node.type is not None else node)
         return call
 
+    def _refuse_unbounded_constant(self, node: ast.expr) -> None:
+        """Report a constant expression that could never run within the size bounds (at validation)."""
+        if not hasattr(self, "_folder"):
+            self._folder = ConstantFolder()
+        problem = self._folder.problem(node)
+        if problem:
+            self.error(node, problem)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self._refuse_unbounded_constant(node)
+        call = super().visit_Call(node)
+        assert isinstance(call, ast.AST)  # RestrictedPython returns one node for a call
+        return call
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        # f'{x:>{width}}' becomes f'{_format_(x, -1, f">{width}")}': the width is checked before formatting.
+        self._refuse_unbounded_constant(node)
+        node = self.node_contents_visit(node)
+        spec: ast.expr = node.format_spec if node.format_spec is not None else ast.Constant("")
+        call = ast.Call(func=ast.Name("_format_", ast.Load()),
+                        args=[node.value, ast.Constant(node.conversion), spec], keywords=[])
+        for new in (call, call.func, call.args[1], spec):
+            copy_locations(new, node)
+        node.value, node.conversion, node.format_spec = call, -1, None
+        return node
+
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self._refuse_unbounded_constant(node)
         node = self.node_contents_visit(node)
         symbol = _GUARDED_BINOPS.get(type(node.op))
         if symbol is None:

@@ -20,6 +20,7 @@ from .assignment import check_assignment
 from .dmn import HIT_POLICIES, check_dmn
 from .events import CHECKED as EVENT_CHECKED
 from .events import event_problems
+from .loop_bounds import cardinality_problems, standard_loop_problems
 
 __all__ = [
     "ASSIGNMENT_ATTRIBUTES", "BPMN_NS", "CAMUNDA_NS", "CONSTRAINTS", "FIELD_TYPES", "GATEWAYS", "HIT_POLICIES",
@@ -62,7 +63,9 @@ def check_bpmn(tree: Any, filename: str, process_ids: set[str], strict: bool = F
             elif tag == "formData":
                 problems += _check_form(element, filename)
             elif tag == "multiInstanceLoopCharacteristics":
-                problems += _check_multi_instance(element, filename)
+                problems += _check_multi_instance(element, filename) + cardinality_problems(element, filename)
+            elif tag == "standardLoopCharacteristics":
+                problems += standard_loop_problems(element, filename)
             elif tag in EVENT_CHECKED:
                 problems += event_problems(element, filename)
         problems += _check_flows(process, filename)
