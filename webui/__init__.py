@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Defaults, load_config
+from engine.data_limits import DataLimits, set_data_limits
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
 from workflows import forms as appraisal_forms
@@ -35,6 +36,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    set_data_limits(DataLimits(config["MAX_INSTANCE_DATA_BYTES"], config["MAX_VARIABLE_BYTES"],
+                               config["MAX_DATA_DEPTH"], config["MAX_DATA_KEY_LENGTH"]))
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])
