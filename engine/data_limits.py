@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.config import Defaults
-from engine.errors import FormInvalid
+from engine.errors import FormInvalid, InvalidInput
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,12 @@ def set_data_limits(limits: DataLimits) -> None:
 def data_limits() -> DataLimits:
     """Return the limits in force."""
     return _current[0]
+
+
+class DataTooLarge(InvalidInput):
+    """Values each within the limits that together are more than an instance may hold."""
+
+    code = "data_too_large"
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,10 @@ def problems(data: Mapping[str, Any]) -> list[Problem]:
     return found + size_problems(data)
 
 
-def refusal(found: list[Problem]) -> FormInvalid:
-    """Return the form refusal listing problems by path (the whole data under the path '')."""
+def refusal(found: list[Problem]) -> FormInvalid | DataTooLarge:
+    """Return the refusal of problems: FormInvalid by path, or DataTooLarge when only the whole is too large."""
+    if all(problem.path == "" and problem.code == "too_large" for problem in found):
+        return DataTooLarge(found[0].message)
     errors: dict[str, list[dict[str, Any]]] = {}
     for problem in found:
         errors.setdefault(problem.path, []).append({"code": problem.code, "message": problem.message})
@@ -115,7 +123,7 @@ def refusal(found: list[Problem]) -> FormInvalid:
 
 
 def check_data(data: Mapping[str, Any]) -> None:
-    """Refuse variables that break a limit with FormInvalid naming each one; nothing else happens."""
+    """Refuse variables that break a limit (FormInvalid naming each one, DataTooLarge for the whole)."""
     found = problems(data)
     if found:
         raise refusal(found)

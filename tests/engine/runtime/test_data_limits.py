@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.clock import clock
-from engine.data_limits import DataLimits, data_limits, set_data_limits
+from engine.data_limits import DataLimits, DataTooLarge, data_limits, set_data_limits
 from engine.errors import FormInvalid
 from engine.models import AuditEvent
 from engine.runtime import instances
@@ -21,8 +21,8 @@ PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
     id="d" targetNamespace="t">
   <bpmn:process id="grows" isExecutable="true">
     <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:userTask id="fill" name="Fill in" camunda:assignee="ani" camunda:formKey="sketch"><bpmn:incoming>f1</bpmn:incoming>
-      <bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="fill" name="Fill in" camunda:assignee="ani" camunda:formKey="sketch">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:scriptTask id="grow" name="Grow" scriptFormat="python"><bpmn:incoming>f2</bpmn:incoming>
       <bpmn:outgoing>f3</bpmn:outgoing><bpmn:script>SCRIPT</bpmn:script></bpmn:scriptTask>
     <bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>
@@ -140,10 +140,23 @@ def test_a_form_value_beyond_the_limits_is_refused_and_nothing_changes(
 def test_many_small_values_together_beyond_the_instance_limit_are_refused(
         grows, small_limits, start, open_tasks, complete, reload):
     instance, fill = _start(start, open_tasks, complete, "none")
-    with pytest.raises(FormInvalid) as refused:
+    with pytest.raises(DataTooLarge) as refused:
         complete(fill, "ani", {f"part{i}": "z" * 4_000 for i in range(6)})
-    assert refused.value.items[0]["path"] == "" and "an instance may hold at most 20,000" in str(refused.value)
+    assert "an instance may hold at most 20,000 bytes" in refused.value.message
     assert reload(instance.id).status == "running"
+
+
+def test_a_form_value_that_makes_the_instance_too_large_is_refused_and_nothing_changes(
+        grows, small_limits, start, open_tasks, complete, reload, session):
+    instance, fill = _start(start, open_tasks, complete, "none", **{f"old{i}": "o" * 4_000 for i in range(4)})
+    before = reload(instance.id)
+    version, state, audited = before.version, before.state, _audit_count(session, instance.id)
+    with pytest.raises(DataTooLarge) as refused:
+        complete(fill, "ani", {"note": "n" * 4_900})
+    assert "an instance may hold at most 20,000 bytes" in refused.value.message
+    after = reload(instance.id)
+    assert (after.version, after.state, after.status) == (version, state, "running")
+    assert _audit_count(session, instance.id) == audited and [t.id for t in open_tasks(instance.id)] == [fill.id]
 
 
 def test_start_data_beyond_the_limits_is_refused(grows, small_limits, session):
