@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,8 @@ def shape_problems(value: Any, path: str = "") -> list[Problem]:
         if isinstance(current, float) and not math.isfinite(current):
             return [Problem(where, "not_finite", f"{where or 'the value'} is {current}, which JSON cannot hold; "
                                                  "give a finite number")]
+        if isinstance(current, str) and _UNSTORABLE.search(current):
+            return [_unstorable(where)]
         if not isinstance(current, dict | list | tuple):
             continue
         if depth >= limits.depth:
@@ -82,11 +85,22 @@ def shape_problems(value: Any, path: str = "") -> list[Problem]:
                                                f"{limits.depth} levels of lists and objects")]
         items = current.items() if isinstance(current, dict) else enumerate(current)
         for key, item in items:
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                return [_unstorable(where)]
             if isinstance(current, dict) and len(str(key)) > limits.key_length:
                 return [Problem(where, "key_too_long", f"a key in {where or 'the data'} is {len(str(key))} "
                                                        f"characters long; at most {limits.key_length} are allowed")]
             stack.append((item, f"{where}/{key}" if where else str(key), depth + 1))
     return []
+
+
+#: Characters no database text can hold: NUL (PostgreSQL refuses it) and lone UTF-16 surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(where: str) -> Problem:
+    return Problem(where, "invalid_format", f"{where or 'the value'} contains a NUL character or a lone "
+                                            "surrogate, which cannot be stored as text")
 
 
 def size_problems(data: Mapping[str, Any], *, total: bool = True) -> list[Problem]:
