@@ -61,6 +61,8 @@ def parse_json(text: str | None) -> dict[str, Any]:
     except FormInvalid as refused:
         fail("; ".join(f"--data{'/' + item['path'] if item['path'] else ''}: {item['message']}"
                        for item in refused.items))
+    except data_limits.DataTooLarge as refused:
+        fail(f"--data: {refused.message}")
     return value
 
 
