@@ -176,3 +176,25 @@ def test_data_stored_before_the_limits_were_lowered_does_not_block_the_instance(
     set_data_limits(before)
     complete(fill, "ani", {"note": "fine"})
     assert reload(instance.id).status == "waiting"
+
+
+def test_a_message_payload_beyond_the_limits_is_refused_from_outside_and_an_incident_inside(
+        deploy, small_limits, start, open_tasks, reload, session):
+    from engine.runtime import messages
+    deploy("processes/sender.bpmn")
+    deploy("processes/receiver.bpmn")
+    nip = "198503152010011001"
+    ani = start("receiver", {"nip": nip, **{f"old{i}": "o" * 4_000 for i in range(4)}}, key="ani")
+    version = reload(ani.id).version
+    with pytest.raises(FormInvalid) as refused:
+        messages.send(session, "predikat_final", {"nip": nip, "nilai": float("inf")}, "pengelola")
+    assert refused.value.items[0]["code"] == "not_finite"
+    session.rollback()
+    assert reload(ani.id).version == version
+
+    # Thrown by another process: the receiver would hold more than an instance may; its catch is the incident.
+    sender = start("sender", {"payload": {"nip": nip, "blob": "b" * 4_500}}, key="cal")
+    assert reload(sender.id).status == "completed"
+    failed = reload(ani.id)
+    assert failed.status == "error" and "an instance may hold at most 20,000 bytes" in failed.error["message"]
+    assert "b" * 4_500 not in failed.state and open_tasks(ani.id) == []
