@@ -198,3 +198,4 @@ def test_a_message_payload_beyond_the_limits_is_refused_from_outside_and_an_inci
     failed = reload(ani.id)
     assert failed.status == "error" and "an instance may hold at most 20,000 bytes" in failed.error["message"]
     assert "b" * 4_500 not in failed.state and open_tasks(ani.id) == []
+
