@@ -22,7 +22,7 @@ SMALL_LIMITS = {"MAX_VARIABLE_BYTES": 4_096, "MAX_INSTANCE_DATA_BYTES": 65_536, 
                 "MAX_DATA_KEY_LENGTH": 64}
 
 #: Hypothesis settings of the web properties: few examples (the suite has a time budget), fixtures per test.
-WEB = settings(max_examples=20, deadline=None, derandomize=True,
+WEB = settings(max_examples=15, deadline=None, derandomize=True,
                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                       HealthCheck.data_too_large])
 

@@ -48,10 +48,11 @@ FIELDS = st.fixed_dictionaries({}, optional={
 
 def test_the_generated_form_answers_every_submission_with_a_refusal_or_a_success(training, as_user):
     browser = as_user(PEGAWAI)
-    current: dict[str, object] = {}
+    current: dict[str, object] = {"n": 0}
 
     def fresh() -> None:
-        started = training(key=f"izin-{len(current)}")
+        current["n"] = int(current["n"]) + 1  # type: ignore[call-overload]
+        started = training(key=f"izin-{current['n']}")
         [task] = started.tasks()
         taken = browser.post_form(f"/tugas/{task.id}/ambil", token_page=f"/tugas/{task.id}")
         assert taken.status_code == 303
