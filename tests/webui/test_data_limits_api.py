@@ -180,3 +180,26 @@ def test_external_completion_answers_any_body_with_a_4xx_or_a_completion(queue):
             assert queue.instance(current["instance"]).version == version
 
     post()
+
+
+def test_values_that_make_the_instance_too_large_are_a_422_and_store_nothing(app):
+    from engine.definitions import specs
+    from engine.runtime import instances
+    from webui.extensions import db
+
+    from .tasks_fixtures import EXAMPLES, PENILAI, Training
+    with app.app_context():
+        specs.deploy(db.session, {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}, "admin")
+        bulky = {f"lampiran_{i}": "l" * 4_000 for i in range(16)}
+        instance = instances.start(db.session, specs.require_latest(db.session, "izin_pelatihan"), {
+            "pegawai": PEGAWAI, "penilai": PENILAI, "batas_tinjau": "2027-01-20", **bulky}, "izin-besar", PEGAWAI)
+        db.session.commit()
+    started = Training(app, instance.id)
+    [task] = started.tasks()
+    api = api_for(app, PEGAWAI)
+    assert api.post(f"/api/v1/tasks/{task.id}/claim").status_code == 200
+    before = started.snapshot()
+    refused = api.post(f"/api/v1/tasks/{task.id}/complete", json={**VALID, "nama_pelatihan": "P" * 4_000})
+    assert refused.status_code == 422 and refused.get_json()["code"] == "data_too_large"
+    assert "an instance may hold at most 65,536 bytes" in refused.get_json()["message"]
+    assert started.snapshot() == before

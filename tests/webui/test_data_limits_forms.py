@@ -148,3 +148,27 @@ def test_a_form_value_beyond_the_limits_is_refused_in_indonesian_beside_its_fiel
             page = html.unescape(response.get_data(as_text=True))
             assert f'id="e-nama_pelatihan">{sentence}</div>' in page, page[:3000]
             assert started.snapshot() == before
+
+
+def test_a_submission_that_makes_the_instance_too_large_is_refused_with_a_sentence_in_indonesian(app, as_user):
+    from engine.definitions import specs
+    from engine.runtime import instances
+    from webui.extensions import db
+
+    from .tasks_fixtures import EXAMPLES, PENILAI, Training
+    with app.app_context():
+        specs.deploy(db.session, {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}, "admin")
+        bulky = {f"lampiran_{i}": "l" * 4_000 for i in range(16)}
+        instance = instances.start(db.session, specs.require_latest(db.session, "izin_pelatihan"), {
+            "pegawai": PEGAWAI, "penilai": PENILAI, "batas_tinjau": "2027-01-20", **bulky}, "izin-besar", PEGAWAI)
+        db.session.commit()
+    started = Training(app, instance.id)
+    [task] = started.tasks()
+    browser = as_user(PEGAWAI)
+    browser.post_form(f"/tugas/{task.id}/ambil", token_page=f"/tugas/{task.id}")
+    before = started.snapshot()
+    response = browser.post_form(f"/tugas/{task.id}", {
+        "nama_pelatihan": "P" * 4_000, "jam_pelajaran": "40", "jenis": "teknis", "aksi": "kirim"})
+    assert response.status_code == 422
+    assert "lebih banyak data daripada yang boleh disimpan" in html.unescape(response.get_data(as_text=True))
+    assert started.snapshot() == before
