@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .clock import clock
 from .models import AuditChainHead, AuditCheck, AuditEvent, Instance, table_of
+from .spreadsheet_cells import csv_safe_row
 
 GLOBAL_CHAIN = "global"
 GENESIS = "0" * 64
@@ -264,7 +265,7 @@ def export(session: Session, instance_id: int, fmt: str) -> str:
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for event in events:
-        writer.writerow({**event, "data": canonical(event["data"])})
+        writer.writerow(csv_safe_row({**event, "data": canonical(event["data"])}))
     return out.getvalue()
 
 

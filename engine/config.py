@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from engine import setting_values
+
 
 @dataclass
 class Defaults:
@@ -13,8 +15,11 @@ class Defaults:
 
     #: SQLAlchemy URL of the database; SQLite file in the instance folder when unset.
     DATABASE_URL: str = ""
-    #: Flask session signing key; set a long random value in production.
-    SECRET_KEY: str = "dev-only-change-me"
+    #: Flask session signing key (at least 32 random characters); when unset, a key is generated once into
+    #: INSTANCE_PATH/secret_key (mode 0600) and kept. Weak keys are refused outside debug and tests.
+    SECRET_KEY: str = ""
+    #: development, or production: refuses `kinerja demo` and weak keys even when debugging.
+    ENV: str = "development"
     #: Largest BPMN/DMN file `bpmn validate`/`deploy` accepts, in bytes.
     MAX_BPMN_BYTES: int = 5 * 1024 * 1024
     #: Seconds a script task or expression may run before it is stopped.
@@ -59,14 +64,11 @@ class Defaults:
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Return the settings: defaults, then `KINERJA_*` environment variables, then overrides."""
-    config: dict[str, Any] = {}
-    for f in fields(Defaults):
-        value = getattr(Defaults(), f.name)
-        env = os.environ.get(f"KINERJA_{f.name}")
-        if env is not None:
-            value = type(value)(env) if not isinstance(value, str) else env
-        config[f.name] = value
+    """Return the settings: defaults, then `KINERJA_*` environment variables (checked), then overrides."""
+    defaults = Defaults()
+    # Strict: a wrong value raises SettingInvalid naming its variable, and nothing starts.
+    config: dict[str, Any] = {f.name: setting_values.read(f.name, getattr(defaults, f.name), os.environ)
+                              for f in fields(Defaults)}
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
         os.makedirs(config["INSTANCE_PATH"], exist_ok=True)

@@ -6,8 +6,11 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from engine.db_races import as_refusal, lost_race
 from engine.errors import Forbidden, KinerjaError, NotFound
 
 from .messages import error_text
@@ -39,3 +42,15 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, Forbidden) else 409
         return render_template("errors/error.html", status=status, message=error_text(error)), status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(StaleDataError)
+    def _race(error: Exception) -> ResponseReturnValue:
+        # A request that lost a race for the same rows (deadlock, serialization, a locked SQLite
+        # database) was rolled back whole: a 409 to try again, not a 500.
+        if not lost_race(error):
+            raise error
+        if request.path.startswith("/api/"):
+            from .api.errors import race_lost
+            return race_lost(error)
+        return _refused(as_refusal(error))

@@ -18,6 +18,8 @@ ERRORS: dict[str, Any] = {
     "forbidden": _l("You may not do this."),
     "conflict": _l("This has changed in the meantime (perhaps someone else already did it). "
                    "Reload the page to see how it stands now."),
+    "race_lost": _l("Someone else was changing the same appraisal at the same moment, so nothing was saved. "
+                    "Reload the page and try again."),
     "invalid_input": _l("The input is not complete or not valid."),
     "invalid_state": _l("This is not possible in the current state of the process."),
     "form_invalid": _l("Some fields are not filled in correctly. See the notes beside them."),

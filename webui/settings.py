@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from engine import setting_values
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -53,21 +55,25 @@ class WebDefaults:
     PUBLIC_FEEDBACK_LIMIT: str = "5 per hour; 20 per day"
     #: Seconds a person needs at least to fill in the public feedback form; sent sooner, it is asked again.
     PUBLIC_FEEDBACK_MIN_SECONDS: int = 5
-
-
-def _parse(default: Any, raw: str) -> Any:
-    if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    return type(default)(raw)
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are believed (nginx
+    #: alone: 1); 0 serves clients directly. Per-address sign-in limits need it exact: too low makes every
+    #: user the proxy's address, too high lets a client pick its own address.
+    TRUSTED_PROXIES: int = 0
+    #: Addresses or networks, comma-separated, that may read /metrics without a token (the client's address
+    #: as TRUSTED_PROXIES reveals it).
+    METRICS_ALLOWED_ADDRESSES: str = "127.0.0.1, ::1"
+    #: A bearer token (Authorization: Bearer ...) that lets a scraper read /metrics from any address; empty: none.
+    METRICS_TOKEN: str = ""
+    #: Seconds the oldest due timer may wait before /health reports the timer worker as late.
+    HEALTH_TIMER_LAG_SECONDS: int = 600
 
 
 def load_web_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the web settings: defaults, then `KINERJA_*` environment variables, then overrides."""
-    settings: dict[str, Any] = {}
-    for f in fields(WebDefaults):
-        value = getattr(WebDefaults(), f.name)
-        env = os.environ.get(f"KINERJA_{f.name}")
-        settings[f.name] = _parse(value, env) if env is not None else value
+    defaults = WebDefaults()
+    # Strict, as the engine's settings: a wrong value raises SettingInvalid naming its variable.
+    settings = {f.name: setting_values.read(f.name, getattr(defaults, f.name), os.environ)
+                for f in fields(WebDefaults)}
     for key, value in (overrides or {}).items():
         if key in settings:
             settings[key] = value

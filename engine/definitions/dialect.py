@@ -31,6 +31,7 @@ from engine.expressions import (
     timer_to_python,
 )
 from engine.expressions.feel import feel_expression_to_python, feel_literal_to_python, feel_unary_to_python
+from engine.expressions.timer_bounds import check_timer_bounds
 
 from .dmn_literals import translate_literal_expressions
 
@@ -107,7 +108,9 @@ def _timer(definition: Any, filename: str) -> list[Problem]:
         return [Problem(filename, element.sourceline, f"{what}: {exc}")]
     if is_literal(element.text):
         try:
-            check_timer_value(ast.literal_eval(element.text.strip()), local(element))
+            value = ast.literal_eval(element.text.strip())
+            check_timer_value(value, local(element))
+            check_timer_bounds(value, local(element))
         except ExpressionError as exc:
             return [Problem(filename, element.sourceline, f"{what}: {exc}")]
         return []

@@ -24,6 +24,7 @@ from engine.elements.event_subprocess import close_finished_scopes, refresh_list
 from engine.elements.message_events import MessageEvent
 from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
+from engine.elements.timer_guard import catch_up
 from engine.errors import Conflict, InvalidState
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
@@ -155,6 +156,7 @@ def advance(run: Run, refresh_timers: bool = False) -> None:
     with run.context():
         try:
             if refresh_timers:
+                catch_up(workflow)  # a cycle late by many intervals fires once, not once per interval
                 workflow.refresh_timers()
             workflow.do_engine_steps(will_complete_task=script.open, did_complete_task=after)
             # do_engine_steps refreshes timers only at its end: a timer that fired there left its
@@ -315,6 +317,8 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
         inbox.sync_many(session, runs)
         external_rows.sync_many(session, runs)
         for run, row_values in zip(runs, values, strict=True):
+            if run.instance.status == "error" and row_values["status"] != "error":
+                row_values.update(_state_values(run))  # a row value too long for its column: an incident
             with run.context():
                 _sync_subscriptions(session, run)
             rows, seq, digest = audit.chain_rows(audit.chain_of(run.instance.id), run.instance.audit_seq or 0,

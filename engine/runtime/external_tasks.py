@@ -24,10 +24,12 @@ from engine.clock import clock
 from engine.data_limits import check_data
 from engine.elements.coded_events import ScopedError
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
-from engine.models import ExternalTask, Instance
+from engine.models import ExternalTask, Instance, table_of
 from engine.runtime import messages
 
 from .execution import ACTIVE, advance, lock, read, restore, restore_at, save, write
+from .lock_order import lock_instance_of
+from .row_limits import check_value
 from .run import Run
 
 
@@ -48,6 +50,7 @@ def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timede
     now = now or clock.now()
     if not topics or max_tasks <= 0:
         return []
+    check_value(table_of(ExternalTask), "worker_id", worker_id)  # a client's name: refused, not truncated
     query = (select(ExternalTask).join(Instance, Instance.id == ExternalTask.instance_id)
              .where(ExternalTask.topic.in_(list(topics)), ExternalTask.state == "open",
                     or_(ExternalTask.retries.is_(None), ExternalTask.retries > 0),
@@ -56,7 +59,9 @@ def fetch_and_lock(session: Session, worker_id: str, topics: Mapping[str, timede
              .order_by(ExternalTask.priority.desc(), ExternalTask.created_at, ExternalTask.id).limit(max_tasks)
              # Several workers fetch at once: a row another one is locking is skipped, not waited for
              # (PostgreSQL; SQLite serializes writers instead).
-             .with_for_update(of=ExternalTask, skip_locked=True))
+             # The instances too, and first in the engine's order (engine/runtime/lock_order.py): the
+             # audit events below lock them, and waiting for one while holding its task could deadlock.
+             .with_for_update(of=(Instance, ExternalTask), skip_locked=True))
     rows = list(session.execute(query).scalars())
     for row in rows:
         row.worker_id, row.lock_expires_at = worker_id, now + topics[row.topic]
@@ -196,6 +201,7 @@ def _describe(row: ExternalTask) -> dict[str, Any]:
 
 
 def _open(session: Session, external_task_id: int) -> ExternalTask:
+    lock_instance_of(session, table_of(ExternalTask), external_task_id)  # the instance first, as everywhere
     row = session.execute(select(ExternalTask).where(ExternalTask.id == external_task_id)
                           .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     if row is None:

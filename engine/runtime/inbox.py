@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
@@ -18,6 +18,7 @@ from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
 
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
+from .row_limits import ValueTooLong, check_row, check_value
 from .run import Run
 from .scopes import process_id_of
 from .task_dates import due_at, follow_up_at
@@ -25,7 +26,10 @@ from .task_titles import task_title
 
 _TASK = table_of(HumanTask)
 _INSERT_TASKS = insert(_TASK).returning(_TASK.c.id, sort_by_parameter_order=True)
-_INSERT_CANDIDATES = insert(table_of(TaskCandidate))
+_CANDIDATE = table_of(TaskCandidate)
+_INSERT_CANDIDATES = insert(_CANDIDATE)
+#: Text columns of a new task row whose values come from expressions or the definition.
+_CHECKED = ("bpmn_id", "name", "process_id", "lane", "assignee")
 
 
 def sync(session: Session, run: Run) -> None:
@@ -48,12 +52,19 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
         gone = sorted(run.ready_before - set(ready))
         if gone:
             _cancel(session, run, gone, now)
-        with run.context():  # resolvers may read the organisation in this transaction
-            for task_id, task in ready.items():
-                if task_id not in run.ready_before:
-                    row = _new_row(run, task, now)
-                    pending.append((run, row, row.pop("candidates")))
-                    spiff_tasks.append(task)
+        try:
+            with run.context():  # resolvers may read the organisation in this transaction
+                new = [(task, _new_row(run, task, now)) for task_id, task in ready.items()
+                       if task_id not in run.ready_before]
+        except ValueTooLong as exc:
+            # An incident, not a crash: no row of this run is written, and a retry (with corrected
+            # data) builds them again.
+            _refuse(run, exc)
+            run.ready_before &= set(ready)
+            continue
+        for task, row in new:
+            pending.append((run, row, row.pop("candidates")))
+            spiff_tasks.append(task)
         _remind(session, run, ready.values())
         run.ready_before = set(ready)
     if not pending:
@@ -84,6 +95,17 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
                 "bpmn_id": row["bpmn_id"], "name": row["name"], "lane": row["lane"],
                 "reason": row["properties"]["assignment_error"], "given_to": operators_group()},
                 human_task_id=task_id)
+
+
+def open_row_ids(session: Session, instance_id: int) -> set[str]:
+    """Return the SpiffWorkflow ids of an instance's open task rows (a READY task may have none after an incident)."""
+    return set(session.execute(select(HumanTask.spiff_task_id).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == "open")).scalars())
+
+
+def _refuse(run: Run, exc: ValueTooLong) -> None:
+    from .execution import fail  # execution saves through this module: import at the call
+    fail(run, exc)
 
 
 def _remind(session: Session, run: Run, ready: Any) -> None:
@@ -145,6 +167,13 @@ def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
         # Never a task no one sees: the operators can claim it or assign it to someone.
         row["candidates"] = [("group", operators_group())]
     try:
+        check_row(_TASK, row, _CHECKED)
+        for _, value in row["candidates"]:
+            check_value(_CANDIDATE, "value", value)
+    except ValueTooLong as exc:
+        exc.task = task  # type: ignore[attr-defined]  # the incident names the task, as a script's does
+        raise
+    try:
         row["due_at"] = due_at(task, now)
     except Exception as exc:
         properties["due_date_error"] = str(exc)
@@ -181,21 +210,36 @@ class Page:
     offset: int
 
 
-def visible_to(user: str, groups: Sequence[str]) -> Any:
-    """Return the condition of the tasks a user may work on or claim: held by them, or unclaimed and offered."""
-    matches = [and_(TaskCandidate.kind == "user", TaskCandidate.value == user)]
+def open_ids_for(user: str, groups: Sequence[str]) -> Any:
+    """Return the ids of the open tasks a user may work on or claim: held by them, or unclaimed and offered.
+
+    A UNION of index lookups (assignee, claimer, offers to the user, offers to their groups), each restricted
+    to open tasks, so the cost follows the user's tasks, not every task ever created (an OR over them uses
+    no index).
+    """
+    is_open = HumanTask.state == "open"
+    # From the offers to their tasks, never the other way: all open unclaimed tasks are many more.
+    unclaimed = exists().where(HumanTask.id == TaskCandidate.human_task_id, is_open,
+                               HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None))
+    lookups = [select(HumanTask.id).where(HumanTask.assignee == user, is_open),
+               select(HumanTask.id).where(HumanTask.claimed_by == user, is_open),
+               select(TaskCandidate.human_task_id).where(TaskCandidate.kind == "user", TaskCandidate.value == user,
+                                                         unclaimed)]
     if groups:
-        matches.append(and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups))))
-    candidate = exists().where(TaskCandidate.human_task_id == HumanTask.id).where(or_(*matches))
-    return or_(HumanTask.assignee == user, HumanTask.claimed_by == user,
-               and_(HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None), candidate))
+        lookups.append(select(TaskCandidate.human_task_id).where(
+            TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups)), unclaimed))
+    return union(*lookups)
+
+
+def visible_to(user: str, groups: Sequence[str]) -> Any:
+    """Return the condition of the open tasks a user may work on or claim (see `open_ids_for`)."""
+    return HumanTask.id.in_(open_ids_for(user, groups))
 
 
 def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
                    offset: int = 0) -> Page:
     """Return the open tasks a user may work on or claim, soonest due first."""
-    where = and_(HumanTask.state == "open", visible_to(user, groups))
-    return _page(session, where, limit, offset)
+    return _page(session, visible_to(user, groups), limit, offset)
 
 
 def open_tasks(session: Session, *, instance_id: int | None = None, limit: int = 50, offset: int = 0) -> Page:

@@ -16,7 +16,7 @@ from engine.data_limits import check_data
 from engine.elements.joins import merge_branches
 from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask, Instance, SpecVersion
-from engine.runtime import external_tasks, messages
+from engine.runtime import external_tasks, inbox, messages
 
 from .execution import (
     ACTIVE,
@@ -161,6 +161,7 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)
     run = migrate(session, instance, actor) if latest else restore(session, instance, actor)
+    run.ready_before = inbox.open_row_ids(session, instance_id)  # rows an incident kept from being written
     # An external task whose retries ran out is fetched again (with the corrections, if any).
     reopened = external_tasks.reopen_failed(session, run)
     failed = [task.id for task in run.workflow.get_tasks(state=TaskState.ERROR)]

@@ -22,6 +22,7 @@ from engine.models import SpecVersion
 
 from .assignment import initiator_variables
 from .execution import INSTANCE, advance, attach_engine, new_workflow, read, save_many
+from .row_limits import check_row
 from .rows import InstanceRow
 from .run import Run
 
@@ -71,6 +72,8 @@ def _insert_runs(session: Session, spec_version: SpecVersion, fresh: dict[str, d
              "status": "running", "state": "", "serializer_version": "", "version": 1, "next_timer_at": None,
              "error": None, "status_reason": None, "started_by": actor, "started_at": now, "updated_at": now,
              "ended_at": None, "audit_seq": 0, "audit_hash": audit.GENESIS} for key in fresh]
+    for row in rows:  # no instance can hold such a key: refused before anything is written
+        check_row(INSTANCE, row, ("business_key", "started_by"))
     try:
         ids = session.connection().execute(_INSERT, rows).scalars().all()
     except IntegrityError as exc:

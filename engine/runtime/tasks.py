@@ -20,6 +20,7 @@ from engine.runtime import messages
 
 from .assignment import operators_group
 from .execution import advance, restore_at, save
+from .lock_order import lock_instance_of
 from .rows import TaskRow, task_row
 
 #: The camunda:property that marks a task's answers confidential (readable by auditors only).
@@ -45,7 +46,8 @@ _COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
 
 
 def _open(session: Session, task_id: int) -> TaskRow:
-    """Read an open task row for a change, locked; a detached object written back with `_write`."""
+    """Read an open task row for a change, locked after its instance; a detached object written back with `_write`."""
+    lock_instance_of(session, TASK, task_id)
     row = session.connection().execute(_OPEN, {"task_id": task_id}).mappings().first()
     if row is None:
         raise NotFound(f"task {task_id} does not exist", task_id=task_id)

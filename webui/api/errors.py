@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from engine.db_races import as_refusal
 from engine.errors import (
     Conflict,
     Forbidden,
@@ -69,6 +70,11 @@ def _refused(error: KinerjaError) -> Response:
     db.session.rollback()
     return json_error(status_of(error), error.message, **{
         k: v for k, v in error.to_dict().items() if k not in ("message",)})
+
+
+def race_lost(error: Exception) -> Response:
+    """Answer a request that lost a race for the same rows (deadlock, serialization, locked database): 409."""
+    return _refused(as_refusal(error))
 
 
 bp.register_error_handler(HTTPException, http_error)

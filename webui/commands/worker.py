@@ -10,29 +10,23 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from engine.clock import clock
-from engine.errors import KinerjaError
-from engine.runtime import timers
+from engine.runtime import worker_pass
 
 from ..extensions import db
 from . import notifications
 
 
-def run_pass(batch: int) -> int:
-    """Fire the due timers of up to `batch` instances; return how many instances moved."""
-    session = db.session
-    now = clock.now()
-    ids = timers.due_instance_ids(session, now, batch)
-    session.rollback()  # end the read transaction; each instance gets its own
-    fired = 0
-    for instance_id in ids:
-        try:
-            if timers.fire_due(session, instance_id, now):
-                fired += 1
-            session.commit()
-        except KinerjaError as exc:
-            session.rollback()
-            click.echo(f"instance {instance_id}: {exc.message}", err=True)
-    return fired
+def new_backoff() -> worker_pass.Backoff:
+    """Return the lost-race bookkeeping of one worker process, with the app's settings."""
+    return worker_pass.Backoff(current_app.config["KINERJA_WORKER_RETRY_LIMIT"],
+                               current_app.config["KINERJA_WORKER_RETRY_SECONDS"])
+
+
+def run_pass(batch: int, backoff: worker_pass.Backoff | None = None) -> int:
+    """Fire the timers of every due instance, `batch` at a time; return how many instances moved."""
+    report = worker_pass.run_pass(db.session, clock.now(), backoff or new_backoff(), batch=batch,
+                                  log=lambda line: click.echo(line, err=True))
+    return len(report.fired)
 
 
 @click.command("worker")
@@ -49,8 +43,9 @@ def worker(once: bool, as_of: str | None, interval: float | None) -> None:
             raise click.BadParameter(f"'{as_of}' is not an ISO 8601 date-time", param_hint="--now")
     batch = current_app.config["KINERJA_WORKER_BATCH_SIZE"]
     pause = interval if interval is not None else current_app.config["KINERJA_WORKER_INTERVAL_SECONDS"]
+    backoff = new_backoff()
     while True:
-        fired = run_pass(batch)
+        fired = run_pass(batch, backoff)
         click.echo(f"{clock.now().isoformat()}: fired timers of {fired} instance(s)")
         if current_app.config["KINERJA_SMTP_HOST"]:
             mailed = notifications.send_pass()  # logs and retries its failures, never raises
@@ -58,5 +53,4 @@ def worker(once: bool, as_of: str | None, interval: float | None) -> None:
                 click.echo(f"e-mailed {mailed.sent} notification message(s), {mailed.failed} failed")
         if once:
             return
-        if fired < batch:
-            time.sleep(pause)
+        time.sleep(pause)
