@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Defaults, load_config
+from engine.data_limits import DataLimits, set_data_limits
 from engine.expressions.timer_bounds import set_timer_limits
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_sandbox_limits, set_time_budget
@@ -42,6 +43,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     trust_proxies(app)  # nginx in front: the client's address for rate limits (docs/operations.md)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    set_data_limits(DataLimits(config["MAX_INSTANCE_DATA_BYTES"], config["MAX_VARIABLE_BYTES"],
+                               config["MAX_DATA_DEPTH"], config["MAX_DATA_KEY_LENGTH"]))
     set_timer_limits(config["TIMER_MIN_SECONDS"], config["TIMER_MAX_DAYS"])
     set_sandbox_limits(config)  # SCRIPT_MEMORY_MB, MAX_LOOP_CARDINALITY, MAX_INSTANCE_DATA_BYTES
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.

@@ -25,6 +25,8 @@ ERRORS: dict[str, Any] = {
     "form_invalid": _l("Some fields are not filled in correctly. See the notes beside them."),
     "script_failed": _l("The process stopped on an error. The operators have been told."),
     "validation_failed": _l("The process definition has problems."),
+    "data_too_large": _l("Together with what the process holds already, this is more data than may be stored. "
+                         "Nothing was saved: shorten the entries."),
 }
 
 #: form error code → sentence beside the field.
@@ -45,6 +47,10 @@ FIELD_ERRORS: dict[str, Any] = {
     "duplicate": _l("The same entry is given twice."),
     "unknown_field": _l("This form has no such field."),
     "invalid": _l("This value is not valid."),
+    "too_large": _l("This value is too large to be stored."),
+    "too_deep": _l("This value is nested too deeply."),
+    "key_too_long": _l("A name in this value is too long."),
+    "not_finite": _l("Enter a finite number."),
     # Codes of the appraisal's own checks shared by several forms (workflows/forms.py).
     "unknown_record": _l("This entry does not belong here (reload the page)."),
     "incomplete": _l("Some entries are missing: fill in every one."),

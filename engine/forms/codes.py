@@ -27,6 +27,11 @@ CODES = {
     "duplicate": "the same item is given twice",
     "unknown_field": "the form has no such field",
     "invalid": "the value breaks a rule of the form that no other code names",
+    # The data limits every value meets, form or not (engine.data_limits).
+    "too_large": "the value is larger than a variable may be (KINERJA_MAX_VARIABLE_BYTES)",
+    "too_deep": "lists and objects are nested deeper than allowed (KINERJA_MAX_DATA_DEPTH)",
+    "key_too_long": "a key of an object is longer than allowed (KINERJA_MAX_DATA_KEY_LENGTH)",
+    "not_finite": "the number is NaN or infinite, which JSON cannot hold",
 }
 
 _JSON_SCHEMA = {

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
+from engine.data_limits import check_data
 from engine.models import TaskDraft
 
 
@@ -23,7 +24,8 @@ def get(session: Session, task_id: int, username: str) -> TaskDraft | None:
 
 
 def save(session: Session, task_id: int, username: str, data: dict[str, Any]) -> TaskDraft:
-    """Store (or replace) the user's draft of a task with the values given, as they are."""
+    """Store (or replace) the user's draft of a task with the values given, as they are (within the data limits)."""
+    check_data(data)
     draft = get(session, task_id, username)
     if draft is None:
         draft = TaskDraft(human_task_id=task_id, username=username)

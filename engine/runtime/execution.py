@@ -29,7 +29,7 @@ from engine.errors import Conflict, InvalidState
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
 
-from . import auto_retry, external_rows, inbox
+from . import auto_retry, data_guard, external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 
@@ -310,6 +310,7 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
 
     Each instance row is written once, at the end, with its new audit chain head.
     """
+    data_guard.hold_back(runs, fail)  # data beyond the limits: the step that made it fails instead
     values = [_state_values(run) for run in runs]
     audit_rows: list[dict[str, Any]] = []
     with session.no_autoflush:

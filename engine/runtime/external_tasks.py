@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.audit import Pending
 from engine.clock import clock
+from engine.data_limits import check_data
 from engine.elements.coded_events import ScopedError
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.models import ExternalTask, Instance, table_of
@@ -87,6 +88,7 @@ def complete(session: Session, external_task_id: int, worker_id: str,
     """Complete a locked task with the worker's variables, run the instance on and save it."""
     row = _held(session, external_task_id, worker_id)
     run, task = _restore(session, row, actor or worker_id)
+    check_data(variables or {})
     cleaned = audit.json_safe(variables or {})
     task.set_data(**cleaned)
     task.complete()
@@ -132,6 +134,7 @@ def handle_bpmn_error(session: Session, external_task_id: int, worker_id: str, e
     """Throw a BPMN error from a locked task, caught by an error boundary event on it (or around it)."""
     row = _held(session, external_task_id, worker_id)
     run, task = _restore(session, row, actor or worker_id)
+    check_data(variables or {})
     cleaned = audit.json_safe(variables or {})
     task.set_data(**cleaned)
     # Thrown as the process's own error events are, so the nearest scope around the task catches it.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
+from engine.data_limits import check_data
 from engine.elements.joins import merge_branches
 from engine.errors import InvalidState, NotFound
 from engine.models import HumanTask, Instance, SpecVersion
@@ -155,6 +156,7 @@ def retry(session: Session, instance_id: int, actor: str, data: dict[str, Any] |
 
     attempt > 1 is an automatic retry of a retry time cycle; by hand the count starts again.
     """
+    check_data(data or {})
     instance = _locked(session, instance_id)
     if instance.status != "error":
         raise InvalidState(f"instance {instance_id} is {instance.status}, not in error", status=instance.status)

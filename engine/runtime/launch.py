@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
+from engine.data_limits import check_data
 from engine.errors import Conflict
 from engine.models import SpecVersion
 
@@ -82,6 +83,7 @@ def _insert_runs(session: Session, spec_version: SpecVersion, fresh: dict[str, d
     for instance_id, row, data in zip(ids, rows, fresh.values(), strict=True):
         instance = InstanceRow(id=instance_id, spec_sha256=spec_version.sha256, **row)
         workflow = new_workflow(session, spec_version.id, spec_version.sha256)
+        check_data(data or {})
         clean = audit.json_safe(data or {})
         for name in initiator_variables(workflow.spec):
             clean.setdefault(name, actor)  # as in Camunda, a variable given at the start wins

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.data_limits import check_data
 from engine.definitions.specs import latest_versions, spec_of
 from engine.elements.message_events import MessageEvent, _agree
 from engine.elements.signal_events import SignalEvent
@@ -40,6 +41,7 @@ def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> in
     narrows the receivers by query, as for a message thrown by a process). Undelivered messages are
     audited like any other.
     """
+    check_data(payload)
     event = BpmnEvent(MessageEvent(name), payload={"payload": payload, "result_var": None},
                       correlations=_payload_correlations(session, name, payload))
     return route(session, event, None, actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ class Run:
     external_before: set[str] = field(default_factory=set)
     #: Which attempt at a failed step this run is (automatic retries of a retry time cycle count up).
     attempt: int = 1
+    #: When the run began (time.time, as SpiffWorkflow stamps tasks): the tasks changed since are what it wrote.
+    started: float = field(default_factory=time.time)
 
     def context(self) -> AbstractContextManager[Any]:
         """Make this run current for application functions called from scripts and resolvers."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
+from engine.data_limits import check_data
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
@@ -88,6 +89,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
                 and is_candidate(candidates_of(session, row.id), actor, groups) else "")
         raise Forbidden(f"{actor} may not complete task {task_id}{hint}", task_id=task_id)
     cleaned = custom_forms.clean_submission(session, row.form, row.instance_id, data or {})
+    check_data(cleaned)
     run, task = restore_at(session, row.instance_id, row.spiff_task_id, actor, TaskState.READY, f"task {task_id}",
                            task_id=task_id)
     before = copy.deepcopy(task.data)

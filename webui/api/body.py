@@ -7,13 +7,15 @@ from typing import Any
 from flask import abort, request
 from jsonschema import Draft202012Validator
 
+from engine import data_limits
 from engine.errors import FormInvalid
 from engine.forms.codes import from_json_schema
 
 
 def json_object() -> dict[str, Any]:
-    """Return the request's JSON object; 400 when the body is not JSON or not an object."""
-    value = request.get_json(silent=True)
+    """Return the request's JSON object; 400 when the body is not JSON, not an object, or beyond the data limits."""
+    # Parsed here rather than by Flask: nesting, NaN and long keys get a clear 400 (data_limits.parse_json).
+    value = data_limits.parse_json(request.get_data(), "body") if request.is_json else None
     if not isinstance(value, dict):
         abort(400, "the request body must be a JSON object (Content-Type: application/json)")
     return value

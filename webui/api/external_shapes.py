@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from engine import data_limits
+from engine.errors import FormInvalid
 from engine.runtime.external_queries import Listed
 
 #: Camunda's Integer is a Java int; a larger whole number is a Long.
@@ -107,7 +109,12 @@ def _convert(kind: str, value: Any, info: Mapping[str, Any]) -> Any:
         return parse_date(str(value)).isoformat()
     if kind == "object" and info.get("serializationDataFormat") not in (None, "application/json"):
         raise ValueError("only objects serialized as application/json are accepted")
-    return json.loads(value) if isinstance(value, str) else value  # json, or object as JSON
+    if not isinstance(value, str):
+        return value  # json, or object as JSON
+    try:
+        return data_limits.parse_json(value)
+    except FormInvalid as refused:
+        raise ValueError(refused.items[0]["message"]) from refused
 
 
 def plain_variables(given: Any, field: str = "variables") -> dict[str, Any]:

@@ -16,7 +16,8 @@ from flask import Response, jsonify, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, KinerjaError, NotFound
+from engine import data_limits
+from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, InvalidState, KinerjaError, NotFound
 from engine.runtime import external_queries, external_tasks
 
 from ..extensions import db
@@ -54,7 +55,7 @@ def refusal(error: KinerjaError) -> Response:
     if isinstance(error, NotFound) or (isinstance(error, Conflict) and "state" in error.details):
         # Camunda deletes a completed or cancelled task: to a worker it no longer exists.
         return camunda_error(404, error.message)
-    if isinstance(error, Forbidden | Conflict | InvalidInput | InvalidState):
+    if isinstance(error, Forbidden | Conflict | InvalidInput | InvalidState | FormInvalid):
         return camunda_error(400, error.message)  # the lock is not the worker's, or the instance is not active
     return camunda_error(500, error.message)
 
@@ -100,9 +101,11 @@ def route(camunda: str, plural: str, **options: Any) -> Callable[[F], F]:
 
 def _body() -> dict[str, Any]:
     # Read JSON whatever the Content-Type says: worker libraries are not all careful with it.
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        body = {} if not request.get_data() else None
+    text = request.get_data()
+    try:
+        body = data_limits.parse_json(text) if text else {}
+    except FormInvalid as refused:
+        raise ShapeError(f"the request body is not accepted: {refused.items[0]['message']}") from refused
     if not isinstance(body, dict):
         raise ShapeError("the request body must be a JSON object")
     return body

@@ -12,7 +12,8 @@ import click
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from engine.errors import KinerjaError
+from engine import data_limits
+from engine.errors import FormInvalid, KinerjaError
 
 from ..extensions import db
 
@@ -53,11 +54,15 @@ def parse_json(text: str | None) -> dict[str, Any]:
     if not text:
         return {}
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"--data is not valid JSON: {exc}")
-    if not isinstance(value, dict):
-        fail("--data must be a JSON object")
+        value = data_limits.parse_json(text)
+        if not isinstance(value, dict):
+            fail("--data must be a JSON object")
+        data_limits.check_data(value)
+    except FormInvalid as refused:
+        fail("; ".join(f"--data{'/' + item['path'] if item['path'] else ''}: {item['message']}"
+                       for item in refused.items))
+    except data_limits.DataTooLarge as refused:
+        fail(f"--data: {refused.message}")
     return value
 
 

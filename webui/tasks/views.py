@@ -54,13 +54,12 @@ def submit(task_id: int) -> ResponseReturnValue:
     if custom is not None:
         # A custom editor may stand alone or be the custom part beside generated fields (formKey and formData).
         data.update(custom.parse(request.form))
-    if request.form.get(ACTION) == DRAFT:
-        drafts.save(db.session, row.id, user.username, data)
-        db.session.commit()
-        flash(_("Your draft is saved. Nothing is sent until you press Submit."), "success")
-        return redirect(url_for(".show", task_id=task_id), 303)
+    draft = request.form.get(ACTION) == DRAFT
     try:
-        tasks.complete(db.session, task_id, user.username, data, user.groups)  # drops the task's drafts too
+        if draft:
+            drafts.save(db.session, row.id, user.username, data)
+        else:
+            tasks.complete(db.session, task_id, user.username, data, user.groups)  # drops the task's drafts too
         db.session.commit()
     except Conflict as refusal:
         db.session.rollback()
@@ -69,6 +68,9 @@ def submit(task_id: int) -> ResponseReturnValue:
         db.session.rollback()
         flash(error_text(refusal), "danger")
         return render_task(access_to(task_id, posted=True), values=data, errors=field_errors(refusal), status=422)
+    if draft:
+        flash(_("Your draft is saved. Nothing is sent until you press Submit."), "success")
+        return redirect(url_for(".show", task_id=task_id), 303)
     flash(_("The task is done."), "success")
     return redirect(url_for("inbox.index"), 303)
 
