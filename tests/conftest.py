@@ -97,6 +97,19 @@ def _reset_resolver() -> Iterator[None]:
     set_operators_group(Defaults.OPERATORS_GROUP)
 
 
+@pytest.fixture(autouse=True)
+def _reset_limits() -> Iterator[None]:
+    """End every test with the default sandbox and data limits: an app made with small ones must not leak them."""
+    yield
+    from dataclasses import asdict
+
+    from engine.config import Defaults
+    from engine.data_limits import DataLimits, set_data_limits
+    from engine.sandbox import set_sandbox_limits
+    set_sandbox_limits(asdict(Defaults()))
+    set_data_limits(DataLimits())
+
+
 def read_fixture(*names: str) -> dict[str, bytes]:
     """Return {name: bytes} of files under tests/fixtures/."""
     return {Path(n).name: (FIXTURES / n).read_bytes() for n in names}
