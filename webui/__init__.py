@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from typing import Any
 
 from flask import Flask
 
+from engine.audit import keys as audit_keys
 from engine.config import Defaults, load_config
 from engine.runtime.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_time_budget
@@ -35,6 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
     init_db(app)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
+    audit_keys.configure(config["AUDIT_KEY_FILE"] or os.path.join(config["INSTANCE_PATH"], audit_keys.FILE_NAME))
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])

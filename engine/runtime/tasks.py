@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.audit import seals
 from engine.clock import clock
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import custom as custom_forms
@@ -51,13 +52,16 @@ def _open(session: Session, task_id: int) -> TaskRow:
     if row["state"] != "open":
         raise Conflict(f"task {task_id} is already {row['state']}", task_id=task_id, state=row["state"],
                        completed_by=row["completed_by"])
-    return task_row(row)
+    found = task_row(row)
+    seals.require_task(found, candidates_of(session, found.id))  # an edited task row is no one's to act on
+    return found
 
 
 def _write(session: Session, row: TaskRow, **values: Any) -> None:
-    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values))
     for key, value in values.items():
         setattr(row, key, value)
+    row.seal = seals.seal_task(row, candidates_of(session, row.id))
+    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values, seal=row.seal))
 
 
 def candidates_of(session: Session, task_id: int) -> list[tuple[str, str]]:
