@@ -31,9 +31,9 @@ from .checks import (
     verify_chain,
     verify_instance,
 )
+from .scans import Breach
 from .seals import Tampered, require_instance, seal_instance, sha256_text
 from .trail import access_events_of, event_dict, events_of, export, is_confidential
-from .verify import Breach
 
 __all__ = [
     "CONFIDENTIAL_EVENT", "GENESIS", "GLOBAL_CHAIN", "Breach", "Pending", "Tampered", "access_chain_of",

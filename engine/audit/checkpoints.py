@@ -18,8 +18,8 @@ from engine.models import AuditChainHead, Instance
 
 from . import keys
 from .chain import canonical, chain_of, record
+from .scans import Mark
 from .seals import sha256_text
-from .verify import Mark
 
 FORMAT = "kinerja-audit-checkpoint/1"
 

@@ -12,7 +12,7 @@ from engine.models import AuditChainHead, AuditCheck, AuditEvent, Instance, Spec
 
 from . import seals
 from .chain import access_chain_of, chain_of
-from .verify import (
+from .scans import (
     Breach,
     ChainCheck,
     Mark,

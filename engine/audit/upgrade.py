@@ -49,7 +49,8 @@ def seal_unsealed(session: Session, actor: str) -> dict[str, int]:
             state_hash=state_hash, seal=seals.seal_instance(row.id, row.audit_seq, row.audit_hash, state_hash),
             version=Instance.version + 1).execution_options(synchronize_session=False))
         counts["instances"] += 1
-    for row in _rows(session, select(AuditChainHead).where(AuditChainHead.seal.is_(None))):
+    for row in _rows(session, select(AuditChainHead.chain, AuditChainHead.seq, AuditChainHead.hash)
+                     .where(AuditChainHead.seal.is_(None))):
         session.execute(update(AuditChainHead).where(AuditChainHead.chain == row.chain).values(
             seal=seals.seal_head(row.chain, row.seq, row.hash)))
         counts["chain_heads"] += 1
