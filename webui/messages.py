@@ -23,6 +23,8 @@ ERRORS: dict[str, Any] = {
     "form_invalid": _l("Some fields are not filled in correctly. See the notes beside them."),
     "script_failed": _l("The process stopped on an error. The operators have been told."),
     "validation_failed": _l("The process definition has problems."),
+    "tampered": _l("This record was changed outside Kinerja, so it is not used. The auditors see which one in "
+                   "the chain verification."),
 }
 
 #: form error code → sentence beside the field.
