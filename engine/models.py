@@ -151,8 +151,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(200))
-    #: Keyed seal of who may act on the task and what they are shown (engine.audit.seals.seal_task).
-    seal: Mapped[str | None] = mapped_column(String(100))
+    #: Keyed seals of who may act on the task and what they are shown, and of its candidates (engine.audit.seals).
+    seal: Mapped[str | None] = mapped_column(String(200))
 
     candidates: Mapped[list[TaskCandidate]] = relationship(
         lazy="select", cascade="all, delete-orphan", passive_deletes=True)

@@ -152,29 +152,38 @@ def require_spec(version_id: int, process_id: str, version: int, sha256: str, sp
                        f"{problem}", spec_version_id=version_id)
 
 
-# Human task rows: who may act on a task, and the form (with its values) they are shown.
+# Human task rows: who may act on a task, and the form (with its values) they are shown. Two seals, the
+# row's and its candidates', so completing a task checks its row without reading its candidates.
 
-def _task_text(row: Any, candidates: Iterable[tuple[str, str]]) -> str:
+def _task_text(row: Any) -> str:
     return "task\0" + _canonical([
         row.instance_id, row.spiff_task_id, row.bpmn_id, row.name, row.lane, row.assignee, row.claimed_by,
-        row.form, row.documentation, row.properties, sorted([kind, value] for kind, value in candidates)])
+        row.form, row.documentation, row.properties])
+
+
+def _candidates_text(row: Any, candidates: Iterable[tuple[str, str]]) -> str:
+    return "candidates\0" + _canonical([row.instance_id, row.spiff_task_id,
+                                        sorted([kind, value] for kind, value in candidates)])
 
 
 def seal_task(row: Any, candidates: Iterable[tuple[str, str]]) -> str:
-    """Return the seal of a human task row (an object or namespace with its columns) and its candidates."""
-    return keys.mac(_task_text(row, candidates))
+    """Return the seal of a human task row (an object or namespace with its columns) and of its candidates."""
+    return keys.mac(_task_text(row)) + " " + keys.mac(_candidates_text(row, candidates))
 
 
-def task_problem(row: Any, candidates: Iterable[tuple[str, str]]) -> str | None:
-    """Return what is wrong with a task row's seal, or None."""
-    if row.seal is None:
+def task_problem(row: Any, candidates: Iterable[tuple[str, str]] | None) -> str | None:
+    """Return what is wrong with a task row's seal (and its candidates', unless None), or None."""
+    if not row.seal:
         return "the task is not sealed (edited, or created before sealing: run `audit seal`)"
-    return _mismatch(_task_text(row, candidates), row.seal,
-                     "the task row (assignee, candidates, form or properties) was edited")
+    row_seal, _, candidates_seal = row.seal.partition(" ")
+    problem = _mismatch(_task_text(row), row_seal, "the task row (assignee, form or properties) was edited")
+    if problem or candidates is None:
+        return problem
+    return _mismatch(_candidates_text(row, candidates), candidates_seal, "the task's candidates were edited")
 
 
-def require_task(row: Any, candidates: Iterable[tuple[str, str]]) -> None:
-    """Raise Tampered when a human task row does not match its seal: no one acts on an edited task."""
+def require_task(row: Any, candidates: Iterable[tuple[str, str]] | None = None) -> None:
+    """Raise Tampered when a human task row (and its candidates, when given) does not match its seal."""
     problem = task_problem(row, candidates)
     if problem:
         raise Tampered(f"task {row.id} refuses to be worked on: {problem}", task_id=row.id)

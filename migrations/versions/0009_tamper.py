@@ -15,7 +15,7 @@ down_revision = '0008_audit_check'
 branch_labels = None
 depends_on = None
 
-_SEALS = (('spec_version', 200), ('instance', 100), ('human_task', 100), ('audit_chain_head', 100))
+_SEALS = (('spec_version', 200), ('instance', 100), ('human_task', 200), ('audit_chain_head', 100))
 
 
 def upgrade() -> None:

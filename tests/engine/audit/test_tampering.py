@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from engine import audit
 from engine.audit import checkpoints
 from engine.definitions.specs import spec_cache
-from engine.models import HumanTask, Instance, SpecVersion
+from engine.models import HumanTask, Instance, SpecVersion, TaskCandidate
+from engine.runtime import tasks
 
 from .helpers import delete_instance, guessed_key, plain_sha256, recompute_chain
 
@@ -100,6 +101,22 @@ def test_an_edited_task_assignee_is_named_and_nobody_acts_on_it(counter, complet
     assert f"task {task.id} (check)" in breach.message and "edited" in breach.message
     with pytest.raises(audit.Tampered, match=f"task {task.id} refuses"):
         complete(task, "eve", {"score": 5})
+
+
+def test_a_candidate_added_by_sql_is_named_and_cannot_claim(deploy, start, open_tasks, session):
+    deploy("processes/review.bpmn")
+    instance = start("review", {"employee": "ani", "manager": "budi", "unit_group": "x_penilai"}, key="one")
+    task = open_tasks(instance.id)[0]
+    tasks.complete(session, task.id, "ani", {"target": 10})
+    session.commit()
+    approve = open_tasks(instance.id)[0]
+    session.add(TaskCandidate(human_task_id=approve.id, kind="user", value="eve"))
+    session.commit()
+    breach = _only_breach(session)
+    assert breach.chain == f"instance:{instance.id}" and "candidates were edited" in breach.message
+    with pytest.raises(audit.Tampered):
+        tasks.claim(session, approve.id, "eve")
+    session.rollback()
 
 
 def test_an_edited_task_form_is_named_and_refused(counter, complete, session):
