@@ -50,7 +50,7 @@ run: install
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  KINERJA_DEMO_ACCOUNTS="$(INSTANCE_DIR)/demo-accounts.txt" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Install Debian's chromium for the browser tests (tests/browser) and poppler-utils (the dossier PDF checks) when missing: as root with apt-get,
+## Install Debian's chromium for the browser tests (tests/browser), poppler-utils (the dossier PDF checks) and nginx-light (the nginx example's check) when missing: as root with apt-get,
 ## otherwise say what to run. Playwright never downloads a browser (KINERJA_CHROMIUM names another binary).
 CHROMIUM ?= $(or $(KINERJA_CHROMIUM),/usr/bin/chromium)
 browser:
@@ -60,6 +60,10 @@ browser:
 	@if command -v pdftoppm >/dev/null; then echo "poppler-utils: $$(command -v pdftoppm)"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
 	else echo "poppler-utils is missing: run 'sudo apt-get install poppler-utils' (the dossier PDF's text checks are skipped without it)"; fi
+	@# The example nginx configuration (deploy/nginx) is checked with `nginx -t` (tests/test_nginx_config.py).
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then echo "nginx: installed"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light; \
+	else echo "nginx is missing: run 'sudo apt-get install nginx-light' (the nginx example's check is skipped without it)"; fi
 	@# WeasyPrint (the dossier, SKP and evaluation PDFs) draws text with Pango.
 	@if ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then echo "pango: installed"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \

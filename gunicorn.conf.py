@@ -19,6 +19,11 @@ preload_app = False
 proc_name = "kinerja"
 #: No runtime control socket: several instances on one machine would share its default path.
 control_socket_disable = True
+#: Request latency of every worker in /metrics (webui/ops/latency.py): prometheus-client's multiprocess mode
+#: keeps each worker's samples in files of this folder, which must exist before the workers start and be
+#: emptied at each start (on_starting). Set before any worker imports prometheus-client; the variable wins.
+PROMETHEUS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(
+    os.environ.get("KINERJA_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance"), "prometheus"))
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -33,6 +38,21 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             (boss_nip, demo_password(boss_nip), f"their appraiser (Pejabat Penilai Kinerja): {boss_name}"),
             ("pengelola.disdukcapil", demo_password("pengelola.disdukcapil"), "Pengelola Kinerja of Disdukcapil"),
             ("inspektorat", demo_password("inspektorat"), "auditor (Inspektorat)")]
+
+
+def on_starting(server: Any) -> None:
+    """Empty the metrics folder: samples of an earlier run's workers would count again."""
+    os.makedirs(PROMETHEUS_DIR, exist_ok=True)
+    for name in os.listdir(PROMETHEUS_DIR):
+        if name.endswith(".db"):
+            os.remove(os.path.join(PROMETHEUS_DIR, name))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """Let prometheus-client drop a gone worker's live gauges (its counters and histograms stay summed)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def when_ready(server: Any) -> None:

@@ -13,8 +13,11 @@ class Defaults:
 
     #: SQLAlchemy URL of the database; SQLite file in the instance folder when unset.
     DATABASE_URL: str = ""
-    #: Flask session signing key; set a long random value in production.
-    SECRET_KEY: str = "dev-only-change-me"
+    #: Flask session signing key (at least 32 random characters); when unset, a key is generated once into
+    #: INSTANCE_PATH/secret_key (mode 0600) and kept. Weak keys are refused outside debug and tests.
+    SECRET_KEY: str = ""
+    #: development, or production: refuses `kinerja demo` and weak keys even when debugging.
+    ENV: str = "development"
     #: Largest BPMN/DMN file `bpmn validate`/`deploy` accepts, in bytes.
     MAX_BPMN_BYTES: int = 5 * 1024 * 1024
     #: Seconds a script task or expression may run before it is stopped.

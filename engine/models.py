@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -116,6 +117,10 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+#: The condition of the partial indexes over open tasks (both SQLite and PostgreSQL support them).
+_OPEN = text("state = 'open'")
+
+
 class HumanTask(Base):
     """A READY user/manual task materialised for the inbox: listing never loads a workflow."""
 
@@ -124,6 +129,10 @@ class HumanTask(Base):
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_assignee_state", "assignee", "state"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
+        # The inbox's claimer lookup (engine.runtime.inbox.open_ids_for): open tasks only, so it stays small.
+        Index("ix_human_task_open_claimed_by", "claimed_by", sqlite_where=_OPEN, postgresql_where=_OPEN),
+        # Overdue open tasks for /metrics (engine.monitoring) without reading a year of closed ones.
+        Index("ix_human_task_open_due_at", "due_at", sqlite_where=_OPEN, postgresql_where=_OPEN),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -162,7 +171,8 @@ class TaskCandidate(Base):
     """A candidate user or group of a human task, one row each so the inbox is one indexed query."""
 
     __tablename__ = "task_candidate"
-    __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value"),)
+    # Covering: the inbox reaches the offered tasks' ids without reading the candidate rows.
+    __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value", "human_task_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), index=True)

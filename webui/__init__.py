@@ -17,11 +17,14 @@ from workflows.lanes import LaneResolver
 from workflows.org import OrgSettings
 from workflows.script_functions import register_all
 
+from . import deployment
 from .extensions import csrf, db, init_db, limiter, login_manager
+from .ops.proxy import trust_proxies
 from .settings import WebDefaults, load_web_settings
 
 #: The areas of the site, each a package with a blueprint `bp` and templates under templates/<area>/.
-AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "api")
+AREAS = ("auth", "inbox", "tasks", "appraisals", "definitions", "audit", "dashboard", "public", "privacy", "api",
+         "ops")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -30,12 +33,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config = load_config(overrides)
     app.config.update({f"KINERJA_{k}": v for k, v in config.items()})
     app.config.update({f"KINERJA_{k}": v for k, v in load_web_settings(overrides).items()})
-    app.config["SECRET_KEY"] = config["SECRET_KEY"]
     app.config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     # Flask's own settings (TESTING, RATELIMIT_*...) given as overrides reach the app as they are.
     known = {f.name for f in fields(Defaults)} | {f.name for f in fields(WebDefaults)}
     app.config.update({k: v for k, v in (overrides or {}).items() if k.isupper() and k not in known})
+    # A weak key is tolerated only while debugging or testing, never in production mode.
+    relaxed = not deployment.is_production(config["ENV"]) and (app.debug or app.testing)
+    app.config["SECRET_KEY"] = deployment.secret_key(config, relaxed=relaxed, testing=app.testing)
     init_db(app)
+    trust_proxies(app)  # nginx in front: the client's address for rate limits (docs/operations.md)
     set_time_budget(config["SCRIPT_TIMEOUT_SECONDS"])
     audit_keys.configure(config["AUDIT_KEY_FILE"] or os.path.join(config["INSTANCE_PATH"], audit_keys.FILE_NAME))
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.

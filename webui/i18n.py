@@ -22,7 +22,7 @@ from .extensions import babel
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 #: The catalogues: shared pages and one per area.
 DOMAINS = ("base", "auth", "inbox", "tasks", "forms_plan", "forms_rating", "appraisals", "definitions", "audit",
-           "dashboard", "public", "api")
+           "dashboard", "public", "privacy", "api")
 LOCALES = ("id", "en")
 #: The session key of the language the user chose.
 LANGUAGE_KEY = "language"
@@ -108,5 +108,6 @@ SOURCES = {
     "audit": ["webui/audit/*.py", "webui/templates/audit/*.html"],
     "dashboard": ["webui/dashboard/*.py", "webui/templates/dashboard/*.html"],
     "public": ["webui/public/*.py", "webui/templates/public/*.html"],
+    "privacy": ["webui/privacy/*.py", "webui/templates/privacy/*.html"],
     "api": ["webui/api/*.py", "webui/templates/api/*.html"],
 }

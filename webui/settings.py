@@ -53,6 +53,17 @@ class WebDefaults:
     PUBLIC_FEEDBACK_LIMIT: str = "5 per hour; 20 per day"
     #: Seconds a person needs at least to fill in the public feedback form; sent sooner, it is asked again.
     PUBLIC_FEEDBACK_MIN_SECONDS: int = 5
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are believed (nginx
+    #: alone: 1); 0 serves clients directly. Per-address sign-in limits need it exact: too low makes every
+    #: user the proxy's address, too high lets a client pick its own address.
+    TRUSTED_PROXIES: int = 0
+    #: Addresses or networks, comma-separated, that may read /metrics without a token (the client's address
+    #: as TRUSTED_PROXIES reveals it).
+    METRICS_ALLOWED_ADDRESSES: str = "127.0.0.1, ::1"
+    #: A bearer token (Authorization: Bearer ...) that lets a scraper read /metrics from any address; empty: none.
+    METRICS_TOKEN: str = ""
+    #: Seconds the oldest due timer may wait before /health reports the timer worker as late.
+    HEALTH_TIMER_LAG_SECONDS: int = 600
 
 
 def _parse(default: Any, raw: str) -> Any:

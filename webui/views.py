@@ -1,32 +1,15 @@
-"""Pages of no area: the health check and the language switch."""
+"""Pages of no area: the language switch (the health check is the ops area's)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, jsonify, redirect, request, session, url_for
+from flask import Blueprint, abort, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
-from engine.models import HumanTask, Instance, SpecVersion
-
-from .extensions import db
 from .i18n import LANGUAGE_KEY, LOCALES
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/health")
-def health() -> ResponseReturnValue:
-    """Report that the app and its database answer, with a few counts."""
-    session_ = db.session
-    counts = {
-        "processes": session_.execute(select(func.count(func.distinct(SpecVersion.process_id)))).scalar_one(),
-        "instances": session_.execute(select(func.count()).select_from(Instance)).scalar_one(),
-        "open_tasks": session_.execute(select(func.count()).select_from(HumanTask)
-                                       .where(HumanTask.state == "open")).scalar_one(),
-    }
-    return jsonify(status="ok", **counts)
 
 
 @bp.post("/bahasa/<language>")

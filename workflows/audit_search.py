@@ -26,6 +26,8 @@ from .models.skp import Skp
 
 #: Instance states an auditor can filter by (engine statuses).
 STATES = ("running", "waiting", "completed", "error", "suspended", "terminated")
+#: A person reading their own records (global chain, the actor is the person): listed with the looks.
+OWN_DATA_EVENTS = ("personal_data_exported", "record_views_listed")
 
 
 @dataclass(frozen=True)
@@ -126,12 +128,14 @@ class AccessRow:
     occurred_at: datetime
     actor: str
     actor_name: str | None
-    instance_id: int
-    process_id: str
+    #: None (and process_id None) for a person's look at their own data (`OWN_DATA_EVENTS`).
+    instance_id: int | None
+    process_id: str | None
     nip: str | None
     name: str | None
     unit_id: int | None
     data: dict[str, Any]
+    event_type: str = "record_viewed"
 
 
 def _local_start(day: date) -> datetime:
@@ -140,20 +144,28 @@ def _local_start(day: date) -> datetime:
 
 
 def search_access(session: Session, filters: AccessFilters, *, limit: int = 25, offset: int = 0) -> Page:
-    """Return a page of the recorded looks at records across the city, newest first (three statements)."""
+    """Return a page of the recorded looks at records across the city, newest first (three statements).
+
+    A person's download of their own data and their reading of who viewed it (`OWN_DATA_EVENTS`) are listed
+    too, without an instance.
+    """
     units = all_units(session)
     viewer = aliased(Employee)
-    nip, unit = subject_nip().label("nip"), unit_of_key().label("unit_id")
+    own = AuditEvent.event_type.in_(OWN_DATA_EVENTS)
+    # A look at one's own data is by the person: the actor (an employee's NIP) is whose records they are.
+    nip = case((own, AuditEvent.actor), else_=subject_nip()).label("nip")
+    unit = unit_of_key().label("unit_id")
     base = (select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor, viewer.name.label("actor_name"),
-                   AuditEvent.instance_id, AuditEvent.data, Instance.process_id, nip, Employee.name, unit)
-            .join(Instance, Instance.id == AuditEvent.instance_id)
+                   AuditEvent.instance_id, AuditEvent.data, Instance.process_id, nip, Employee.name, unit,
+                   AuditEvent.event_type)
+            .outerjoin(Instance, Instance.id == AuditEvent.instance_id)
             .outerjoin(Employee, Employee.nip == nip).outerjoin(viewer, viewer.nip == AuditEvent.actor))
-    where: list[Any] = [AuditEvent.event_type == "record_viewed",
-                        AuditEvent.chain.like("access:%")]
+    where: list[Any] = [or_(and_(AuditEvent.event_type == "record_viewed", AuditEvent.chain.like("access:%")),
+                            and_(own, AuditEvent.chain == "global"))]
     if filters.viewer:
         where.append(_text_match(filters.viewer, AuditEvent.actor, viewer.name))
     if filters.employee:
-        where.append(_text_match(filters.employee, Employee.name, Instance.business_key))
+        where.append(_text_match(filters.employee, Employee.name, func.coalesce(Instance.business_key, nip)))
     if filters.unit_id is not None:
         where.append(unit.in_(sorted(units_within(units, filters.unit_id)) if filters.unit_id in units else []))
     if filters.since:
@@ -163,7 +175,7 @@ def search_access(session: Session, filters: AccessFilters, *, limit: int = 25, 
     query = base.where(and_(*where))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = [AccessRow(r.id, r.occurred_at, r.actor, r.actor_name, r.instance_id, r.process_id, r.nip, r.name,
-                      r.unit_id, json.loads(r.data))
+                      r.unit_id, json.loads(r.data), r.event_type)
             for r in session.execute(query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
                                      .limit(limit).offset(offset))]
     return Page(rows, int(total), units)

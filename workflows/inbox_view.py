@@ -147,7 +147,7 @@ def inbox_of(session: Session, user: str, groups: Sequence[str], tab: str = "min
     allowed = units_within(units, filters.unit_id) if filters.unit_id in units else None
     year_of, unit_of, tab_of = year_of_key().label("year"), unit_of_key().label("unit_id"), _tab(user).label("tab")
     overdue = and_(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
-    visible = and_(HumanTask.state == "open", visible_to(user, groups))
+    visible = visible_to(user, groups)
     facets = session.execute(
         select(tab_of, HumanTask.process_id, case((overdue, 1), else_=0).label("late"), year_of, unit_of,
                func.count().label("n"))

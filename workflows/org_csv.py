@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +15,7 @@ from engine.errors import InvalidInput
 
 from .models.org import EMPLOYEE_KINDS, POSITION_KINDS, STATUSES, UNIT_KINDS
 from .nip import InvalidNip, parse_identity
+from .org_csv_cells import cell_problems
 
 REQUIRED = ("NIP", "NAMA", "JENIS_PEGAWAI", "KODE_JABATAN", "NAMA_JABATAN", "JENIS_JABATAN", "KODE_UNOR",
             "NAMA_UNOR", "JENIS_UNOR", "KODE_UNOR_INDUK", "KODE_JABATAN_ATASAN")
@@ -76,27 +79,36 @@ class Row:
 
 def read_rows(data: bytes, file: str, on: date) -> tuple[list[Row], list[Problem]]:
     """Parse the file; return the rows that passed the per-row checks and the problems of the others."""
-    try:
-        text = data.decode("utf-8-sig")  # Excel writes a BOM
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start}); save the export as CSV UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidInput(f"{file}: not UTF-8 text (it is UTF-16); save the export as CSV UTF-8")
+    # Undecodable bytes become U+FFFD, refused per cell with the row and column (org_csv_cells).
+    text = data.decode("utf-8-sig", errors="replace")  # Excel writes a BOM
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [_key(name) for name in next(reader, [])]
+    try:
+        header = [_key(name) for name in next(reader, [])]
+    except csv.Error as exc:
+        raise InvalidInput(f"{file}:1: the header line cannot be read: {exc}") from None
     header = [HEADER_ALIASES.get(name, name) for name in header]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise InvalidInput(f"{file}:1: missing column(s) {', '.join(missing)}", missing=missing)
+    known = tuple(name for name in (*REQUIRED, *OPTIONAL) if name in header)
     rows: list[Row] = []
     problems: list[Problem] = []
     seen_nip: dict[str, int] = {}
-    line = reader.line_num
-    for record in reader:
-        start, line = line + 1, reader.line_num
+    for start, record in _records(reader):
+        if isinstance(record, str):
+            problems.append(Problem(file, start, record))
+            continue
         if not any(cell.strip() for cell in record):
             continue
         cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        refused = cell_problems(cells, known)
+        if refused:
+            problems.append(Problem(file, start, "; ".join(refused)))
+            continue
         try:
             row = parse_row(cells, start, on)
             if row.nip is not None:
@@ -107,6 +119,24 @@ def read_rows(data: bytes, file: str, on: date) -> tuple[list[Row], list[Problem
         except (ValueError, InvalidNip) as exc:
             problems.append(Problem(file, start, getattr(exc, "message", None) or str(exc)))
     return rows, problems
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str] | str]]:
+    """Yield (first line, cells) of each record, or (first line, why it cannot be read); go on after a bad one."""
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over the csv module's size limit; the reader resumes on the next line
+            line = reader.line_num
+            yield start, (f"the row cannot be read: a cell is longer than {csv.field_size_limit()} characters"
+                          if "field limit" in str(exc) else f"the row cannot be read: {exc}")
+            continue
+        line = reader.line_num
+        yield start, record
 
 
 def parse_row(cells: dict[str, str], line: int, on: date) -> Row:

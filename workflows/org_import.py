@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.clock import clock
-from engine.errors import KinerjaError
+from engine.errors import InvalidInput, KinerjaError
+from engine.models import AuditEvent
 
 from . import org
 from .models.org import STRUCTURAL_KINDS, Employee, Position, PositionAssignment, Unit
@@ -50,6 +51,9 @@ def import_org(session: Session, data: bytes, *, actor: str, file: str = "org.cs
                on: date | None = None) -> ImportResult:
     """Validate every row, then upsert by unit code, position code and NIP; record `org_imported`."""
     on = on or org.today()
+    longest = AuditEvent.__table__.c.actor.type.length
+    if len(actor) > longest:  # refused before any row, not a database error at the end
+        raise InvalidInput(f"the actor name is {len(actor)} characters long; at most {longest} fit")
     rows, problems = read_rows(data, file, on)
     units = {u.code: u for u in session.execute(select(Unit)).scalars()}
     positions = {p.code: p for p in session.execute(select(Position)).scalars()}

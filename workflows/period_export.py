@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
+from engine.spreadsheet_cells import csv_safe_row
 
 from . import org, periods, ratings
 from .models.org import Employee, Unit
@@ -66,12 +67,12 @@ def period_rows(session: Session, year: int, period: str, unit_code: str | None 
 
 
 def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
-    """Write the rows as CSV with a header line; return the number of rows."""
+    """Write the rows as CSV with a header line, formula-looking text neutralised; return the number of rows."""
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(csv_safe_row(row))
         count += 1
     return count
 

@@ -24,8 +24,9 @@ from .records import year
 
 #: What a rater's NIP becomes in the employee's view.
 RATER = "rekan (dirahasiakan)"
-#: Global-chain events that concern one employee, found by their NIP.
-PERSONAL_EVENTS = ("consent_given", "consent_revoked")
+#: Global-chain events that concern one employee, found by their NIP (a download of their data and a
+#: look at who viewed their records included: `personal_data`, `record_views`).
+PERSONAL_EVENTS = ("consent_given", "consent_revoked", "personal_data_exported", "record_views_listed")
 
 
 def trail_for_employee(session: Session, nip: str, tahun: int) -> list[dict[str, Any]]:

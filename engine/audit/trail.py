@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent
+from engine.spreadsheet_cells import csv_safe_row
 
 from .chain import CONFIDENTIAL_EVENT, access_chain_of, canonical, chain_of, utc_text
 
@@ -51,5 +52,5 @@ def export(session: Session, instance_id: int, fmt: str) -> str:
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for event in events:
-        writer.writerow({**event, "data": canonical(event["data"])})
+        writer.writerow(csv_safe_row({**event, "data": canonical(event["data"])}))
     return out.getvalue()

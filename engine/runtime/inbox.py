@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
@@ -185,21 +185,36 @@ class Page:
     offset: int
 
 
-def visible_to(user: str, groups: Sequence[str]) -> Any:
-    """Return the condition of the tasks a user may work on or claim: held by them, or unclaimed and offered."""
-    matches = [and_(TaskCandidate.kind == "user", TaskCandidate.value == user)]
+def open_ids_for(user: str, groups: Sequence[str]) -> Any:
+    """Return the ids of the open tasks a user may work on or claim: held by them, or unclaimed and offered.
+
+    A UNION of index lookups (assignee, claimer, offers to the user, offers to their groups), each restricted
+    to open tasks, so the cost follows the user's tasks, not every task ever created (an OR over them uses
+    no index).
+    """
+    is_open = HumanTask.state == "open"
+    # From the offers to their tasks, never the other way: all open unclaimed tasks are many more.
+    unclaimed = exists().where(HumanTask.id == TaskCandidate.human_task_id, is_open,
+                               HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None))
+    lookups = [select(HumanTask.id).where(HumanTask.assignee == user, is_open),
+               select(HumanTask.id).where(HumanTask.claimed_by == user, is_open),
+               select(TaskCandidate.human_task_id).where(TaskCandidate.kind == "user", TaskCandidate.value == user,
+                                                         unclaimed)]
     if groups:
-        matches.append(and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups))))
-    candidate = exists().where(TaskCandidate.human_task_id == HumanTask.id).where(or_(*matches))
-    return or_(HumanTask.assignee == user, HumanTask.claimed_by == user,
-               and_(HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None), candidate))
+        lookups.append(select(TaskCandidate.human_task_id).where(
+            TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups)), unclaimed))
+    return union(*lookups)
+
+
+def visible_to(user: str, groups: Sequence[str]) -> Any:
+    """Return the condition of the open tasks a user may work on or claim (see `open_ids_for`)."""
+    return HumanTask.id.in_(open_ids_for(user, groups))
 
 
 def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
                    offset: int = 0) -> Page:
     """Return the open tasks a user may work on or claim, soonest due first."""
-    where = and_(HumanTask.state == "open", visible_to(user, groups))
-    return _page(session, where, limit, offset)
+    return _page(session, visible_to(user, groups), limit, offset)
 
 
 def open_tasks(session: Session, *, instance_id: int | None = None, limit: int = 50, offset: int = 0) -> Page:

@@ -4,14 +4,14 @@ Existing events keep key id "sha256" (plain SHA-256, as they were written); exis
 until `kinerja audit seal` is run once after the upgrade (docs/operators.md, "Audit keys").
 
 Revision ID: 0009_tamper
-Revises: 0008_audit_check
+Revises: 0009_scale
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0009_tamper'
-down_revision = '0008_audit_check'
+down_revision = '0009_scale'
 branch_labels = None
 depends_on = None
 

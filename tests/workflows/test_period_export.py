@@ -14,7 +14,7 @@ from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, Lifecycle, siklus_data
 from workflows import ratings
 from workflows import skp as skp_records
 from workflows.models import UnitRating
-from workflows.period_export import period_rows, write_csv
+from workflows.period_export import COLUMNS, period_rows, write_csv
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 
@@ -124,3 +124,11 @@ def test_the_cli_writes_the_csv_and_refuses_an_unknown_period(lifecycle: Lifecyc
                                                code=1)
     assert "xlsx" in cli("report", "periode", "--tahun", "2027", "--periode", "Triwulan I", "--format", "xlsx",
                          code=2)
+
+
+def test_the_csv_writes_a_formula_looking_name_as_text():
+    out = io.StringIO()
+    row = dict.fromkeys(COLUMNS, "") | {"NIP": "199201152019031005", "Nama": "=cmd|' /C calc'!A0", "Hasil Kerja": -1}
+    write_csv([row], out)
+    [written] = csv.DictReader(io.StringIO(out.getvalue()))
+    assert written["Nama"] == "'=cmd|' /C calc'!A0" and written["Hasil Kerja"] == "-1"

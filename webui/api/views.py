@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from . import cycles, definitions, instances, tasks  # noqa: F401  (their routes join the document)
+from . import cycles, definitions, instances, personal, tasks  # noqa: F401  (their routes join the document)
 from .auth import api_user, token_required
 from .spec import SCHEMAS, build, operation
 

@@ -87,6 +87,9 @@ EVENT_LABELS = {
     "unit_rating_set": _l("Unit performance rating set"),
     "unit_period_kind_set": _l("Unit monitoring period kind set"),
     "record_viewed": _l("Appraisal viewed"),
+    # the employee's own data (workflows.personal_data, workflows.record_views)
+    "personal_data_exported": _l("Own personal data downloaded"),
+    "record_views_listed": _l("List of who viewed the appraisals read"),
 }
 
 STATUS_LABELS = {

@@ -11,7 +11,7 @@ from . import bp
 
 #: What an account with a forced change may still reach: the change itself, signing out, assets, language.
 ALLOWED = frozenset({"auth.change_password", "auth.sign_out", "static", "vendor.asset", "core.set_language",
-                     "core.health"})
+                     "ops.health"})
 
 
 def forget_session() -> None:

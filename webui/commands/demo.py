@@ -12,9 +12,11 @@ from engine.clock import clock
 from engine.definitions import specs
 from engine.definitions.validation import read_paths
 from workflows.cycles import CycleSettings
+from workflows.demo_guard import check_demo_allowed
 from workflows.demo_org import build_demo_org
 from workflows.org import OrgSettings
 
+from ..deployment import is_production
 from . import transaction
 from .cycle import open_with_progress, print_summary
 
@@ -27,13 +29,17 @@ BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
                    "else next year, so the demo starts at planning instead of at overdue escalations).")
 @click.option("--confirm-late", is_flag=True,
               help="Open a past year's cycle although its deadlines have passed (recorded in the audit trail).")
+@click.option("--force", is_flag=True,
+              help="Add the demo to a database that holds an organisation the demo did not make (test databases "
+                   "only: the demo's accounts have published passwords). Never allowed in production mode.")
 @with_appcontext
-def demo(year: int | None, confirm_late: bool) -> None:
+def demo(year: int | None, confirm_late: bool, force: bool) -> None:
     """Build the demo organisation and accounts, deploy bpmn/ and open the year's cycle (idempotent)."""
     today = clock.now().astimezone(clock.local_tz)
     year = year or (today.year if today.month == 1 else today.year + 1)
     files = read_paths([str(BPMN_DIR)])
     with transaction() as session:
+        check_demo_allowed(session, production=is_production(current_app.config["KINERJA_ENV"]), force=force)
         built = build_demo_org(session, year)
         results = specs.deploy(session, files, "demo", max_bytes=current_app.config["KINERJA_MAX_BPMN_BYTES"],
                                strict=True)
