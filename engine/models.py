@@ -70,6 +70,8 @@ class SpecVersion(Base):
     start_messages: Mapped[list[str]] = mapped_column(JSON, default=list)
     deployed_by: Mapped[str] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Keyed seals of the row with its spec JSON, and of its files (engine.audit.seals); checked on load.
+    seal: Mapped[str | None] = mapped_column(String(200))
 
 
 class Instance(Base):
@@ -102,6 +104,9 @@ class Instance(Base):
     #: Head of the instance's audit chain: events so far and the last hash (written with the state).
     audit_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    #: SHA-256 of `state` as saved, and the keyed seal of (id, audit_seq, audit_hash, state_hash): checked on restore.
+    state_hash: Mapped[str | None] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(100))
 
     spec_version: Mapped[SpecVersion] = relationship(lazy="select")
     #: The spec's content hash, read with the row: restoring needs it to find the cached spec.
@@ -155,6 +160,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(200))
+    #: Keyed seals of who may act on the task and what they are shown, and of its candidates (engine.audit.seals).
+    seal: Mapped[str | None] = mapped_column(String(200))
 
     candidates: Mapped[list[TaskCandidate]] = relationship(
         lazy="select", cascade="all, delete-orphan", passive_deletes=True)
@@ -286,7 +293,11 @@ class AuditEvent(Base):
     #: Event payload (canonical JSON text, exactly what was hashed).
     data: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC-SHA256 with the key `key_id` of prev_hash and the event ("sha256": plain, before keying).
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(40), server_default="sha256")
+    #: SHA-256 of the instance state saved with this event, for the events of an engine step.
+    state_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainHead(Base):
@@ -297,6 +308,8 @@ class AuditChainHead(Base):
     chain: Mapped[str] = mapped_column(String(40), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    #: Keyed seal of (chain, seq, hash).
+    seal: Mapped[str | None] = mapped_column(String(100))
 
 
 class NonWorkingDay(Base):

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from engine.audit import keys
 from engine.clock import clock
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
 from engine.runtime import timers
@@ -73,6 +74,17 @@ def session(sessions: Callable[[], Session]) -> Iterator[Session]:
     with sessions() as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_ring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Keep the audit key ring of the run in a temporary folder (created with a first key on first use)."""
+    path = str(tmp_path_factory.mktemp("audit-keys") / "audit.keys")
+    os.environ["KINERJA_AUDIT_KEY_FILE"] = path
+    keys.configure(path)
+    yield path
+    keys.configure(None)
+    os.environ.pop("KINERJA_AUDIT_KEY_FILE", None)
 
 
 @pytest.fixture(autouse=True)

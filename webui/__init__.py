@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from typing import Any
 
 from flask import Flask
 
+from engine.audit import keys as audit_keys
 from engine.config import Defaults, load_config
 from engine.data_limits import DataLimits, set_data_limits
 from engine.expressions.timer_bounds import set_timer_limits
@@ -47,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                                config["MAX_DATA_DEPTH"], config["MAX_DATA_KEY_LENGTH"]))
     set_timer_limits(config["TIMER_MIN_SECONDS"], config["TIMER_MAX_DAYS"])
     set_sandbox_limits(config)  # SCRIPT_MEMORY_MB, MAX_LOOP_CARDINALITY, MAX_INSTANCE_DATA_BYTES
+    audit_keys.configure(config["AUDIT_KEY_FILE"] or os.path.join(config["INSTANCE_PATH"], audit_keys.FILE_NAME))
     # Appraisal lanes (Pegawai, Pejabat Penilai, ...) resolve through the organisation chart.
     set_resolver(LaneResolver(settings=OrgSettings.from_config(config)))
     set_operators_group(config["OPERATORS_GROUP"])

@@ -27,6 +27,8 @@ ERRORS: dict[str, Any] = {
     "validation_failed": _l("The process definition has problems."),
     "data_too_large": _l("Together with what the process holds already, this is more data than may be stored. "
                          "Nothing was saved: shorten the entries."),
+    "tampered": _l("This record was changed outside Kinerja, so it is not used. The auditors see which one in "
+                   "the chain verification."),
 }
 
 #: form error code → sentence beside the field.

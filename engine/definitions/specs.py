@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.audit import seals
 from engine.clock import clock
 from engine.elements.message_events import MessageEvent
 from engine.elements.signal_events import SignalEvent
@@ -45,7 +45,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: str,
         subprocess_specs = checked.parser.get_subprocess_specs(process_id)
         spec_json = dump_spec(spec, subprocess_specs)
         own_files = {name: checked.files[name] for name in checked.files_for(process_id)}
-        digest = _digest(spec_json, own_files)
+        digest = seals.spec_digest(spec_json, own_files)
         latest = latest_version(session, process_id)
         if latest is not None and latest.sha256 == digest:
             results.append(DeployResult(latest, created=False))
@@ -59,6 +59,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: str,
         )
         session.add(version)
         session.flush()
+        version.seal = seals.seal_spec(version.id, process_id, version.version, digest, spec_json, own_files)
         audit.record(session, "spec_deployed", actor, data={
             "spec_version_id": version.id, "process_id": process_id, "version": version.version,
             "sha256": digest, "files": sorted(own_files)})
@@ -76,13 +77,6 @@ def _start_messages(spec: Any) -> list[str]:
         elif isinstance(task_spec, StartEvent) and isinstance(definition, SignalEvent):
             names.add(signal_subscription(definition.name))  # started by a signal (messages.route)
     return sorted(names)
-
-
-def _digest(spec_json: str, files: dict[str, str]) -> str:
-    sha = hashlib.sha256(spec_json.encode("utf-8"))
-    for name in sorted(files):
-        sha.update(b"\0" + name.encode("utf-8") + b"\0" + files[name].encode("utf-8"))
-    return sha.hexdigest()
 
 
 def latest_version(session: Session, process_id: str) -> SpecVersion | None:
@@ -109,33 +103,41 @@ def latest_versions(session: Session) -> list[SpecVersion]:
 
 
 class _SpecCache:
-    """Restored specs keyed by content hash: versions are immutable, so entries never go stale."""
+    """Restored specs keyed by version and content hash: versions are immutable, so entries never go stale."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._items: OrderedDict[str, tuple[Any, dict[str, Any]]] = OrderedDict()
 
-    def get(self, sha256: str, spec_json: Any) -> tuple[Any, dict[str, Any]]:
-        item = self._items.get(sha256)
+    def get(self, key: str, spec_json: Any) -> tuple[Any, dict[str, Any]]:
+        item = self._items.get(key)
         if item is None:
             text = spec_json() if callable(spec_json) else spec_json
             item = load_spec(text)
-            self._items[sha256] = item
+            self._items[key] = item
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
         else:
-            self._items.move_to_end(sha256)
+            self._items.move_to_end(key)
         return item
+
+    def clear(self) -> None:
+        """Forget every restored spec (as a restarted process has none)."""
+        self._items.clear()
 
 
 spec_cache = _SpecCache()
 
 
 def spec_of(session: Session, spec_version_id: int, sha256: str) -> tuple[Any, dict[str, Any]]:
-    """Return (spec, subprocess specs) of a version, restoring it once per process."""
+    """Return (spec, subprocess specs) of a version, restoring it once per process; an edited one is refused."""
     def fetch() -> str:
-        text = session.execute(select(SpecVersion.spec_json).where(SpecVersion.id == spec_version_id)).scalar()
-        if text is None:
+        row = session.execute(select(SpecVersion.process_id, SpecVersion.version, SpecVersion.sha256,
+                                     SpecVersion.spec_json, SpecVersion.seal)
+                              .where(SpecVersion.id == spec_version_id)).first()
+        if row is None:
             raise NotFound(f"spec version {spec_version_id} does not exist")
-        return str(text)
-    return spec_cache.get(sha256, fetch)
+        seals.require_spec(spec_version_id, row.process_id, row.version, row.sha256, row.spec_json, row.seal)
+        return str(row.spec_json)
+    # The version id is part of the key: a row whose hash was set to another version's never gets its spec.
+    return spec_cache.get(f"{spec_version_id}:{sha256}", fetch)

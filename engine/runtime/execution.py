@@ -57,6 +57,8 @@ def new_workflow(session: Session, spec_version_id: int, sha256: str) -> BpmnWor
 
 def restore(session: Session, instance: InstanceRow, actor: str) -> Run:
     """Restore an instance's workflow from its row."""
+    audit.require_instance(instance.id, instance.audit_seq, instance.audit_hash, instance.state_hash,
+                           instance.seal, instance.state)
     spec, subprocess_specs = spec_of(session, instance.spec_version_id, instance.spec_sha256)
     workflow = load_state(instance.state, instance.serializer_version, spec, subprocess_specs)
     run = Run(instance, workflow, actor, session=session)
@@ -76,7 +78,7 @@ INSTANCE = table_of(Instance)
 SPEC = table_of(SpecVersion)
 #: Columns the engine writes back with `write`, besides the version counter.
 WRITABLE = ("status", "state", "serializer_version", "next_timer_at", "error", "status_reason", "updated_at",
-            "ended_at", "audit_seq", "audit_hash", "spec_version_id")
+            "ended_at", "audit_seq", "audit_hash", "spec_version_id", "state_hash", "seal")
 
 
 # The hot path's statements are built once: building and cache-keying a statement per call costs
@@ -321,10 +323,12 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
                 row_values.update(_state_values(run))  # a row value too long for its column: an incident
             with run.context():
                 _sync_subscriptions(session, run)
+            state_hash = audit.sha256_text(row_values["state"])
             rows, seq, digest = audit.chain_rows(audit.chain_of(run.instance.id), run.instance.audit_seq or 0,
-                                                 run.instance.audit_hash or audit.GENESIS, run.events)
+                                                 run.instance.audit_hash or audit.GENESIS, run.events, state_hash)
             audit_rows += rows
-            row_values.update(audit_seq=seq, audit_hash=digest)
+            row_values.update(audit_seq=seq, audit_hash=digest, state_hash=state_hash,
+                              seal=audit.seal_instance(run.instance.id, seq, digest, state_hash))
             run.events.clear()
         audit.insert_rows(session, audit_rows)
     write_many(session, [(run.instance, row_values) for run, row_values in zip(runs, values, strict=True)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
@@ -12,6 +13,7 @@ from sqlalchemy import and_, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, notifications
+from engine.audit import seals
 from engine.clock import clock
 from engine.forms.custom import values_for
 from engine.forms.fields import describe
@@ -69,6 +71,8 @@ def sync_many(session: Session, runs: Sequence[Run]) -> None:
         run.ready_before = set(ready)
     if not pending:
         return
+    for _, row, pairs in pending:
+        row["seal"] = seals.seal_task(SimpleNamespace(**row), pairs)
     # Core, not the ORM bulk path: this is the hot path of every completion.
     ids = session.connection().execute(_INSERT_TASKS, [row for _, row, _ in pending]).scalars().all()
     links = [{"human_task_id": task_id, "kind": kind, "value": value}

@@ -34,6 +34,8 @@ class InstanceRow:
     audit_seq: int
     audit_hash: str
     spec_sha256: str
+    state_hash: str | None = None
+    seal: str | None = None
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class TaskRow:
     created_at: datetime
     completed_at: datetime | None
     completed_by: str | None
+    seal: str | None = None
 
 
 _INSTANCE_FIELDS = tuple(f.name for f in fields(InstanceRow))

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.audit import seals
 from engine.clock import clock
 from engine.data_limits import check_data
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -54,19 +55,24 @@ def _open(session: Session, task_id: int) -> TaskRow:
     if row["state"] != "open":
         raise Conflict(f"task {task_id} is already {row['state']}", task_id=task_id, state=row["state"],
                        completed_by=row["completed_by"])
-    return task_row(row)
+    found = task_row(row)
+    seals.require_task(found)  # an edited task row is no one's to act on
+    return found
 
 
 def _write(session: Session, row: TaskRow, **values: Any) -> None:
-    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values))
     for key, value in values.items():
         setattr(row, key, value)
+    row.seal = seals.seal_task(row, candidates_of(session, row.id))
+    session.connection().execute(update(TASK).where(TASK.c.id == row.id).values(**values, seal=row.seal))
+
+
+_CANDIDATES = select(CANDIDATE.c.kind, CANDIDATE.c.value).where(CANDIDATE.c.human_task_id == bindparam("task_id"))
 
 
 def candidates_of(session: Session, task_id: int) -> list[tuple[str, str]]:
     """Return the (kind, value) candidates of a task."""
-    return [(kind, value) for kind, value in session.connection().execute(
-        select(CANDIDATE.c.kind, CANDIDATE.c.value).where(CANDIDATE.c.human_task_id == task_id))]
+    return [(kind, value) for kind, value in session.connection().execute(_CANDIDATES, {"task_id": task_id})]
 
 
 def is_candidate(candidates: Sequence[tuple[str, str]], user: str, groups: Sequence[str] = ()) -> bool:
@@ -169,7 +175,9 @@ def claim(session: Session, task_id: int, actor: str, groups: Sequence[str] = ()
     if row.assignee is not None or row.claimed_by is not None:
         holder = row.assignee or row.claimed_by
         raise Conflict(f"task {task_id} is already assigned to {holder}", task_id=task_id, holder=holder)
-    if not is_candidate(candidates_of(session, row.id), actor, groups):
+    candidates = candidates_of(session, row.id)
+    seals.require_task(row, candidates)  # whoever was added as a candidate by SQL does not get the task
+    if not is_candidate(candidates, actor, groups):
         raise Forbidden(f"{actor} is not a candidate for task {task_id}", task_id=task_id)
     _write(session, row, claimed_by=actor)
     audit.record(session, "task_claimed", actor, instance_id=row.instance_id, human_task_id=row.id,

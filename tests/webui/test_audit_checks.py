@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from engine import audit
 from engine.clock import clock
-from engine.models import AuditCheck, AuditEvent
+from engine.models import AuditCheck, AuditEvent, SpecVersion
 from tests.webui.appraisal_fixtures import MAYA, instance_of
 from webui.audit import checks
 from webui.extensions import db
@@ -51,6 +51,22 @@ def test_an_edited_audit_row_is_reported_as_a_breach(app: Flask, as_user) -> Non
     with app.app_context():
         stored = db.session.get(AuditCheck, check_id)
         assert (stored.started_by, stored.status) == ("admin", "done") and stored.finished_at is not None
+
+
+def test_an_edited_definition_is_reported_without_a_link_to_a_trail(app: Flask, as_user) -> None:
+    with app.app_context():
+        version_id, files = db.session.execute(select(SpecVersion.id, SpecVersion.files)
+                                               .order_by(SpecVersion.id)).first()
+        name = next(iter(files))
+        db.session.execute(update(SpecVersion).where(SpecVersion.id == version_id).values(
+            files={**files, name: files[name] + "<!-- -->"}))
+        db.session.commit()
+    auditor = as_user("inspektorat")
+    check_id = _start(app, auditor)
+    status = auditor.get(f"/audit/verifikasi/{check_id}.json").get_json()
+    assert [b["chain"] for b in status["breaches"]] == [f"spec_version:{version_id}"]
+    page = auditor.get(f"/audit/verifikasi?cek={check_id}").get_data(as_text=True)
+    assert "stored BPMN/DMN XML (files) was edited" in page and f'href="/audit/instans/{version_id}"' not in page
 
 
 def test_a_second_check_is_refused_while_one_runs(app: Flask, as_user) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from engine.audit import seals
 from engine.models import HumanTask, Instance, SpecVersion, TaskCandidate
 
 NOW = datetime(2027, 1, 15, tzinfo=UTC)
@@ -28,6 +29,7 @@ def add_task(session: Session, instance: Instance, n: int, state: str = "open", 
                      process_id="surat", assignee=assignee, claimed_by=claimed_by, form={"key": None, "fields": []},
                      properties={}, state=state, created_at=NOW, due_at=NOW + timedelta(days=n % 5))
     task.candidates = [TaskCandidate(kind=kind, value=value) for kind, value in candidates]
+    task.seal = seals.seal_task(task, candidates)  # sealed as the engine's rows are, so it may be claimed
     session.add(task)
     session.flush()
     return task.id

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from engine.audit import seals
 from engine.runtime import instances
 from tests.conftest import FIXTURES
 
@@ -64,6 +65,9 @@ def test_versions_deployed_before_decision_graphs_still_run(deploy: Any, start: 
     for task in tasks:
         task.pop("decisions", None)  # what the earlier serializer wrote: SpiffWorkflow's one table only
     version.spec_json, version.sha256 = json.dumps(spec), "0" * 64
+    # Sealed as `audit seal` seals the versions found at the upgrade that keyed the trail.
+    version.seal = seals.seal_spec(version.id, version.process_id, version.version, version.sha256,
+                                   version.spec_json, version.files)
     session.commit()
     instance = start("kategori_dmn_12", {"nilai": 75})
     assert reload(instance.id).status == "completed"
