@@ -27,3 +27,11 @@ def test_the_other_opds_pengelola_gets_none_of_reza_in_pages_or_exports(
     # The same search finds him in his own OPD's Pengelola's export: the check above can fail.
     own = browsers["pengelola_opd"].get(fill("/dasbor/ekspor/tpp.xlsx?tahun={year}&periode=Januari", case))
     assert RATED in readable(own.data, own.content_type, tmp_path)
+
+
+def test_the_other_opds_pengelola_cannot_search_reza_even_naming_his_opd(
+        browsers: dict[str, Browser]) -> None:
+    for query in ("cari=Reza", f"cari={RATED}", "cari=Reza&unit=BKPSDM", "unit=BKPSDM&tahun=2027"):
+        page = browsers["pengelola_lain"].get(f"/penilaian/?{query}").get_data(as_text=True)
+        assert RATED not in page and NAMES[RATED] not in page, query
+    assert NAMES[RATED] in browsers["pengelola_opd"].get("/penilaian/?cari=Reza").get_data(as_text=True)

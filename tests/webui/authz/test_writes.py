@@ -69,7 +69,8 @@ def test_the_employee_changing_ids_reaches_none_of_his_appraisers_things(app: Fl
     from engine.models import Notification
     from webui.extensions import db
     with app.app_context():
-        theirs = db.session.execute(select(Notification.id).where(Notification.recipient == APPRAISER)).scalars().first()
+        theirs = db.session.execute(select(Notification.id).where(
+            Notification.recipient == APPRAISER)).scalars().first()
     assert browser.post(f"/notifikasi/{theirs}/baca", data={"csrf_token": token}).status_code == 404
     assert fingerprint(app) == before
 
