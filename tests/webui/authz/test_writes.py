@@ -81,3 +81,20 @@ def test_the_appraiser_reads_the_rating_he_completed_and_nobody_else_does(app: F
     for role in ROLE_KEYS:
         if role not in ("penilai", "anonim"):
             assert browsers[role].get(f"/tugas/{case.done_task}").status_code == 404, role
+
+
+def test_a_withdrawn_role_closes_its_routes_on_the_next_request(app: Flask) -> None:
+    """Roles are read per request: a session and a token opened before the change lose the auditor's pages."""
+    case = case_in(app)
+    browser, api = sessions_of(app)["inspektorat"], tokens_of(app)["inspektorat"]
+    assert browser.get(f"/audit/instans/{case.instance}").status_code == 200
+    assert api.get(f"/api/v1/instances/{case.instance}").status_code == 200
+    from webui.extensions import db
+    from workflows.models.org import UserAccount
+    with app.app_context():
+        account = db.session.execute(select(UserAccount).where(UserAccount.username == "inspektorat")).scalar_one()
+        account.roles = []
+        db.session.commit()
+    assert browser.get(f"/audit/instans/{case.instance}").status_code == 404
+    assert browser.get(f"/penilaian/{case.instance}").status_code == 404
+    assert api.get(f"/api/v1/instances/{case.instance}").status_code == 404
