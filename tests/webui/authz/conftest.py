@@ -1,4 +1,4 @@
-"""Fixtures of the authorization matrix: the stage once per module, one shared app for reads, clients per role."""
+"""Fixtures of the authorization matrix: the stage once per worker, a shared app per module, clients per role."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ from .cast import ROLES, Case
 from .stage import case_of, to_matrix
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def matrix_stage(demo_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
-    """The demo city at Reza's objection window with the matrix's extra accounts (built once per module)."""
-    yield from build_stage(demo_template, tmp_path_factory.mktemp("authz"), "authz", to_matrix)
+    """The demo city at Reza's objection window with the matrix's extra accounts (built once per test worker)."""
+    stages = build_stage(demo_template, tmp_path_factory.mktemp("authz"), "authz", to_matrix)
+    stage = next(stages)
+    clock.set(None)  # the tests set the stage's time themselves: other modules find the clock as it was
+    yield stage
+    next(stages, None)
 
 
 @pytest.fixture(scope="module")

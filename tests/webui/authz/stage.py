@@ -1,6 +1,6 @@
 """The matrix's stage: Reza's appraisal at its objection window, plus a process owner, a worker and an incident.
 
-Built once per test module from the demo template (tests/webui/rating_fixtures.py `build_stage`); a module
+Built once per test worker from the demo template (tests/webui/rating_fixtures.py `build_stage`); a module
 that only reads shares one app on one copy, and a test that changes state takes its own copy.
 """
 
