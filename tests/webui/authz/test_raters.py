@@ -26,6 +26,11 @@ PROCESSES = ("siklus_kinerja", "perencanaan_skp", "pemantauan_kinerja", "penilai
              "keberatan")
 
 
+def leaked(text: str) -> list[str]:
+    """Return the rater identities found in text."""
+    return [identity for identity in IDENTITIES if identity in text]
+
+
 def readable(body: bytes, content_type: str, folder: Path) -> str:
     """Return the text of a response: PDFs through pdftotext, XLSX from its XML parts, anything else as UTF-8."""
     if content_type.startswith("application/pdf"):
@@ -63,9 +68,10 @@ def test_no_rater_identity_in_anything_the_employee_or_the_appraiser_can_open(
         if response.status_code != 200:
             continue
         text = readable(response.data, response.content_type, tmp_path)
-        leaked = [identity for identity in IDENTITIES if identity in text]
-        assert leaked == [], url
+        assert leaked(text) == [], url
         seen += 1
+    copy = browsers[role].post("/data-pribadi/unduh", data={"csrf_token": browsers[role].csrf("/kata-sandi")})
+    assert copy.status_code == 200 and leaked(copy.get_data(as_text=True)) == []  # the personal-data copy
     assert seen >= 15
 
 

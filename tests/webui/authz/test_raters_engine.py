@@ -17,7 +17,7 @@ from tests.webui.rating_fixtures import APPRAISER, RATERS, Stage, build_stage
 from workflows.cycles import cycle_key
 
 from .feedback_stage import NEWCOMER, to_feedback
-from .test_raters import IDENTITIES, PROCESSES, readable
+from .test_raters import PROCESSES, leaked, readable
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,8 @@ def _addresses(app: Flask, username: str) -> list[str]:
             *[f"/penilaian/{cycle}/diagram?proses={process}" for process in PROCESSES],
             f"/dasbor/pegawai/{NEWCOMER}/2027/skp.pdf", f"/dasbor/pegawai/{NEWCOMER}/2027/evaluasi.pdf",
             *[f"/tugas/{task}" for task in tasks], *[f"/api/v1/tasks/{task}" for task in tasks],
-            f"/api/v1/instances/{cycle}", f"/api/v1/instances/{cycle}/events", "/api/v1/tasks"]
+            f"/api/v1/instances/{cycle}", f"/api/v1/instances/{cycle}/events", "/api/v1/tasks",
+            "/data-pribadi/", "/api/v1/me/personal-data", "/api/v1/me/views"]
 
 
 @pytest.mark.parametrize("username", [NEWCOMER, APPRAISER], ids=["pegawai", "penilai"])
@@ -70,9 +71,11 @@ def test_who_answered_reaches_neither_the_employee_nor_the_appraiser(
             continue  # no document of the year yet
         assert response.status_code == 200, url
         text = readable(response.data, response.content_type, tmp_path)
-        assert [identity for identity in IDENTITIES if identity in text] == [], url
+        assert leaked(text) == [], url
         opened += 1
     assert opened >= 14
+    copy = browser.post("/data-pribadi/unduh", data={"csrf_token": browser.csrf("/kata-sandi")})
+    assert copy.status_code == 200 and leaked(copy.get_data(as_text=True)) == []  # the personal-data copy
 
 
 def test_the_auditor_sees_who_answered(feedback_app: Flask) -> None:
