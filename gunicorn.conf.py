@@ -21,9 +21,10 @@ proc_name = "kinerja"
 control_socket_disable = True
 #: Request latency of every worker in /metrics (webui/ops/latency.py): prometheus-client's multiprocess mode
 #: keeps each worker's samples in files of this folder, which must exist before the workers start and be
-#: emptied at each start (on_starting). Set before any worker imports prometheus-client; the variable wins.
-PROMETHEUS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(
-    os.environ.get("KINERJA_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance"), "prometheus"))
+#: emptied at each start (on_starting, which also sets the variable in the master before any worker forks and
+#: imports prometheus-client; reading this file sets nothing). The variable wins.
+PROMETHEUS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+    os.environ.get("KINERJA_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance"), "prometheus")
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -41,7 +42,8 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 
 def on_starting(server: Any) -> None:
-    """Empty the metrics folder: samples of an earlier run's workers would count again."""
+    """Point prometheus-client at the metrics folder and empty it: an earlier run's samples would count again."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_DIR
     os.makedirs(PROMETHEUS_DIR, exist_ok=True)
     for name in os.listdir(PROMETHEUS_DIR):
         if name.endswith(".db"):
