@@ -13,10 +13,14 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import InvalidInput
+from engine.runtime import messages
 
 from . import org
 from .models.org import Employee, Unit
 from .models.skp import Skp
+
+#: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries membership changes.
+CALIBRATION_MESSAGE = "penilaian_selesai"
 
 
 def calibration_unit(unit: Unit) -> Unit:
@@ -77,3 +81,15 @@ def set_calibration_unit(session: Session, code: str, flag: bool, actor: str) ->
     session.flush()
     audit.record(session, "calibration_unit_set", actor, data={"unit": code, "before": before, "after": flag})
     return unit
+
+
+def send_membership(session: Session, code: str, year: int, nips: list[str], change: str, actor: str) -> int:
+    """Tell the year's calibration of `code` that employees join (masuk) or leave (keluar), in one message.
+
+    One NIP goes as `nip`, several as `nips`: the calibration restores and saves once for all of them.
+    """
+    if change not in ("masuk", "keluar"):
+        raise InvalidInput(f"a membership change is masuk or keluar, not {change!r}")
+    who: dict[str, object] = {"nip": nips[0]} if len(nips) == 1 else {"nips": list(nips)}
+    return messages.send(session, CALIBRATION_MESSAGE, {**who, "unit_kode": code, "tahun": year,
+                                                        "perubahan": change}, actor)
