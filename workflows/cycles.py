@@ -3,7 +3,8 @@
 
 Opening can be interrupted at any commit and run again: what exists is kept, the rest is started, and the
 membership of every calibration is re-derived from the records (`calibration_units.members`) and
-completed with one `masuk` message per calibration naming all its missing members, so a re-run ends in the state of an uninterrupted run.
+completed with one `masuk` message per calibration naming all its missing members, so a re-run ends in
+the state of an uninterrupted run.
 
 When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
 as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
