@@ -245,7 +245,8 @@ def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: s
                 kind.problems.extend((nip, f"{row.business_key} no longer takes members: calibrate by hand")
                                      for nip in missing)
             continue
-        calibration_units.send_membership(session, code, year, missing, "masuk", actor)
+        calibration_units.send_membership(session, code, year, missing, "masuk", actor,
+                                          several=calibration_units.takes_several(session, row))
         joined.extend(missing)
     if kind is not None:
         kind.joined.extend(joined)

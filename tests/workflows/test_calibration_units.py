@@ -214,6 +214,24 @@ def test_members_on_record_join_in_one_message_per_calibration_listed_in_order(s
     assert _open(session).kinds["kalibrasi_unit"].joined == []
 
 
+def test_a_calibration_of_an_earlier_version_gets_one_message_per_member(session, chart, script_functions):
+    clock.set(T0)
+    files = bpmn_files()
+    # kalibrasi_unit as deployed before membership messages could name several employees
+    earlier = files["kalibrasi_unit.bpmn"].decode().replace("penilaian_masuk.get('nips') or [nip_masuk]",
+                                                              "[nip_masuk]").replace(
+        "nip_masuk = penilaian_masuk.get('nip')", "nip_masuk = penilaian_masuk['nip']")
+    assert earlier != files["kalibrasi_unit.bpmn"].decode()
+    specs.deploy(session, {**files, "kalibrasi_unit.bpmn": earlier.encode()}, "process-owner")
+    session.commit()
+    open_cycle(session, 2027, "SEKSI", actor="tester", commit=session.commit)
+    again = _open(session)
+    joined = again.kinds["kalibrasi_unit"].joined
+    assert len(joined) > 1 and _deliveries(session, "DISDUK") == len(joined)
+    assert _pegawai(session, "DISDUK") == calibration_units.members(session, "DISDUK", 2027)
+    assert session.execute(select(Instance.id).where(Instance.status == "error")).first() is None
+
+
 def test_several_members_leave_a_calibration_in_one_message(session, deployed):
     _open(session)
     leaving = calibration_units.members(session, "DISDUK", 2027)[:3]
