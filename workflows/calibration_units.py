@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.errors import InvalidInput
 from engine.definitions.specs import spec_of
+from engine.errors import InvalidInput
 from engine.models import Instance
 from engine.runtime import messages
 
