@@ -4,9 +4,10 @@
     .venv/bin/python -m bench.cycle_membership --employees 300 --database-url postgresql+psycopg://...
     .venv/bin/python -m bench.cycle_membership --employees 300 --profile     # cProfile of the re-run, top 20
 
-Three timings on a fresh database each: the uninterrupted opening; the same opening killed at the commit
-halfway through and run again (the re-run alone is timed); and a re-run after new hires joined, where
-every calibration must take members it does not list yet. Messages routed during each run are counted.
+Timed on a fresh database each: the uninterrupted opening and a second run with nothing to do; the same
+opening killed at the commit halfway through and run again (the re-run alone is timed); and a re-run after
+new hires joined, where every calibration must take members it does not list yet. Messages routed during
+each run are counted.
 """
 
 from __future__ import annotations
