@@ -12,11 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.definitions.specs import spec_of
 from engine.errors import InvalidInput
+from engine.models import Instance
+from engine.runtime import messages
 
 from . import org
 from .models.org import Employee, Unit
 from .models.skp import Skp
+
+#: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries membership changes.
+CALIBRATION_MESSAGE = "penilaian_selesai"
+#: The script task of kalibrasi_unit.bpmn that applies a message to the member list.
+RECORDING_TASK = "Task_catat_penilaian"
 
 
 def calibration_unit(unit: Unit) -> Unit:
@@ -77,3 +85,28 @@ def set_calibration_unit(session: Session, code: str, flag: bool, actor: str) ->
     session.flush()
     audit.record(session, "calibration_unit_set", actor, data={"unit": code, "before": before, "after": flag})
     return unit
+
+
+def send_membership(session: Session, code: str, year: int, nips: list[str], change: str, actor: str, *,
+                    several: bool = True) -> int:
+    """Tell the year's calibration of `code` that employees join (masuk) or leave (keluar); return deliveries.
+
+    One NIP goes as `nip`, several as `nips` in one message, so the calibration restores and saves once for
+    all of them; with several=False (a version that reads one `nip` only) each goes in its own message.
+    """
+    if change not in ("masuk", "keluar"):
+        raise InvalidInput(f"a membership change is masuk or keluar, not {change!r}")
+    groups: list[dict[str, object]] = (
+        [{"nip": nip} for nip in nips] if len(nips) == 1 or not several else [{"nips": list(nips)}])
+    return sum(messages.send(session, CALIBRATION_MESSAGE, {**who, "unit_kode": code, "tahun": year,
+                                                            "perubahan": change}, actor) for who in groups)
+
+
+def takes_several(session: Session, calibration: Instance) -> bool:
+    """Return whether a calibration's deployed version reads `nips` (earlier versions read one `nip` only)."""
+    spec, subprocesses = spec_of(session, calibration.spec_version_id, calibration.spec_sha256)
+    for process_spec in [spec, *subprocesses.values()]:
+        task = process_spec.task_specs.get(RECORDING_TASK)
+        if task is not None:
+            return "get('nips')" in (getattr(task, "script", None) or "")
+    return False

@@ -3,7 +3,8 @@
 
 Opening can be interrupted at any commit and run again: what exists is kept, the rest is started, and the
 membership of every calibration is re-derived from the records (`calibration_units.members`) and
-completed with `masuk` messages, so a re-run ends in the state of an uninterrupted run.
+completed with one `masuk` message per calibration naming all its missing members, so a re-run ends in
+the state of an uninterrupted run.
 
 When the appraiser is the Wali Kota (the top of the chain, with no superior), the Wali Kota also stands
 as the appraiser's superior: as PPK the Wali Kota decides an objection against his own rating finally.
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import specs
 from engine.errors import InvalidInput
 from engine.models import Instance, MessageSubscription, SpecVersion
-from engine.runtime import instances, messages
+from engine.runtime import instances
 from engine.runtime.execution import ENDED
 
 from . import calibration_units, cycle_deadlines, org, periods, ratings, skp_start
@@ -33,7 +34,7 @@ from .records import RecordInvalid
 BATCH_SIZE = 100
 KINDS = ("kalibrasi_unit", "capaian_unit_periodik", "siklus_kinerja")
 #: The message a unit calibration waits on (kalibrasi_unit.bpmn); also carries transfers in and out.
-CALIBRATION_MESSAGE = "penilaian_selesai"
+CALIBRATION_MESSAGE = calibration_units.CALIBRATION_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -217,32 +218,36 @@ def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Uni
 
 def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: str,
                      kind: KindSummary | None = None) -> list[str]:
-    """Send `masuk` to each running calibration for every member on record it does not list yet.
+    """Send each running calibration one `masuk` naming every member on record it does not list yet.
 
     Derived from the records on every run, so a run killed before these messages were committed is
     repaired by the next one; a calibration that already lists an employee gets nothing (no duplicates).
+    One message per calibration, not per employee: each delivery restores the calibration once.
     """
     joined = []
     on_record = calibration_units.members_by_unit(session, year)
+    rows = {row.business_key: row for row in session.execute(select(Instance).where(
+        Instance.process_id == "kalibrasi_unit",
+        Instance.business_key.in_([calibration_key(year, code) for code in codes]))).scalars()}
+    waiting = set(session.execute(select(MessageSubscription.instance_id).where(
+        MessageSubscription.instance_id.in_([row.id for row in rows.values()]),
+        MessageSubscription.message_name == CALIBRATION_MESSAGE)).scalars())
     for code in codes:
-        row = session.execute(select(Instance).where(
-            Instance.process_id == "kalibrasi_unit", Instance.business_key == calibration_key(year, code))
-        ).scalar_one_or_none()
-        if row is None:
+        row = rows.get(calibration_key(year, code))
+        if row is None or not on_record.get(code):
             continue
         listed = set(instances.variables(instances.load(session, row.id)).get("pegawai") or [])
-        missing = [nip for nip in on_record.get(code, []) if nip not in listed]
-        waiting = row.status not in ENDED and session.execute(select(MessageSubscription.id).where(
-            MessageSubscription.instance_id == row.id,
-            MessageSubscription.message_name == CALIBRATION_MESSAGE)).first() is not None
-        for nip in missing:
-            if not waiting:  # calibrated already and nobody late: a message would go nowhere
-                if kind is not None:
-                    kind.problems.append((nip, f"{row.business_key} no longer takes members: calibrate by hand"))
-                continue
-            messages.send(session, CALIBRATION_MESSAGE, {"nip": nip, "unit_kode": code, "tahun": year,
-                                                         "perubahan": "masuk"}, actor)
-            joined.append(nip)
+        missing = [nip for nip in on_record[code] if nip not in listed]
+        if not missing:
+            continue
+        if row.status in ENDED or row.id not in waiting:  # calibrated already and nobody late: nowhere to go
+            if kind is not None:
+                kind.problems.extend((nip, f"{row.business_key} no longer takes members: calibrate by hand")
+                                     for nip in missing)
+            continue
+        calibration_units.send_membership(session, code, year, missing, "masuk", actor,
+                                          several=calibration_units.takes_several(session, row))
+        joined.extend(missing)
     if kind is not None:
         kind.joined.extend(joined)
     return joined

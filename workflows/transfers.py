@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from engine.definitions import specs
 from engine.errors import InvalidInput, KinerjaError
 from engine.models import Instance
-from engine.runtime import instances, messages
+from engine.runtime import instances
 from engine.runtime.execution import ENDED
 
 from . import calibration_units, org, partial_period
 from . import skp as skp_records
-from .cycles import CALIBRATION_MESSAGE, CycleSettings, cycle_key, plan_one
+from .cycles import CycleSettings, cycle_key, plan_one
 from .models.org import Employee, Unit
 from .models.skp import Skp
 
@@ -117,9 +117,7 @@ def restart_after_transfer(session: Session, employee: Employee, year: int, acto
     # The calibrations of the year follow the move: the old unit stops waiting, the new one waits too.
     new_unit = data["unit_kalibrasi_kode"]
     for unit_code in sorted(code for code in old_units if code and code != new_unit):
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": unit_code, "tahun": year,
-                                                     "perubahan": "keluar"}, actor)
+        calibration_units.send_membership(session, unit_code, year, [employee.nip], "keluar", actor)
     if old_units != {new_unit}:
-        messages.send(session, CALIBRATION_MESSAGE, {"nip": employee.nip, "unit_kode": new_unit,
-                                                     "tahun": year, "perubahan": "masuk"}, actor)
+        calibration_units.send_membership(session, new_unit, year, [employee.nip], "masuk", actor)
     return started

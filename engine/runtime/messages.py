@@ -81,11 +81,12 @@ def route(session: Session, event: Any, sender_id: int | None, actor: str, depth
     name = event.event_definition.name
     if isinstance(event.event_definition, SignalEvent):
         name = signal_subscription(name)  # every waiting instance, without correlation
-    subscriptions = session.execute(select(MessageSubscription).where(
-        MessageSubscription.message_name == name).order_by(MessageSubscription.instance_id)).scalars().all()
+    # Two columns, not ORM rows: a city has hundreds of waiting calibrations, and only the ids that agree matter.
+    subscriptions = session.execute(select(MessageSubscription.instance_id, MessageSubscription.correlations).where(
+        MessageSubscription.message_name == name)).all()
     delivered = 0
-    for instance_id in sorted({s.instance_id for s in subscriptions
-                               if s.instance_id != sender_id and _agree(s.correlations, event.correlations or {})}):
+    for instance_id in sorted({instance_id for instance_id, correlations in subscriptions
+                               if instance_id != sender_id and _agree(correlations, event.correlations or {})}):
         instance = lock(session, instance_id)
         if instance is None or instance.status not in ACTIVE:
             continue

@@ -184,7 +184,63 @@ def test_new_hires_left_out_by_a_killed_run_join_their_calibration_on_the_next_r
     assert again.kinds["siklus_kinerja"].started == []  # their cycles count as started ...
     assert sorted(again.kinds["kalibrasi_unit"].joined) == sorted(h.nip for h in hires)  # ... and still join
     assert {h.nip for h in hires} <= set(_pegawai(session, "DISDUK"))
+    assert _deliveries(session, "DISDUK") == 1  # one message for the three of them
     assert _open(session).kinds["kalibrasi_unit"].joined == []  # no duplicates
+    assert _deliveries(session, "DISDUK") == 1
+
+
+def _deliveries(session: Session, code: str) -> int:
+    """Return how many messages the 2027 calibration of `code` received."""
+    row = session.execute(select(Instance.id).where(
+        Instance.business_key == cycles.calibration_key(2027, code))).scalar_one()
+    return len(session.execute(select(AuditEvent.id).where(
+        AuditEvent.instance_id == row, AuditEvent.event_type == "message_delivered")).all())
+
+
+def test_members_on_record_join_in_one_message_per_calibration_listed_in_order(session, deployed):
+    open_cycle(session, 2027, "SEKSI", actor="tester", commit=session.commit)  # lists the seksi's members only
+    seksi_only = _pegawai(session, "DISDUK")
+    hires = sorted(deployed.person(f"baru{i}", "STAF").nip for i in range(4))
+    session.commit()
+    again = _open(session)
+    joined = again.kinds["kalibrasi_unit"].joined
+    assert set(hires) <= set(joined) and len(joined) > len(hires)  # the hires and the rest of the dinas
+    assert _deliveries(session, "DISDUK") == 1 and _deliveries(session, "SETDA") == 0
+    row = session.execute(select(Instance).where(Instance.business_key == "kalibrasi:2027:DISDUK")).scalar_one()
+    listed = instances.variables(instances.load(session, row.id))["pegawai"]
+    assert listed[:len(seksi_only)] == seksi_only
+    assert listed[len(seksi_only):] == sorted(joined)  # appended once each, in NIP order
+    assert sorted(listed) == calibration_units.members(session, "DISDUK", 2027)
+    assert _open(session).kinds["kalibrasi_unit"].joined == []
+
+
+def test_a_calibration_of_an_earlier_version_gets_one_message_per_member(session, chart, script_functions):
+    clock.set(T0)
+    files = bpmn_files()
+    # kalibrasi_unit as deployed before membership messages could name several employees
+    earlier = files["kalibrasi_unit.bpmn"].decode().replace(
+        "penilaian_masuk.get('nips') or [penilaian_masuk['nip']]", "[penilaian_masuk['nip']]")
+    assert earlier != files["kalibrasi_unit.bpmn"].decode()
+    specs.deploy(session, {**files, "kalibrasi_unit.bpmn": earlier.encode()}, "process-owner")
+    session.commit()
+    open_cycle(session, 2027, "SEKSI", actor="tester", commit=session.commit)
+    again = _open(session)
+    joined = again.kinds["kalibrasi_unit"].joined
+    assert len(joined) > 1 and _deliveries(session, "DISDUK") == len(joined)
+    assert _pegawai(session, "DISDUK") == calibration_units.members(session, "DISDUK", 2027)
+    assert session.execute(select(Instance.id).where(Instance.status == "error")).first() is None
+
+
+def test_several_members_leave_a_calibration_in_one_message(session, deployed):
+    _open(session)
+    leaving = calibration_units.members(session, "DISDUK", 2027)[:3]
+    before = _deliveries(session, "DISDUK")
+    assert calibration_units.send_membership(session, "DISDUK", 2027, leaving, "keluar", "tester") == 1
+    session.commit()
+    assert not set(leaving) & set(_pegawai(session, "DISDUK"))
+    assert _deliveries(session, "DISDUK") == before + 1
+    with pytest.raises(InvalidInput):
+        calibration_units.send_membership(session, "DISDUK", 2027, leaving, "pindah", "tester")
 
 
 def test_a_member_who_arrives_after_the_calibration_ended_is_reported_not_lost(session, deployed):
