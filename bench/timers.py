@@ -115,6 +115,7 @@ def run_workers(url: str, count: int) -> tuple[float, list[dict[str, Any]]]:
         assert proc.stdout is not None
         reports.append(json.loads(proc.stdout.readline()))
         last = max(last, time.perf_counter())
+    for proc in procs:
         proc.communicate()
     return last - began, reports
 
