@@ -106,3 +106,20 @@ def test_backup_points_postgresql_to_pg_dump(make_app, tmp_path):
     result = app.test_cli_runner().invoke(args=["db", "backup", str(tmp_path / "x.db")])
     assert result.exit_code == 1 and "pg_dump" in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_backup_copies_what_is_committed_while_a_writer_is_busy(make_app, tmp_path):
+    live = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
+    with live.begin() as conn:
+        conn.execute(text("CREATE TABLE note (body TEXT)"))
+        conn.execute(text("INSERT INTO note VALUES ('committed')"))
+    writer = live.connect()
+    writer.begin()
+    writer.execute(text("INSERT INTO note VALUES ('in flight')"))  # holds SQLite's write lock meanwhile
+    result = make_app(str(live.url)).test_cli_runner().invoke(args=["db", "backup", str(tmp_path / "copy.db")])
+    writer.commit()
+    writer.close()
+    assert result.exit_code == 0, result.output
+    with make_engine(f"sqlite:///{tmp_path / 'copy.db'}").connect() as copy:
+        assert copy.execute(text("SELECT body FROM note")).scalars().all() == ["committed"]
+    live.dispose()
