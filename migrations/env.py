@@ -28,6 +28,10 @@ def run_migrations() -> None:
     assert url, "sqlalchemy.url is not set"
     connectable = make_engine(url)
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode drops and recreates a table to change its columns; with foreign keys on, SQLite
+            # refuses to drop a table other rows point to. Off outside any transaction (a no-op inside).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", render_item=render_item)
         with context.begin_transaction():

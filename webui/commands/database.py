@@ -1,4 +1,4 @@
-"""`kinerja db upgrade`: create or update the schema through Alembic."""
+"""`kinerja db upgrade` and `kinerja db backup`: the schema through Alembic, and an online copy of SQLite."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from engine.db import upgrade as alembic_upgrade
+from engine.db_backup import BackupRefused, backup_sqlite
 
 group = AppGroup("db", help="Database schema.")
 
@@ -18,3 +19,14 @@ def upgrade(revision: str) -> None:
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     alembic_upgrade(url, revision)
     click.echo(f"database at {url.split('@')[-1]} is at revision {revision}")
+
+
+@group.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup(target: str) -> None:
+    """Copy the SQLite database into a new file while it is in use (PostgreSQL: pg_dump)."""
+    try:
+        pages = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up {pages} page(s) into {target}")
