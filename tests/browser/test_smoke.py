@@ -77,6 +77,9 @@ def test_the_phone_menu_opens_with_bootstrap_script(page: Any) -> None:
     assert not page.get_by_role("button", name="Keluar").is_visible()
     toggler.click()
     assert toggler.get_attribute("aria-expanded") == "true"
+    # Bootstrap's collapse animates the menu into place: click the account's menu once it stands still
+    # (under load a click during the animation can land beside it).
+    page.locator(".navbar-collapse.show").wait_for()
     # The account's menu (Bootstrap's dropdown script) holds the sign-out button.
     page.locator("#user-menu").click()
     page.get_by_role("button", name="Keluar").wait_for(state="visible")
