@@ -89,7 +89,7 @@ def open_section(args: argparse.Namespace) -> list[str]:
               f"open user tasks per process {'the same' if out['same_ready'] else 'DIFFERENT'} on both sides "
               f"({ {k: len(v) for k, v in kin.ready.items() if v} }).", ""]
     if not args.no_profile:
-        lines += ["### cProfile of the Kinerja opening (a third run, top 25 by cumulative time)", "",
+        lines += ["### cProfile of the Kinerja opening (a third run; top 25 by cumulative, then by own time)", "",
                   "```", city_open.profile(args.employees, args.database_url).strip(), "```", ""]
     return lines
 

@@ -57,11 +57,11 @@ def recording(cleaned: Cleaned, keys: dict[int, str], step: str) -> Iterator[Non
         cleaned[(keys[instance_id], step)] = result
         return result
 
-    custom_forms.clean_submission = clean  # type: ignore[assignment]
+    custom_forms.clean_submission = clean
     try:
         yield
     finally:
-        custom_forms.clean_submission = original  # type: ignore[assignment]
+        custom_forms.clean_submission = original
 
 
 def chosen_cycles(factory: Factory, cycles: int) -> dict[int, str]:
@@ -98,7 +98,7 @@ def run_kinerja(factory: Factory, cycles: int) -> tuple[Timing, Cleaned, dict[st
             for task_id, assignee in open_rows:
                 began = perf_counter()
                 with factory() as session:
-                    tasks.complete(session, task_id, assignee, data)
+                    tasks.complete(session, task_id, str(assignee), data)
                     session.commit()
                 timing.samples.append(perf_counter() - began)
     return timing, cleaned, _next_tasks(factory, list(keys))
