@@ -15,28 +15,34 @@ and a commit for what the script functions wrote. No row lock, form check, inbox
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from engine.clock import clock
 from engine.context import RunContext, running
 from engine.definitions.serializer import dump_state, load_state
 from engine.definitions.specs import spec_of
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, Instance, SpecVersion
-from engine.runtime import tasks
+from engine.runtime import tasks, timers
 from engine.runtime.execution import attach_engine
 from workflows.models.org import Employee, Position
+from workflows.skp import skp_of_instance
 
 from .kinerja import Factory
 from .workload import Timing
 
 #: The SKP review, in order, with the submission of each step.
-STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
+REVIEW: tuple[tuple[str, Any], ...] = (
     ("Task_susun_skp", {"skp": {"rhk": [{"uraian": "Layanan administrasi kependudukan", "target": 100},
                                         {"uraian": "Pengelolaan arsip unit", "target": 95}]}}),
     ("Task_tinjau_skp", {"keputusan_skp": "setuju", "ekspektasi_pimpinan": {
@@ -44,6 +50,24 @@ STEPS: tuple[tuple[str, dict[str, Any]], ...] = (
         "kolaboratif": "Berbagi data dengan unit lain tiap pekan"}}),
     ("Task_tandatangani_skp", {"setuju_pegawai_skp": True}),
 )
+
+
+def realisation(session: Session, instance_id: int) -> dict[str, Any]:
+    """Return a realisasi_editor answer: a value and an evidence link for every IKI of the instance's SKP."""
+    found = skp_of_instance(session, instance_id)
+    assert found is not None
+    return {"realisasi": [{"iki_id": iki.id, "nilai": 25, "bukti_dukung": f"https://arsip.example/bukti/{iki.id}.pdf"}
+                          for rhk in found.rhk for iki in rhk.iki]}
+
+
+#: The first monitoring period, once its timer fired: the realisation, the appraiser's feedback, the
+#: periodic rating (a step whose task is not open in every chosen cycle is left out and said so).
+MONITORING: tuple[tuple[str, Any], ...] = (
+    ("Task_catat_realisasi", realisation),
+    ("Task_beri_umpan_balik", {"umpan_balik": "Sesuai rencana.", "perlu_bimbingan": False}),
+    ("Task_evaluasi_periodik", {"hasil_kerja": "sesuai", "perilaku": "sesuai"}),
+)
+PHASES = (REVIEW, MONITORING)
 Cleaned = dict[tuple[str, str], dict[str, Any]]
 
 
@@ -81,31 +105,71 @@ def chosen_cycles(factory: Factory, cycles: int) -> dict[int, str]:
     return dict(chosen)
 
 
-def run_kinerja(factory: Factory, cycles: int) -> tuple[Timing, Cleaned, dict[str, int]]:
-    """Time tasks.complete + commit for every step of the chosen cycles; return timings and cleaned data."""
+@dataclass
+class Outcome:
+    """One side's result: a timing per phase, the steps done, checks, state sizes, and when timers fired."""
+
+    timings: list[Timing] = field(default_factory=list)
+    per_step: dict[str, Timing] = field(default_factory=dict)
+    steps: list[list[str]] = field(default_factory=list)
+    after: dict[str, int] = field(default_factory=dict)
+    sizes: list[int] = field(default_factory=list)
+    fired_at: list[datetime] = field(default_factory=list)
+
+
+def run_kinerja(factory: Factory, cycles: int) -> tuple[Outcome, Cleaned]:
+    """Time tasks.complete + commit for every step of the chosen cycles; fire the timers between phases."""
     keys = chosen_cycles(factory, cycles)
     cleaned: Cleaned = {}
-    timing = Timing()
-    gc.collect()
-    for step, data in STEPS:
-        with factory() as session:  # outside the timing
-            open_rows = session.execute(select(HumanTask.id, HumanTask.assignee).where(
-                HumanTask.instance_id.in_(list(keys)), HumanTask.bpmn_id == step,
-                HumanTask.state == "open").order_by(HumanTask.instance_id)).all()
-        if len(open_rows) != len(keys):
-            raise RuntimeError(f"{step}: {len(open_rows)} open tasks for {len(keys)} cycles")
-        with recording(cleaned, keys, step):
-            for task_id, assignee in open_rows:
-                began = perf_counter()
-                with factory() as session:
-                    tasks.complete(session, task_id, str(assignee), data)
-                    session.commit()
-                timing.samples.append(perf_counter() - began)
-    return timing, cleaned, _next_tasks(factory, list(keys))
+    out = Outcome()
+    for number, phase in enumerate(PHASES):
+        if number:
+            out.fired_at.append(_fire_kinerja(factory, list(keys)))
+        timing, done = Timing(), []
+        gc.collect()
+        for step, data in phase:
+            with factory() as session:  # outside the timing
+                open_rows = session.execute(select(HumanTask.id, HumanTask.assignee, HumanTask.instance_id).where(
+                    HumanTask.instance_id.in_(list(keys)), HumanTask.bpmn_id == step,
+                    HumanTask.state == "open").order_by(HumanTask.instance_id)).all()
+                given = {row[2]: data(session, row[2]) if callable(data) else data for row in open_rows}
+            if len(open_rows) != len(keys):
+                if not open_rows and step == phase[-1][0]:
+                    continue  # the optional last step of a phase
+                raise RuntimeError(f"{step}: {len(open_rows)} open tasks for {len(keys)} cycles")
+            done.append(step)
+            with recording(cleaned, keys, step):
+                for task_id, assignee, instance_id in open_rows:
+                    began = perf_counter()
+                    with factory() as session:
+                        tasks.complete(session, task_id, str(assignee), given[instance_id])
+                        session.commit()
+                    timing.samples.append(perf_counter() - began)
+                    out.per_step.setdefault(step, Timing()).samples.append(timing.samples[-1])
+        out.timings.append(timing)
+        out.steps.append(done)
+    out.after = _next_tasks(factory, list(keys))
+    with factory() as session:
+        out.sizes = [len(s) for s in session.execute(select(Instance.state).where(
+            Instance.id.in_(list(keys)))).scalars()]
+    return out, cleaned
+
+
+def _fire_kinerja(factory: Factory, ids: list[int]) -> datetime:
+    """Move the clock past the chosen cycles' next timer and fire it, as the worker does (not timed)."""
+    with factory() as session:
+        due = max(t for t in session.execute(select(Instance.next_timer_at).where(
+            Instance.id.in_(ids))).scalars() if t is not None)
+        now = due.replace(tzinfo=UTC) + timedelta(seconds=1)
+        clock.set(now)
+        for instance_id in ids:
+            timers.fire_due(session, instance_id, now)
+            session.commit()
+    return now
 
 
 def _next_tasks(factory: Factory, ids: list[int]) -> dict[str, int]:
-    """Return {bpmn id: count} of the chosen cycles' open tasks after the review."""
+    """Return {bpmn id: count} of the chosen cycles' open tasks and their statuses."""
     with factory() as session:
         names = session.execute(select(HumanTask.bpmn_id).where(
             HumanTask.instance_id.in_(ids), HumanTask.state == "open")).scalars().all()
@@ -114,53 +178,74 @@ def _next_tasks(factory: Factory, ids: list[int]) -> dict[str, int]:
     return {**found, **{f"status {s}": statuses.count(s) for s in sorted(set(statuses))}}
 
 
-def run_raw(factory: Factory, cycles: int, cleaned: Cleaned) -> tuple[Timing, dict[str, int], list[int]]:
-    """Time lean raw completions of the same steps with the same cleaned data; return timings and checks."""
+class _RawStore:
+    """The raw side's instances: state-only JSON in a dict, restored onto the cached spec."""
+
+    def __init__(self, factory: Factory, keys: dict[int, str]) -> None:
+        with factory() as session:  # read once, outside the timing
+            rows = session.execute(select(Instance.id, Instance.state, Instance.serializer_version,
+                                          SpecVersion.id, SpecVersion.sha256).join(
+                SpecVersion, SpecVersion.id == Instance.spec_version_id).where(Instance.id.in_(list(keys)))).all()
+        self.keys = keys
+        self.text = {row[0]: row[1] for row in rows}
+        self.meta = {row[0]: (row[2], row[3], row[4]) for row in rows}
+
+    def load(self, session: Session, instance_id: int) -> BpmnWorkflow:
+        version, spec_id, sha = self.meta[instance_id]
+        spec, deps = spec_of(session, spec_id, sha)
+        workflow = load_state(self.text[instance_id], version, spec, deps)
+        attach_engine(workflow)
+        return workflow
+
+    def step(self, session: Session, instance_id: int, change: Callable[[BpmnWorkflow], None]) -> None:
+        """Restore, apply change and run on inside the script context, dump, commit."""
+        workflow = self.load(session, instance_id)
+        context = RunContext(session, instance_id, "siklus_kinerja", self.keys[instance_id], "bench",
+                             lambda *a, **k: None)
+        with running(context):
+            change(workflow)
+            workflow.do_engine_steps()
+            while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+                workflow.do_engine_steps()
+        self.text[instance_id] = dump_state(workflow)
+        session.commit()
+
+
+def run_raw(factory: Factory, cycles: int, cleaned: Cleaned, kinerja: Outcome) -> Outcome:
+    """Time lean raw completions of the same steps with the same cleaned data; fire timers at the same times."""
     keys = chosen_cycles(factory, cycles)
-    with factory() as session:  # read once, outside the timing: the raw store
-        rows = session.execute(select(Instance.id, Instance.state, Instance.serializer_version,
-                                      SpecVersion.id, SpecVersion.sha256).join(
-            SpecVersion, SpecVersion.id == Instance.spec_version_id).where(Instance.id.in_(list(keys)))).all()
-    store = {row[0]: row[1] for row in rows}
-    meta = {row[0]: (row[2], row[3], row[4]) for row in rows}
-    timing = Timing()
-    gc.collect()
-    for step, _ in STEPS:
-        for instance_id, key in keys.items():
-            version, spec_id, sha = meta[instance_id]
-            began = perf_counter()
+    store = _RawStore(factory, keys)
+    out = Outcome()
+    for number, steps in enumerate(kinerja.steps):
+        if number:
+            clock.set(kinerja.fired_at[number - 1])
             with factory() as session:
-                spec, deps = spec_of(session, spec_id, sha)
-                workflow = load_state(store[instance_id], version, spec, deps)
-                attach_engine(workflow)
-                task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-                            if t.task_spec.bpmn_id == step)
-                context = RunContext(session, instance_id, "siklus_kinerja", key, "bench",
-                                     lambda *a, **k: None)
-                with running(context):
+                for instance_id in keys:
+                    store.step(session, instance_id, lambda workflow: workflow.refresh_timers())
+        timing = Timing()
+        gc.collect()
+        for step in steps:
+            for instance_id, key in keys.items():
+
+                def complete(workflow: BpmnWorkflow, step: str = step, key: str = key) -> None:
+                    task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                                if t.task_spec.bpmn_id == step)
                     task.set_data(**cleaned[(key, step)])
                     task.run()
-                    workflow.do_engine_steps()
-                    while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
-                        workflow.do_engine_steps()
-                store[instance_id] = dump_state(workflow)
-                session.commit()
-            timing.samples.append(perf_counter() - began)
+
+                began = perf_counter()
+                with factory() as session:
+                    store.step(session, instance_id, complete)
+                timing.samples.append(perf_counter() - began)
+                out.per_step.setdefault(step, Timing()).samples.append(timing.samples[-1])
+        out.timings.append(timing)
+        out.steps.append(steps)
     names: list[str] = []
-    sizes = []
-    for instance_id in keys:
-        version, spec_id, sha = meta[instance_id]
-        with factory() as session:
-            spec, deps = spec_of(session, spec_id, sha)
-        workflow = load_state(store[instance_id], version, spec, deps)
-        names.extend(t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-        names.append("status " + ("completed" if workflow.is_completed() else "waiting"))
-        sizes.append(len(store[instance_id]))
-    return timing, {name: names.count(name) for name in sorted(set(names))}, sizes
-
-
-def kinerja_sizes(factory: Factory, cycles: int) -> list[int]:
-    """Return the stored state sizes of the chosen cycles."""
-    keys = chosen_cycles(factory, cycles)
     with factory() as session:
-        return [len(s) for s in session.execute(select(Instance.state).where(Instance.id.in_(list(keys)))).scalars()]
+        for instance_id in keys:
+            workflow = store.load(session, instance_id)
+            names.extend(t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY, manual=True))
+            names.append("status " + ("completed" if workflow.is_completed() else "waiting"))
+    out.after = {name: names.count(name) for name in sorted(set(names))}
+    out.sizes = [len(text) for text in store.text.values()]
+    return out
