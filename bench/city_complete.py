@@ -14,6 +14,7 @@ and a commit for what the script functions wrote. No row lock, form check, inbox
 
 from __future__ import annotations
 
+import cProfile
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -117,7 +118,7 @@ class Outcome:
     fired_at: list[datetime] = field(default_factory=list)
 
 
-def run_kinerja(factory: Factory, cycles: int) -> tuple[Outcome, Cleaned]:
+def run_kinerja(factory: Factory, cycles: int, profiler: cProfile.Profile | None = None) -> tuple[Outcome, Cleaned]:
     """Time tasks.complete + commit for every step of the chosen cycles; fire the timers between phases."""
     keys = chosen_cycles(factory, cycles)
     cleaned: Cleaned = {}
@@ -140,11 +141,15 @@ def run_kinerja(factory: Factory, cycles: int) -> tuple[Outcome, Cleaned]:
             done.append(step)
             with recording(cleaned, keys, step):
                 for task_id, assignee, instance_id in open_rows:
+                    if profiler:
+                        profiler.enable()
                     began = perf_counter()
                     with factory() as session:
                         tasks.complete(session, task_id, str(assignee), given[instance_id])
                         session.commit()
                     timing.samples.append(perf_counter() - began)
+                    if profiler:
+                        profiler.disable()
                     out.per_step.setdefault(step, Timing()).samples.append(timing.samples[-1])
         out.timings.append(timing)
         out.steps.append(done)

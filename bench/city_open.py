@@ -184,7 +184,7 @@ def measure(employees: int, url: str | None) -> dict[str, Any]:
             "same_ready": _same(kinerja.ready, raw.ready)}
 
 
-def profile(employees: int, url: str | None, top: int = 25) -> str:
+def profile(employees: int, url: str | None, top_n: int = 25) -> str:
     """Return cProfile top lists (cumulative, then own time) of one more Kinerja opening on a fresh database."""
     profiler = cProfile.Profile()
     clock.set(T0)
@@ -194,10 +194,15 @@ def profile(employees: int, url: str | None, top: int = 25) -> str:
             run_kinerja(factory, profiler)
     finally:
         clock.set(None)
+    return top(profiler, top_n)
+
+
+def top(profiler: cProfile.Profile, top_n: int = 25) -> str:
+    """Return a profile's top lists by cumulative and by own time."""
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top_n)
+    stats.sort_stats("tottime").print_stats(top_n)
     return text.getvalue()
 
 
