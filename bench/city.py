@@ -69,8 +69,8 @@ def complete_section(args: argparse.Namespace) -> list[str]:
         f"{step} {raw.per_step[step].total:.2f} / {kin.per_step[step].total:.2f}, "
         f"{kin.per_step[step].total / raw.per_step[step].total:.2f}x" for step in kin.per_step) + "."]
     if not args.no_profile:
-        lines += ["", "### cProfile of Kinerja's completions (another run, 50 cycles; top 25 by cumulative, "
-                  "then by own time)", "", "```", _profile_complete(args).strip(), "```"]
+        lines += ["", f"### cProfile of Kinerja's completions (another run, {min(50, args.cycles)} cycles; "
+                  "top 25 by cumulative, then by own time)", "", "```", _profile_complete(args).strip(), "```"]
     lines += ["", f"Checks: open tasks and statuses of the chosen cycles afterwards, Kinerja {kin.after}, raw "
               f"{raw.after} ({'same' if kin.after == raw.after else 'DIFFERENT'}); state at the end, median "
               f"{statistics.median(kin.sizes):,.0f} B (Kinerja) vs {statistics.median(raw.sizes):,.0f} B (raw).", ""]
