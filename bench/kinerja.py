@@ -40,6 +40,7 @@ def database(url: str | None) -> Iterator[Factory]:
     engine = make_engine(url)
     try:
         _require_empty(engine)
+        _clear(engine)  # empty already; on PostgreSQL this restarts the ids an earlier run used
         yield make_sessionmaker(engine)
         _clear(engine)  # only what this phase wrote: the database was empty when it began
     finally:
