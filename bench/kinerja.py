@@ -40,6 +40,7 @@ def database(url: str | None) -> Iterator[Factory]:
     engine = make_engine(url)
     try:
         _require_empty(engine)
+        _clear(engine)  # empty already; on PostgreSQL this restarts the ids an earlier run used
         yield make_sessionmaker(engine)
         _clear(engine)  # only what this phase wrote: the database was empty when it began
     finally:
@@ -56,6 +57,10 @@ def _require_empty(engine: Engine) -> None:
 
 def _clear(engine: Engine) -> None:
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # ids restart too: the next phase gets the same ones
+            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
 
