@@ -78,7 +78,7 @@ lint: install
 	$(BIN)/mypy engine
 
 bench: install
-	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.city --employees 1000 --cycles 200
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache
