@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from . import http_baseline, http_report, http_setup, http_users, rss
+from . import http_baseline, http_report, http_service, http_setup, http_users, rss
 from .kinerja import database, server_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"seconds of load, {DURATION_BOUNDS[0]} to {DURATION_BOUNDS[1]} (default 120)")
     parser.add_argument("--baseline-seconds", type=float, help="seconds of the in-process baseline "
                         "(default: half the duration, at least 10)")
+    parser.add_argument("--service-seconds", type=float, default=30.0,
+                        help="seconds of one pair against the app in-process, for service times (default 30)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--output", type=Path, help="Markdown results file "
                         "(default bench/results/http-<date>-postgresql-<employees>.md)")
@@ -157,6 +159,10 @@ def measure(args: argparse.Namespace, folder: str) -> dict[str, Any]:
             out["load_mid"] = os.getloadavg()
         out["log_tail"] = Path(folder, "gunicorn.log").read_text(errors="replace").splitlines()[-5:]
         out["baseline"] = http_baseline.run(factory, accounts, args.baseline_seconds)
+        pair = [a for a in accounts if a.role == "penilai"][:1]
+        pair = [accounts[accounts.index(pair[0]) - 1], *pair] if pair else accounts[:1]
+        out["service"] = http_service.measure(args.database_url, pair, args.service_seconds,
+                                              {k.removeprefix("KINERJA_"): v for k, v in LIMITS.items()})
     out.update(samples=samples, seconds=seconds, rss=sampler.table(), accounts=len(accounts),
                load_end=os.getloadavg())
     return out
@@ -168,6 +174,8 @@ def report(args: argparse.Namespace, out: dict[str, Any]) -> list[str]:
     kinds = http_report.summarise(samples)
     completions, requests = http_report.throughput(samples, seconds)
     ratio = completions / base.rate if base.rate else float("nan")
+    steady = http_report.steady(samples)
+    steady_ratio = steady[1] / base.rate if base.rate else float("nan")
     errors = sum(k.errors for k in kinds.values())
     conflicts = sum(k.conflicts for k in kinds.values())
     load = "/".join(f"{out[key][0]:.1f}" for key in ("load_start", "load_mid", "load_end"))
@@ -185,14 +193,25 @@ def report(args: argparse.Namespace, out: dict[str, Any]) -> list[str]:
              "| side | seconds | completions | completions/s | requests/s |", "|---|---|---|---|---|",
              f"| HTTP: {out['accounts']} users, gunicorn {args.web_workers} workers | {seconds:.1f} | "
              f"{round(completions * seconds)} | {completions:.2f} | {requests:.2f} |",
+             f"| HTTP after the last sign-in (steady work) | {steady[0]:.1f} | {round(steady[1] * steady[0])} | "
+             f"{steady[1]:.2f} | {steady[2]:.2f} |",
              f"| in-process: inbox_of + open_tasks_for + tasks.complete + commit, one thread | {base.seconds:.1f} | "
              f"{base.completions} | {base.rate:.2f} | - |",
              f"| **ratio HTTP / in-process** | | | **{ratio:.2f}x** | "
-             f"{'meets' if ratio >= TARGET else 'MISSES'} >= {TARGET}x |", "",
+             f"{'meets' if ratio >= TARGET else 'MISSES'} >= {TARGET}x |",
+             f"| **ratio, steady work / in-process** | | | **{steady_ratio:.2f}x** | "
+             f"{'meets' if steady_ratio >= TARGET else 'MISSES'} >= {TARGET}x |", "",
              f"Errors (not 409 and not the expected status): **{errors}**; expected conflicts (409): {conflicts}. "
              f"In-process: {base.reads} inbox reads, {base.refused} refused"
              + (f" (first: {base.first_refusal})" if base.refused else "") + ".", "",
              "## Latency per kind of request (the requests that worked)", "", *http_report.table(kinds), "",
+             f"## Service time per request (one pair of users, the WSGI app in this process, no gunicorn, "
+             f"{args.service_seconds:g} s)", "",
+             "One worker's time per request without the queue: the users' code through httpx's WSGI transport.",
+             "", *http_report.table(out["service"]), "",
+             f"One round of a user's work (inbox page + API list + task page + form post, medians): "
+             f"{1000 * http_service.per_completion(out['service']):.0f} ms; in-process per completion "
+             f"(its inbox reads included): {1000 / base.rate if base.rate else float('nan'):.0f} ms.", "",
              "## Memory (RSS sampled every second during the load; VmHWM is the process's own peak)", "",
              *out["rss"], ""]
     wrong = http_report.errors_of(samples)

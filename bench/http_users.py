@@ -29,11 +29,13 @@ REQUEST_TIMEOUT = 90.0
 class User:
     """One simulated user: signs in, then works its inbox until `until` (a perf_counter time)."""
 
-    def __init__(self, base_url: str, account: Account, until: float, record: Callable[[Sample], None]) -> None:
+    def __init__(self, base_url: str, account: Account, until: float, record: Callable[[Sample], None],
+                 transport: httpx.BaseTransport | None = None) -> None:
         self.account = account
         self.until = until
         self.record = record
-        self.client = httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT, follow_redirects=False)
+        self.client = httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT, follow_redirects=False,
+                                   transport=transport)
 
     def request(self, kind: str, method: str, path: str, **kwargs: object) -> httpx.Response | None:
         """Send one request and record it; None when no answer came (recorded as status 0)."""
@@ -94,8 +96,12 @@ class User:
             self.client.close()
 
 
-def run_users(base_url: str, accounts: list[Account], seconds: float) -> tuple[list[Sample], float]:
-    """Run one thread per account for `seconds`; return every request made and the seconds it really took."""
+def run_users(base_url: str, accounts: list[Account], seconds: float,
+              transport: httpx.BaseTransport | None = None) -> tuple[list[Sample], float]:
+    """Run one thread per account for `seconds`; return every request made and the seconds it really took.
+
+    With a transport (httpx.WSGITransport) the requests go straight to a WSGI app in this process.
+    """
     samples: list[Sample] = []
     lock = threading.Lock()
 
@@ -104,7 +110,7 @@ def run_users(base_url: str, accounts: list[Account], seconds: float) -> tuple[l
             samples.append(sample)
 
     began = time.perf_counter()
-    users = [User(base_url, account, began + seconds, record) for account in accounts]
+    users = [User(base_url, account, began + seconds, record, transport) for account in accounts]
     threads = [threading.Thread(target=user.run, name=f"user-{n}") for n, user in enumerate(users)]
     for thread in threads:
         thread.start()

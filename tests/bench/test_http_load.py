@@ -86,3 +86,12 @@ def test_options_are_bounded():
             http_load.parse_args([*url, *wrong])
     with pytest.raises(SystemExit):
         http_load.parse_args(["--database-url", "sqlite:///x.db"])
+
+
+def test_steady_work_starts_when_the_last_user_has_signed_in():
+    sign_in = "sign in (POST /masuk)"
+    samples = [Sample(sign_in, 302, 2.0, 2.0), Sample(COMPLETE, 303, 0.5, 3.0), Sample(sign_in, 302, 4.0, 4.0),
+               Sample(COMPLETE, 303, 0.5, 5.0), Sample(COMPLETE, 409, 0.5, 6.0), Sample(COMPLETE, 303, 0.5, 8.0)]
+    seconds, completions, requests = http_report.steady(samples)
+    assert (seconds, completions, requests) == (4.0, 0.5, 0.75)
+    assert http_report.steady([Sample(COMPLETE, 303, 0.5, 3.0)]) == (0.0, 0.0, 0.0)
