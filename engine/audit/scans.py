@@ -140,6 +140,16 @@ def stream_events(session: Session, chain: str | None = None) -> Iterator[Any]:
         yield from partition
 
 
+def _close_chain(current: ChainCheck, heads: dict[str, tuple[int, str]],
+                 progress: Callable[[int, int], None] | None, chains: int, events: int) -> Iterator[Breach]:
+    """Finish a streamed chain, yield its problem if any, then report progress."""
+    found = current.finish(heads.get(current.chain))
+    if found:
+        yield found
+    if progress:
+        progress(chains, events)
+
+
 def chain_breaches(session: Session, heads: dict[str, tuple[int, str]], marks: dict[str, Mark],
                  progress: Callable[[int, int], None] | None = None) -> Iterator[Breach]:
     """Check every chain that has events, streamed; then name the chains whose events are all gone."""
@@ -149,21 +159,13 @@ def chain_breaches(session: Session, heads: dict[str, tuple[int, str]], marks: d
     for row in stream_events(session):
         if current is None or row.chain != current.chain:
             if current is not None:
-                found = current.finish(heads.get(current.chain))
-                if found:
-                    yield found
-                if progress:
-                    progress(len(seen), events)
+                yield from _close_chain(current, heads, progress, len(seen), events)
             current = ChainCheck(row.chain, marks.get(row.chain))
             seen.add(row.chain)
         current.feed(row)
         events += 1
     if current is not None:
-        found = current.finish(heads.get(current.chain))
-        if found:
-            yield found
-        if progress:
-            progress(len(seen), events)
+        yield from _close_chain(current, heads, progress, len(seen), events)
     for chain in sorted((set(heads) | set(marks)) - seen):
         found = empty_chain_problem(chain, heads.get(chain), marks.get(chain))
         if found:

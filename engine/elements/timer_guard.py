@@ -1,7 +1,8 @@
-"""Timers at run time: every evaluated duration and cycle checked against the allowed range, late cycles caught up once.
+"""Timers at run time: evaluated durations, cycles and dates checked against the range, late cycles caught up once.
 
 SpiffWorkflow evaluates a timer's expression when the timer starts waiting; a value outside the range
-(`R/PT0S`, `P999999999Y`, from an expression or from a definition deployed before the range was checked)
+(`R/PT0S`, `P999999999Y`, a date centuries ahead or no date at all, from an expression or from a
+definition deployed before the range was checked)
 fails the step there, so the instance gets an incident instead of looping or computing for hours.
 
 A cycle timer that is late by many intervals (`R/PT1S` with the worker an hour behind) would fire once
@@ -21,6 +22,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
+    TimeDateEventDefinition,
 )
 from SpiffWorkflow.util.task import TaskState
 
@@ -30,6 +32,7 @@ from engine.expressions.timer_bounds import check_timer_bounds
 
 _duration_has_fired = DurationTimerEventDefinition.has_fired
 _cycle_complete = CycleTimerEventDefinition.cycle_complete
+_date_has_fired = TimeDateEventDefinition.has_fired
 
 
 def _checked(my_task: Any, expression: str, kind: str) -> None:
@@ -56,7 +59,14 @@ def _cycle_complete_checked(self: CycleTimerEventDefinition, my_task: Any) -> An
     return _cycle_complete(self, my_task)
 
 
+def _date_has_fired_checked(self: TimeDateEventDefinition, my_task: Any) -> Any:
+    if my_task._get_internal_data("event_value") is None:
+        _checked(my_task, self.expression, "timeDate")
+    return _date_has_fired(self, my_task)
+
+
 DurationTimerEventDefinition.has_fired = _duration_has_fired_checked
+TimeDateEventDefinition.has_fired = _date_has_fired_checked
 CycleTimerEventDefinition.cycle_complete = _cycle_complete_checked
 
 

@@ -1,7 +1,8 @@
-"""The allowed range of timer durations and cycle intervals: no zero-length loops, no timers for eternity.
+"""The allowed range of timers: no zero-length loops, no timers for eternity, no dates centuries ahead.
 
 `R/PT0S` fires forever without the clock moving, and `P999999999Y` makes SpiffWorkflow count a billion
-years month by month. Validation refuses such literals; the runtime checks the evaluated value of every
+years month by month. A fixed date (timeDate) may lie at most `max_days` ahead; a past one fires at once,
+as in SpiffWorkflow. Validation refuses such literals; the runtime checks the evaluated value of every
 timer (engine/elements/timer_guard.py), so an expression that yields one becomes an incident.
 """
 
@@ -9,7 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from engine.clock import clock
 from engine.config import Defaults
 
 from .pycode import ExpressionError
@@ -77,3 +82,19 @@ def check_timer_bounds(value: str, kind: str, limits: TimerLimits | None = None)
         if seconds > limits.max_days * 86400:
             raise ExpressionError(f"{value!r}: {what} {duration} is longer than the longest timer allowed, "
                                   f"{limits.max_days} day(s) (KINERJA_TIMER_MAX_DAYS)")
+    if kind == "timeDate":
+        _check_date(value, limits)
+
+
+def _check_date(value: str, limits: TimerLimits) -> None:
+    """Raise ExpressionError when a timer date cannot be read or lies more than `max_days` ahead."""
+    try:
+        # SpiffWorkflow's own reading, so what passes here is what the timer will wait for.
+        moment = TimerEventDefinition.parse_time_or_duration(value.strip())
+    except Exception:  # ValueError, OverflowError, AttributeError...: any text it cannot read
+        moment = None
+    if not isinstance(moment, datetime):
+        raise ExpressionError(f"{value!r} is not a date and time (e.g. 2027-01-31T17:00:00+08:00)")
+    if moment - clock.now() > timedelta(days=limits.max_days):
+        raise ExpressionError(f"{value!r}: the date is more than {limits.max_days} day(s) ahead, later than the "
+                              "longest timer allowed (KINERJA_TIMER_MAX_DAYS)")

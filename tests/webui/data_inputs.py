@@ -1,11 +1,15 @@
-"""Hostile and odd values for the property tests of forms, the CLI and the API (Hypothesis strategies)."""
+"""Hostile and odd values for the property tests of forms, the CLI and the API, and an instance near its limit."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+if TYPE_CHECKING:
+    from .tasks_fixtures import Training
 
 #: Markup and SQL that must come back escaped, or be stored as plain text and never run.
 INJECTIONS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "</textarea><b>bold</b>",
@@ -55,3 +59,19 @@ def raw_json_texts() -> st.SearchStrategy[str]:
     deep = st.integers(min_value=5, max_value=5_000).map(lambda n: '{"x": ' + "[" * n + "]" * n + "}")
     broken = st.sampled_from(['{"x": ', "{'x': 1}", "[1, 2]", '"text"', "null", "", "\xff", '{"x": "\\ud800"}'])
     return st.one_of(objects, constants, deep, broken)
+
+
+def nearly_full_training(app: Flask) -> Training:
+    """Start izin_pelatihan with 64 KB of attachments: one more large value passes SMALL_LIMITS' instance size."""
+    from engine.definitions import specs
+    from engine.runtime import instances
+    from webui.extensions import db
+
+    from .tasks_fixtures import EXAMPLES, PEGAWAI, PENILAI, Training
+    with app.app_context():
+        specs.deploy(db.session, {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}, "admin")
+        bulky = {f"lampiran_{i}": "l" * 4_000 for i in range(16)}
+        instance = instances.start(db.session, specs.require_latest(db.session, "izin_pelatihan"), {
+            "pegawai": PEGAWAI, "penilai": PENILAI, "batas_tinjau": "2027-01-20", **bulky}, "izin-besar", PEGAWAI)
+        db.session.commit()
+    return Training(app, instance.id)

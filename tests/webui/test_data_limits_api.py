@@ -21,7 +21,7 @@ from engine.models import Instance
 from tests.webui.api_external_fixtures import Queue, fetch, queue_fixture  # noqa: F401
 from tests.webui.api_fixtures import api_for
 
-from .data_inputs import SMALL_LIMITS, WEB, json_values, keys, nested, raw_json_texts, texts
+from .data_inputs import SMALL_LIMITS, WEB, json_values, keys, nearly_full_training, nested, raw_json_texts, texts
 from .tasks_fixtures import PEGAWAI
 from .tasks_fixtures import training as training  # the fixture, requested by name
 
@@ -183,18 +183,7 @@ def test_external_completion_answers_any_body_with_a_4xx_or_a_completion(queue):
 
 
 def test_values_that_make_the_instance_too_large_are_a_422_and_store_nothing(app):
-    from engine.definitions import specs
-    from engine.runtime import instances
-    from webui.extensions import db
-
-    from .tasks_fixtures import EXAMPLES, PENILAI, Training
-    with app.app_context():
-        specs.deploy(db.session, {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}, "admin")
-        bulky = {f"lampiran_{i}": "l" * 4_000 for i in range(16)}
-        instance = instances.start(db.session, specs.require_latest(db.session, "izin_pelatihan"), {
-            "pegawai": PEGAWAI, "penilai": PENILAI, "batas_tinjau": "2027-01-20", **bulky}, "izin-besar", PEGAWAI)
-        db.session.commit()
-    started = Training(app, instance.id)
+    started = nearly_full_training(app)
     [task] = started.tasks()
     api = api_for(app, PEGAWAI)
     assert api.post(f"/api/v1/tasks/{task.id}/claim").status_code == 200

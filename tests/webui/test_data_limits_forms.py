@@ -18,7 +18,7 @@ from sqlalchemy import select
 from engine.data_limits import DataLimits, set_data_limits
 from engine.models import HumanTask
 
-from .data_inputs import INJECTIONS, SMALL_LIMITS, WEB, texts
+from .data_inputs import INJECTIONS, SMALL_LIMITS, WEB, nearly_full_training, texts
 from .plan_fixtures import skp_form
 from .tasks_fixtures import PEGAWAI
 from .tasks_fixtures import training as training  # the fixture, requested by name
@@ -151,18 +151,7 @@ def test_a_form_value_beyond_the_limits_is_refused_in_indonesian_beside_its_fiel
 
 
 def test_a_submission_that_makes_the_instance_too_large_is_refused_with_a_sentence_in_indonesian(app, as_user):
-    from engine.definitions import specs
-    from engine.runtime import instances
-    from webui.extensions import db
-
-    from .tasks_fixtures import EXAMPLES, PENILAI, Training
-    with app.app_context():
-        specs.deploy(db.session, {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}, "admin")
-        bulky = {f"lampiran_{i}": "l" * 4_000 for i in range(16)}
-        instance = instances.start(db.session, specs.require_latest(db.session, "izin_pelatihan"), {
-            "pegawai": PEGAWAI, "penilai": PENILAI, "batas_tinjau": "2027-01-20", **bulky}, "izin-besar", PEGAWAI)
-        db.session.commit()
-    started = Training(app, instance.id)
+    started = nearly_full_training(app)
     [task] = started.tasks()
     browser = as_user(PEGAWAI)
     browser.post_form(f"/tugas/{task.id}/ambil", token_page=f"/tugas/{task.id}")

@@ -106,3 +106,15 @@ def test_the_notification_list_needs_a_signed_in_user(client):
     response = client.get("/notifikasi")
     assert response.status_code == 302 and "/masuk" in response.headers["Location"]
     assert client.post("/notifikasi/1/baca").status_code in (302, 400)
+
+
+def test_a_long_list_of_notifications_has_a_short_pager(as_user, make_app, demo_url):
+    small = make_app(demo_url, INBOX_PAGE_SIZE=1)  # walikota's six group notifications: six pages
+    small.test_client_class = type(as_user("walikota"))
+    browser = small.test_client()
+    browser.sign_in("walikota")
+    page = text_of(browser.get("/notifikasi"))
+    pager = page.split('<nav aria-label="Halaman">', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="/notifikasi\?halaman=(\d+)"', pager)
+    assert links == ["0", "1", "2", "3", "6", "2"]  # previous (disabled), 1-3, the last, next
+    assert "…" in pager and 'aria-current="page"' in pager and "Berikutnya" in pager

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine import data_limits
 from engine.errors import FormInvalid, KinerjaError
+from engine.models import AuditEvent
 
 from ..extensions import db
 
@@ -41,6 +42,25 @@ def register(app: Flask) -> None:
     app.cli.add_command(notifications.group)
     from . import external_task
     app.cli.add_command(external_task.group)
+    guard_actors(app.cli)
+
+
+def check_actor(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse an --actor value the audit trail cannot store, before the command touches anything."""
+    longest = AuditEvent.__table__.c.actor.type.length
+    if value is not None and len(value) > longest:
+        fail(f"the actor name is {len(value)} characters long; at most {longest} fit")
+    return value
+
+
+def guard_actors(command: click.Command) -> None:
+    """Give every --actor option of command and of its subcommands the length check."""
+    for param in command.params:
+        if param.name == "actor" and param.callback is None:
+            param.callback = check_actor
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            guard_actors(sub)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

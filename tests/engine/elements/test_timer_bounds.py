@@ -108,3 +108,61 @@ def test_a_bounded_cycle_counts_the_missed_repetitions_as_spent(deploy, start, r
     _pass(session, armed + timedelta(hours=6))
     fired = [d for e, d in events(instance.id) if e == "timer_fired" and d["bpmn_id"] == "remind"]
     assert len(fired) == 1 and reload(instance.id).next_timer_at is None
+
+
+# --- fixed dates (timeDate) ---------------------------------------------------------------------------
+
+DATE_TIMER = '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">${deadline}</bpmn:timeDate>'
+DEADLINES = {"employee": "ani", "manager": "budi"}
+
+
+def _deadlines(date: str) -> dict[str, bytes]:
+    text = read_fixture("processes/deadlines.bpmn")["deadlines.bpmn"].decode()
+    assert DATE_TIMER in text
+    return {"deadlines.bpmn": text.replace(DATE_TIMER, DATE_TIMER.replace("${deadline}", date)).encode()}
+
+
+def test_validation_refuses_a_fixed_date_further_ahead_than_the_longest_timer():
+    clock.set(T0)
+    checked, problems = validate(_deadlines("2037-06-01T00:00:00+08:00"))  # 3,800 days after T0
+    assert checked is None
+    assert any("'2037-06-01T00:00:00+08:00': the date is more than 3660 day(s) ahead" in p.message
+               and "KINERJA_TIMER_MAX_DAYS" in p.message for p in problems), problems
+    assert validate(_deadlines("2036-12-01T00:00:00+08:00"))[1] == []  # 3,618 days: within the range
+    assert validate(_deadlines("2020-01-01T00:00:00+08:00"))[1] == []  # a past date is a timer due at once
+
+
+def test_the_date_check_reads_what_spiffworkflow_reads():
+    clock.set(T0)
+    limits = TimerLimits(min_seconds=1, max_days=366)
+    for fine in ("2027-06-30", "2027-06-30T17:00:00Z", "2027W261", "2000-01-01T00:00:00+08:00"):
+        check_timer_bounds(fine, "timeDate", limits)
+    for wrong, words in [("2028-06-30", "more than 366 day"), ("9999-12-31T00:00:00Z", "ahead"),
+                         ("P14D", "not a date and time"), ("besok", "not a date and time"),
+                         ("2027-13-40", "not a date and time")]:
+        with pytest.raises(ExpressionError, match=words):
+            check_timer_bounds(wrong, "timeDate", limits)
+
+
+@pytest.mark.parametrize(("deadline", "words"), [
+    ("2099-01-31T23:59:59+08:00", "'2099-01-31T23:59:59+08:00': the date is more than 3660 day(s) ahead"),
+    ("akhir bulan", "'akhir bulan' is not a date and time"),
+])
+def test_a_date_from_an_expression_outside_the_range_is_an_incident(deploy, start, reload, events, deadline,
+                                                                     words):
+    clock.set(T0)
+    deploy("processes/deadlines.bpmn")
+    instance = start("deadlines", {**DEADLINES, "deadline": deadline})
+    stored = reload(instance.id)
+    assert stored.status == "error" and stored.next_timer_at is None
+    assert words in stored.error["message"] and stored.error["bpmn_id"] == "expire"
+    assert "instance_failed" in [e for e, _ in events(instance.id)]
+
+
+def test_a_date_from_an_expression_in_the_past_fires_at_once(deploy, start, reload, open_tasks, session):
+    clock.set(T0)
+    deploy("processes/deadlines.bpmn")
+    instance = start("deadlines", {**DEADLINES, "deadline": "2026-12-31T23:59:59+08:00"})
+    _pass(session, T0)
+    assert reload(instance.id).status != "error"
+    assert [task.bpmn_id for task in open_tasks(instance.id)] == ["escalated"]
