@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from engine.models import HumanTask, Instance, TaskCandidate
 from engine.runtime import inbox
 from tests.engine.runtime.inbox_rows import add_task, an_instance, crowd
-from tests.query_plans import accesses, show, statements_of
+from engine.query_plans import accesses, show, statements_of
 
 USERS = ["sari", "rudi", None]
 GROUPS = ["tata_usaha", "umum"]
