@@ -206,6 +206,7 @@ def page_client(url: str, account_id: int) -> Any:
                                        headers={"User-Agent": client.environ_base["HTTP_USER_AGENT"]})
     with context, client.session_transaction() as flask_session:
         from flask_login.utils import _create_identifier  # the "strong" session protection checks it
+
         from webui.extensions import db
         account = db.session.get(UserAccount, account_id)
         flask_session["_user_id"] = f"{account_id}:{session_key(account)}"
