@@ -177,8 +177,9 @@ class TaskCandidate(Base):
     __tablename__ = "task_candidate"
     # Covering: the inbox reaches the offered tasks' ids without reading the candidate rows.
     __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value", "human_task_id"),
-                      # The inbox's offer lookups (engine.runtime.inbox.open_ids): open tasks' offers only.
-                      Index("ix_task_candidate_open", "kind", "value", "human_task_id",
+                      # The inbox's offer lookups (engine.runtime.inbox.open_ids): open tasks' offers only;
+                      # task_open as a column too, or SQLite reads each row to check it (not covering).
+                      Index("ix_task_candidate_open", "kind", "value", "human_task_id", "task_open",
                             sqlite_where=_OFFERED_SQLITE, postgresql_where=_OFFERED_POSTGRESQL))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
