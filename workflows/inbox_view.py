@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, func, select
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
@@ -102,7 +102,9 @@ def unit_of_key() -> Any:
     # "skp:<year>:<nip>[:n]": the NIP is 18 characters from position 10.
     employee_unit = (select(Position.unit_id).join(Employee, Employee.position_id == Position.id)
                      .where(Employee.nip == func.substr(key, len(_EMPLOYEE) + 7, 18)).scalar_subquery())
-    partial_unit = (select(Skp.unit_id).where(cast(Skp.id, String) == func.substr(key, len(_PARTIAL) + 7))
+    # The SKP by primary key ("parsial:<year>:<skp id>", digits as partial_key writes them): casting the
+    # key's part, not the id, lets the lookup use the key instead of scanning every SKP.
+    partial_unit = (select(Skp.unit_id).where(Skp.id == cast(func.substr(key, len(_PARTIAL) + 7), Integer))
                     .scalar_subquery())
     whens: list[Any] = [(key.startswith(f"{_EMPLOYEE}:"), func.coalesce(skp_unit, employee_unit)),
                         (key.startswith(f"{_PARTIAL}:"), partial_unit)]
