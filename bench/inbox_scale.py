@@ -5,7 +5,8 @@
 
 The first run fills the database with plain INSERTs (no workflow runs: the inbox only reads rows), later
 runs reuse it, so the same data can be timed before and after a change (the schema is upgraded to head
-first). The database must be empty or hold this benchmark's data. Sizes: --employees, --open, --completed.
+first). The database must be empty or hold this benchmark's data. Sizes: --employees, --open, --completed,
+--audit (the SQLite scratch file is named after them).
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, upgrade
-from engine.models import HumanTask, Instance, SpecVersion, TaskCandidate
+from engine.models import AuditEvent, HumanTask, Instance, SpecVersion, TaskCandidate
+from engine.query_plans import plans
 from engine.runtime import inbox
 from workflows import inbox_view
+from workflows.models.org import UserAccount
 
 PROCESS = "bench_inbox_scale"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -76,8 +79,42 @@ def task_rows(rng: random.Random, employees: int, opds: int, count: int, state: 
                 "completed_by": (claimed or assignee or nip(n)) if done else None}, candidates)
 
 
-def generate(engine: Engine, employees: int, opds: int, open_count: int, completed: int) -> None:
-    """Insert one spec version, two cycles per employee and the tasks, in chunks; then update statistics."""
+class AuditFill:
+    """Spreads a number of audit rows over the tasks' events (created, completed) and numbers each instance's chain.
+
+    Plain rows as `engine.audit` writes them (chain "instance:<id>", a sequence per chain, JSON data, hashes),
+    but the hashes are not computed: the inbox never reads them, and the fill is set-up, not timed.
+    """
+
+    def __init__(self, wanted: int, events: int) -> None:
+        self.share = min(wanted / events, 1.0) if events else 0.0
+        self.seen = 0
+        self.seq: dict[int, int] = {}
+
+    def rows(self, task_id: int, row: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Yield the audit rows of one task: its creation and, when done, its completion (as many as the share)."""
+        events = [("task_created", row["created_at"], "engine")]
+        if row["completed_at"] is not None:
+            events.append(("task_completed", row["completed_at"], row["completed_by"]))
+        for event_type, moment, actor in events:
+            # Event k is kept when floor((k+1) * share) grows: exactly `wanted` rows over all events.
+            keep = int((self.seen + 1) * self.share) > int(self.seen * self.share)
+            self.seen += 1
+            if not keep:
+                continue
+            instance_id = row["instance_id"]
+            seq = self.seq[instance_id] = self.seq.get(instance_id, 0) + 1
+            data = (f'{{"bpmn_id": "{row["bpmn_id"]}", "name": "{row["name"]}", "assignee": '
+                    f'{"null" if row["assignee"] is None else chr(34) + row["assignee"] + chr(34)}, '
+                    f'"due_at": "{row["due_at"].isoformat()}"}}')
+            yield {"chain": f"instance:{instance_id}", "seq": seq, "event_type": event_type, "actor": actor,
+                   "occurred_at": moment, "instance_id": instance_id, "human_task_id": task_id, "data": data,
+                   "prev_hash": f"{seq - 1:064x}", "hash": f"{seq:064x}", "key_id": "sha256",
+                   "state_hash": None}
+
+
+def generate(engine: Engine, employees: int, opds: int, open_count: int, completed: int, audit_rows: int) -> None:
+    """Insert one spec version, two cycles per employee, the tasks and the audit rows, in chunks; then ANALYZE."""
     rng = random.Random(20261203)
     with engine.begin() as conn:
         spec_id = conn.execute(insert(SpecVersion).returning(SpecVersion.id), [{
@@ -93,21 +130,23 @@ def generate(engine: Engine, employees: int, opds: int, open_count: int, complet
             for n, new_id in enumerate(conn.execute(insert(Instance).returning(
                     Instance.id, sort_by_parameter_order=True), rows).scalars()):
                 ids[year, n] = new_id
+    audit = AuditFill(audit_rows, open_count + 2 * completed)
     for state, count, year in (("completed", completed, 2025), ("open", open_count, 2026)):
         batch: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
         for item in task_rows(rng, employees, opds, count, state, lambda n, y=year: ids[y, n]):
             batch.append(item)
             if len(batch) == CHUNK:
-                _insert_tasks(engine, batch)
+                _insert_tasks(engine, batch, audit)
                 batch = []
         if batch:
-            _insert_tasks(engine, batch)
+            _insert_tasks(engine, batch, audit)
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
 
 
-def _insert_tasks(engine: Engine, batch: list[tuple[dict[str, Any], list[tuple[str, str]]]]) -> None:
+def _insert_tasks(engine: Engine, batch: list[tuple[dict[str, Any], list[tuple[str, str]]]],
+                  audit: AuditFill) -> None:
     with engine.begin() as conn:
         task_ids = conn.execute(insert(HumanTask).returning(HumanTask.id, sort_by_parameter_order=True),
                                 [row for row, _ in batch]).scalars().all()
@@ -115,6 +154,10 @@ def _insert_tasks(engine: Engine, batch: list[tuple[dict[str, Any], list[tuple[s
                  for task_id, (_, pairs) in zip(task_ids, batch, strict=True) for kind, value in pairs]
         if links:
             conn.execute(insert(TaskCandidate), links)
+        events = [event for task_id, (row, _) in zip(task_ids, batch, strict=True)
+                  for event in audit.rows(task_id, row)]
+        if events:
+            conn.execute(insert(AuditEvent), events)
 
 
 def timed(action: Callable[[], Any], repeat: int) -> tuple[float, float]:
@@ -131,39 +174,62 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def plans(session: Session, action: Callable[[], Any]) -> list[str]:
-    """Return the query plan of every statement an action runs (EXPLAIN QUERY PLAN on SQLite)."""
-    connection = session.connection()
-    captured: list[tuple[str, Any]] = []
-
-    def capture(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        captured.append((statement, parameters))
-    event.listen(connection.engine, "before_cursor_execute", capture)
-    try:
-        action()
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", capture)
-    prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
-    lines = []
-    for statement, parameters in captured:
-        lines.append("-- " + " ".join(statement.split())[:160] + " ...")
-        plan = connection.exec_driver_sql(prefix + statement, parameters).all()
-        lines += [f"   {row[-1]}" for row in plan]
-    return lines
-
-
 def _bare(session: Session, ids: list[int]) -> list[HumanTask]:
     """Read rows by primary key, soonest due first: the floor any listing of them costs."""
     return list(session.execute(select(HumanTask).where(HumanTask.id.in_(ids))
                                 .order_by(HumanTask.due_at, HumanTask.id)).scalars())
 
 
-def measure(engine: Engine, repeat: int) -> list[str]:
-    """Time three users' inbox (API listing and HTML page queries) against the bare SELECT of their rows."""
-    out = []
+def accounts(engine: Engine, users: list[tuple[str, str, list[str]]]) -> dict[str, int]:
+    """Return the account id of each user, creating the accounts (a group is a role without scope) when missing."""
     with Session(engine) as session:
-        users = [("employee", nip(1), []), ("appraiser", nip(10), []),
-                 ("pengelola (group)", nip(20), [group_of(0, 40)])]
+        found = {a.username: a for a in session.execute(select(UserAccount).where(
+            UserAccount.username.in_([user for _, user, _ in users]))).scalars()}
+        for _, user, groups in users:
+            if user not in found:
+                found[user] = UserAccount(username=user, password_hash="!", roles=list(groups), active=True,
+                                          created_at=NOW, must_change_password=False)
+                session.add(found[user])
+        session.commit()
+        return {name: account.id for name, account in found.items()}
+
+
+def page_client(url: str, account_id: int) -> Any:
+    """Return a test client of the web app on the database, signed in as the account (no password round trip)."""
+    from webui import create_app  # the web layer only for this measure
+    from webui.auth.users import session_key
+    app = create_app({"DATABASE_URL": url, "TESTING": True,
+                      "INSTANCE_PATH": str(Path(tempfile.gettempdir()) / "kinerja-inbox-scale-instance")})
+    client = app.test_client()
+    # The request context of the client's requests: same address and agent, so the same session identifier.
+    context = app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                       headers={"User-Agent": client.environ_base["HTTP_USER_AGENT"]})
+    with context, client.session_transaction() as flask_session:
+        from flask_login.utils import _create_identifier  # the "strong" session protection checks it
+
+        from webui.extensions import db
+        account = db.session.get(UserAccount, account_id)
+        flask_session["_user_id"] = f"{account_id}:{session_key(account)}"
+        flask_session["_fresh"] = True
+        flask_session["_id"] = _create_identifier()
+        db.session.remove()
+    return client
+
+
+def get_page(client: Any, path: str) -> None:
+    """Fetch a page; it must be served, not redirected (a redirect would time the sign-in page)."""
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path}: {response.status_code}")
+
+
+def measure(engine: Engine, url: str, repeat: int) -> list[str]:
+    """Time three users' inbox (API listing, HTML page queries, rendered page) against the bare SELECT of their rows."""
+    out = []
+    users = [("employee", nip(1), []), ("appraiser", nip(10), []), ("pengelola (group)", nip(20), [group_of(0, 40)])]
+    ids = accounts(engine, users)
+    clients = {user: page_client(url, ids[user]) for _, user, _ in users}
+    with Session(engine) as session:
         for who, user, groups in users:
             api = partial(inbox.open_tasks_for, session, user, groups, limit=50)
             page = api()
@@ -173,11 +239,18 @@ def measure(engine: Engine, repeat: int) -> list[str]:
             out.append(f"{who}: {page.total} open tasks visible, page of {len(page.items)}")
             out.append(f"  bare indexed SELECT of the page's rows: {base:8.2f} ms (best {base_best:.2f})")
             html = partial(inbox_view.inbox_of, session, user, groups)
-            for label, action in (("API listing (open_tasks_for)", api), ("HTML inbox, tab mine", html),
-                                  ("HTML inbox, tab group", partial(html, "group"))):
+            client = clients[user]
+            tab = "kelompok" if groups else "saya"
+            actions: list[tuple[str, Callable[[], Any]]] = [
+                ("API listing (open_tasks_for)", api), ("HTML inbox queries, tab mine", html),
+                ("HTML inbox queries, tab group", partial(html, "group")),
+                (f"rendered page GET /?tab={tab}", partial(get_page, client, f"/?tab={tab}"))]
+            for label, action in actions:
+                session.rollback()  # no read transaction held: the page's own session may write (SQLite locks)
                 median, best = timed(action, repeat)
-                out.append(f"  {label:<30} {median:8.2f} ms (best {best:.2f})  ratio {median / base:5.1f}x "
+                out.append(f"  {label:<31} {median:8.2f} ms (best {best:.2f})  ratio {median / base:5.1f}x "
                            f"(best {best / base_best:.1f}x)")
+                session.expunge_all()
         out.append("")
         out.append("Query plans of the API listing and the HTML page (pengelola with a group):")
         out += plans(session, lambda: inbox.open_tasks_for(session, nip(20), [group_of(0, 40)], limit=50))
@@ -192,11 +265,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--opds", type=int, default=40)
     parser.add_argument("--open", type=int, default=50_000)
-    parser.add_argument("--completed", type=int, default=300_000)
+    parser.add_argument("--completed", type=int, default=500_000)
+    parser.add_argument("--audit", type=int, default=1_000_000, help="audit rows spread over the tasks' events")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
-    url = args.database_url or f"sqlite:///{Path(tempfile.gettempdir()) / 'kinerja-inbox-scale.db'}"
+    # One scratch file per size, so a run with other sizes does not time the wrong data.
+    name = f"kinerja-inbox-scale-{args.open}-{args.completed}-{args.audit}.db"
+    url = args.database_url or f"sqlite:///{Path(tempfile.gettempdir()) / name}"
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -207,14 +283,21 @@ def main(argv: list[str] | None = None) -> None:
     report = [f"database: {engine.dialect.name} ({url.rsplit('@', 1)[-1]})"]
     if not processes:
         start = perf_counter()
-        generate(engine, args.employees, args.opds, args.open, args.completed)
+        generate(engine, args.employees, args.opds, args.open, args.completed, args.audit)
         report.append(f"generated in {perf_counter() - start:.0f} s")
     with engine.connect() as conn:
+        # Statistics as a maintained database has them, also after a migration rewrote rows.
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
         tasks = conn.execute(select(func.count()).select_from(HumanTask)).scalar_one()
         open_now = conn.execute(select(func.count()).select_from(HumanTask)
                                 .where(HumanTask.state == "open")).scalar_one()
-    report.append(f"human_task rows: {tasks} ({open_now} open); medians of {args.repeat} runs")
-    report += measure(engine, args.repeat)
+        audit_rows = conn.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    report.append(f"human_task rows: {tasks} ({open_now} open), audit_event rows: {audit_rows}; "
+                  f"medians of {args.repeat} runs")
+    if (tasks, open_now, audit_rows) != (args.open + args.completed, args.open, args.audit):
+        report.append("WARNING: the database was filled with other sizes than the ones asked for")
+    report += measure(engine, url, args.repeat)
     engine.dispose()
     text = "\n".join(report)
     print(text)

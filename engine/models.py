@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -119,6 +121,8 @@ class Instance(Base):
 
 #: The condition of the partial indexes over open tasks (both SQLite and PostgreSQL support them).
 _OPEN = text("state = 'open'")
+#: The condition of the partial index over open tasks' offers, as each database renders `task_open`.
+_OFFERED_SQLITE, _OFFERED_POSTGRESQL = text("task_open = 1"), text("task_open")
 
 
 class HumanTask(Base):
@@ -172,13 +176,20 @@ class TaskCandidate(Base):
 
     __tablename__ = "task_candidate"
     # Covering: the inbox reaches the offered tasks' ids without reading the candidate rows.
-    __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value", "human_task_id"),)
+    __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value", "human_task_id"),
+                      # The inbox's offer lookups (engine.runtime.inbox.open_ids): open tasks' offers only;
+                      # task_open as a column too, or SQLite reads each row to check it (not covering).
+                      Index("ix_task_candidate_open", "kind", "value", "human_task_id", "task_open",
+                            sqlite_where=_OFFERED_SQLITE, postgresql_where=_OFFERED_POSTGRESQL))
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), index=True)
     #: user | group
     kind: Mapped[str] = mapped_column(String(10))
     value: Mapped[str] = mapped_column(String(200))
+    #: Whether the task is still open: cleared when it completes or is cancelled, so the inbox reads
+    #: open offers only; the rows stay (the task's record and its seal show who was offered it).
+    task_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class TaskDraft(Base):

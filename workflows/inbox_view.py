@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, select
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.models import HumanTask, Instance
-from engine.runtime.inbox import visible_to
+from engine.runtime.inbox import open_ids
 
 from . import cycles
 from .models.org import Employee, Position, Unit
@@ -101,7 +102,9 @@ def unit_of_key() -> Any:
     # "skp:<year>:<nip>[:n]": the NIP is 18 characters from position 10.
     employee_unit = (select(Position.unit_id).join(Employee, Employee.position_id == Position.id)
                      .where(Employee.nip == func.substr(key, len(_EMPLOYEE) + 7, 18)).scalar_subquery())
-    partial_unit = (select(Skp.unit_id).where(cast(Skp.id, String) == func.substr(key, len(_PARTIAL) + 7))
+    # The SKP by primary key ("parsial:<year>:<skp id>", digits as partial_key writes them): casting the
+    # key's part, not the id, lets the lookup use the key instead of scanning every SKP.
+    partial_unit = (select(Skp.unit_id).where(Skp.id == cast(func.substr(key, len(_PARTIAL) + 7), Integer))
                     .scalar_subquery())
     whens: list[Any] = [(key.startswith(f"{_EMPLOYEE}:"), func.coalesce(skp_unit, employee_unit)),
                         (key.startswith(f"{_PARTIAL}:"), partial_unit)]
@@ -111,7 +114,7 @@ def unit_of_key() -> Any:
     return case(*whens, else_=None)
 
 
-def _tab(user: str) -> Any:
+def _tab(user: Any) -> Any:
     acting = HumanTask.properties["acting_for"]["position_code"].as_string()
     return case((HumanTask.claimed_by == user, "mine"),
                 (and_(HumanTask.assignee == user, acting.is_(None)), "mine"),
@@ -138,6 +141,37 @@ def units_within(units: dict[int, UnitInfo], root: int) -> set[int]:
     return found
 
 
+@cache
+def _statements(with_groups: bool, by_year: bool, by_units: bool, by_stage: bool) -> tuple[Any, Any]:
+    """Return the facets and page statements for the filters in use, built once with bound parameters.
+
+    Parameters: user, groups, now, tab, year, units, stage, limit, offset. Building these expressions
+    (the year, unit and tab CASEs with their subqueries) and keying them for the cache cost several times
+    what the database takes to answer, so they are built once per combination of filters.
+    """
+    user = bindparam("user")
+    year_of, unit_of, tab_of = year_of_key().label("year"), unit_of_key().label("unit_id"), _tab(user).label("tab")
+    overdue = and_(HumanTask.due_at.is_not(None), HumanTask.due_at < bindparam("now"))
+    visible = HumanTask.id.in_(open_ids(with_groups))
+    facets = (select(tab_of, HumanTask.process_id, case((overdue, 1), else_=0).label("late"), year_of, unit_of,
+                     func.count().label("n"))
+              .join(Instance, Instance.id == HumanTask.instance_id).where(visible)
+              .group_by(tab_of, HumanTask.process_id, "late", year_of, unit_of))
+    where = [visible, tab_of == bindparam("tab")]
+    if by_year:
+        where.append(year_of == bindparam("year"))
+    if by_units:
+        where.append(unit_of.in_(bindparam("units", expanding=True)))
+    if by_stage:
+        where.append(HumanTask.process_id == bindparam("stage"))
+    page = (select(HumanTask.id, HumanTask.name, HumanTask.bpmn_id, HumanTask.process_id, HumanTask.due_at,
+                   HumanTask.claimed_by, HumanTask.properties, year_of, unit_of)
+            .join(Instance, Instance.id == HumanTask.instance_id).where(*where)
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return facets, page
+
+
 def inbox_of(session: Session, user: str, groups: Sequence[str], tab: str = "mine",
              filters: Filters = Filters(), *, limit: int = 25, offset: int = 0) -> Inbox:
     """Return one page of a tab of the user's inbox, most urgent first, with every tab's counts."""
@@ -145,14 +179,10 @@ def inbox_of(session: Session, user: str, groups: Sequence[str], tab: str = "min
     now = clock.now()
     units = all_units(session)
     allowed = units_within(units, filters.unit_id) if filters.unit_id in units else None
-    year_of, unit_of, tab_of = year_of_key().label("year"), unit_of_key().label("unit_id"), _tab(user).label("tab")
-    overdue = and_(HumanTask.due_at.is_not(None), HumanTask.due_at < now)
-    visible = visible_to(user, groups)
-    facets = session.execute(
-        select(tab_of, HumanTask.process_id, case((overdue, 1), else_=0).label("late"), year_of, unit_of,
-               func.count().label("n"))
-        .join(Instance, Instance.id == HumanTask.instance_id).where(visible)
-        .group_by(tab_of, HumanTask.process_id, "late", year_of, unit_of)).all()
+    facets_of, page_of = _statements(bool(groups), bool(filters.year), allowed is not None, bool(filters.stage))
+    params: dict[str, Any] = {"user": user, "groups": list(groups), "now": now, "tab": tab, "limit": limit,
+                              "offset": offset}
+    facets = session.execute(facets_of, params).all()
     result = Inbox(tab=tab, rows=[], total=0, counts=dict.fromkeys(TABS, 0), overdue=dict.fromkeys(TABS, 0))
     years, unit_ids = set(), set()
     for f in facets:
@@ -171,19 +201,13 @@ def inbox_of(session: Session, user: str, groups: Sequence[str], tab: str = "min
     result.years = sorted(years, reverse=True)
     result.units = sorted((units[i] for i in unit_ids if i in units), key=lambda u: u.name)
     result.unit_names = {i: u.name for i, u in units.items()}
-    where = [visible, tab_of == tab]
     if filters.year:
-        where.append(year_of == f"{filters.year:04d}")
+        params["year"] = f"{filters.year:04d}"
     if allowed is not None:
-        where.append(unit_of.in_(sorted(allowed)))
+        params["units"] = sorted(allowed)
     if filters.stage:
-        where.append(HumanTask.process_id == filters.stage)
-    rows = session.execute(
-        select(HumanTask.id, HumanTask.name, HumanTask.bpmn_id, HumanTask.process_id, HumanTask.due_at,
-               HumanTask.claimed_by, HumanTask.properties, year_of, unit_of)
-        .join(Instance, Instance.id == HumanTask.instance_id).where(*where)
-        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id).limit(limit).offset(offset))
-    for r in rows:
+        params["stage"] = filters.stage
+    for r in session.execute(page_of, params):
         result.rows.append(Row(
             id=r.id, title=r.name or r.bpmn_id, stage=r.process_id, due_at=r.due_at,
             overdue=r.due_at is not None and r.due_at < now,

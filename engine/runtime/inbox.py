@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, delete, exists, func, insert, select, union, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from engine import audit, notifications
 from engine.audit import seals
@@ -134,6 +136,8 @@ def _cancel(session: Session, run: Run, gone: list[str], now: datetime) -> None:
     if ids:  # a withdrawn task's drafts are of no use to anyone
         session.execute(delete(TaskDraft).where(TaskDraft.human_task_id.in_(ids))
                         .execution_options(synchronize_session=False))
+        session.execute(update(TaskCandidate).where(TaskCandidate.human_task_id.in_(ids)).values(task_open=False)
+                        .execution_options(synchronize_session=False))  # out of the inbox's open offers
 
 
 def _new_row(run: Run, task: Any, now: datetime) -> dict[str, Any]:
@@ -214,6 +218,13 @@ class Page:
     offset: int
 
 
+#: Parameters of the prepared listing statements: the user, their groups, the page.
+_USER: BindParameter[str] = bindparam("user")
+_GROUPS: BindParameter[list[str]] = bindparam("groups", expanding=True)
+_LIMIT: BindParameter[int] = bindparam("limit")
+_OFFSET: BindParameter[int] = bindparam("offset")
+
+
 def open_ids_for(user: str, groups: Sequence[str]) -> Any:
     """Return the ids of the open tasks a user may work on or claim: held by them, or unclaimed and offered.
 
@@ -221,17 +232,29 @@ def open_ids_for(user: str, groups: Sequence[str]) -> Any:
     to open tasks, so the cost follows the user's tasks, not every task ever created (an OR over them uses
     no index).
     """
+    return open_ids(bool(groups)).params(user=user, groups=list(groups))
+
+
+@cache
+def open_ids(with_groups: bool) -> Any:
+    """Return `open_ids_for` as a statement built once, with the parameters `user` and `groups` (expanding).
+
+    Built once because building and keying the statement costs more than running it; offers are looked up
+    among open offers only (`task_candidate.task_open`, partial index `ix_task_candidate_open`), so a group's
+    years of past offers are not read.
+    """
     is_open = HumanTask.state == "open"
     # From the offers to their tasks, never the other way: all open unclaimed tasks are many more.
     unclaimed = exists().where(HumanTask.id == TaskCandidate.human_task_id, is_open,
                                HumanTask.assignee.is_(None), HumanTask.claimed_by.is_(None))
-    lookups = [select(HumanTask.id).where(HumanTask.assignee == user, is_open),
-               select(HumanTask.id).where(HumanTask.claimed_by == user, is_open),
-               select(TaskCandidate.human_task_id).where(TaskCandidate.kind == "user", TaskCandidate.value == user,
-                                                         unclaimed)]
-    if groups:
+    offered = TaskCandidate.task_open  # as the partial index's condition is written, so both databases use it
+    lookups = [select(HumanTask.id).where(HumanTask.assignee == _USER, is_open),
+               select(HumanTask.id).where(HumanTask.claimed_by == _USER, is_open),
+               select(TaskCandidate.human_task_id).where(TaskCandidate.kind == "user", TaskCandidate.value == _USER,
+                                                         offered, unclaimed)]
+    if with_groups:
         lookups.append(select(TaskCandidate.human_task_id).where(
-            TaskCandidate.kind == "group", TaskCandidate.value.in_(list(groups)), unclaimed))
+            TaskCandidate.kind == "group", TaskCandidate.value.in_(_GROUPS), offered, unclaimed))
     return union(*lookups)
 
 
@@ -240,10 +263,26 @@ def visible_to(user: str, groups: Sequence[str]) -> Any:
     return HumanTask.id.in_(open_ids_for(user, groups))
 
 
+def visible() -> Any:
+    """Return the condition of `visible_to` with the parameters `user` and `groups` (expanding, not empty)."""
+    return HumanTask.id.in_(open_ids(True))
+
+
+@cache
+def _listing(with_groups: bool) -> tuple[Any, Any]:
+    where = HumanTask.id.in_(open_ids(with_groups))
+    return (select(func.count()).select_from(HumanTask).where(where),
+            select(HumanTask).where(where).order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+            .limit(_LIMIT).offset(_OFFSET))
+
+
 def open_tasks_for(session: Session, user: str, groups: Sequence[str] = (), *, limit: int = 50,
                    offset: int = 0) -> Page:
     """Return the open tasks a user may work on or claim, soonest due first."""
-    return _page(session, visible_to(user, groups), limit, offset)
+    count, page = _listing(bool(groups))
+    params = {"user": user, "groups": list(groups), "limit": limit, "offset": offset}
+    total = session.execute(count, params).scalar_one()
+    return Page(list(session.execute(page, params).scalars()), total, limit, offset)
 
 
 def open_tasks(session: Session, *, instance_id: int | None = None, limit: int = 50, offset: int = 0) -> Page:

@@ -44,6 +44,8 @@ _OPEN = select(TASK).where(TASK.c.id == bindparam("task_id")).with_for_update(of
 _FORGET_DRAFTS = delete(table_of(TaskDraft)).where(table_of(TaskDraft).c.human_task_id == bindparam("task_id"))
 _COMPLETE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
     state="completed", completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"))
+#: The offers stay (the task's record shows them), out of the inbox's open offers.
+_CLOSE_OFFERS = update(CANDIDATE).where(CANDIDATE.c.human_task_id == bindparam("task_id")).values(task_open=False)
 
 
 def _open(session: Session, task_id: int) -> TaskRow:
@@ -110,6 +112,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     now = clock.now()
     session.connection().execute(_COMPLETE, {"task_id": row.id, "completed_at": now, "completed_by": actor})
     session.connection().execute(_FORGET_DRAFTS, {"task_id": row.id})  # every user's: the task is over
+    session.connection().execute(_CLOSE_OFFERS, {"task_id": row.id})
     row.state, row.completed_at, row.completed_by = "completed", now, actor
     run.ready_before.discard(row.spiff_task_id)  # completed here, not cancelled by the inbox sync
     _note_completion(run, row, cleaned, _changes(before, task.data))

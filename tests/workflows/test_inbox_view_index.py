@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from engine.query_plans import accesses, show, statements_of
 from engine.runtime import tasks
 from tests.engine.runtime.inbox_rows import add_task, an_instance, crowd
-from tests.query_plans import accesses, show, statements_of
 from workflows.inbox_view import inbox_of
 
 

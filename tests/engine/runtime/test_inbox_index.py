@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from engine.models import HumanTask, Instance, TaskCandidate
+from engine.query_plans import accesses, show, statements_of
 from engine.runtime import inbox
 from tests.engine.runtime.inbox_rows import add_task, an_instance, crowd
-from tests.query_plans import accesses, show, statements_of
 
 USERS = ["sari", "rudi", None]
 GROUPS = ["tata_usaha", "umum"]
@@ -94,3 +94,19 @@ def test_the_listing_reads_human_task_through_indexes_never_a_full_scan(session)
                    for a in tasks), printed
         assert all(a.rows_read is None or a.rows_read <= 10 for a in plan), (plan, printed)
         assert {a.index for a in tasks} & {"ix_human_task_assignee_state", "ix_human_task_open_claimed_by"}, printed
+
+
+def test_a_groups_offers_are_read_among_open_tasks_only_not_its_history(session):
+    instance = an_instance(session)
+    offered = add_task(session, instance, 1, candidates=(("group", "umum"),))
+    crowd(session, instance, 3000, group="umum")  # ~520 offers of closed tasks, ~85 of open ones
+    page = inbox.open_tasks_for(session, "budi", ["umum"], limit=500)
+    assert offered in {t.id for t in page.items}
+    assert page.total == 1 + len([n for n in range(3000) if n % 5 == 0 and n % 7 == 0])
+    for sql, parameters in statements_of(session, lambda: inbox.open_tasks_for(session, "budi", ["umum"])):
+        plan = accesses(session, sql, parameters)
+        printed = show(session, sql, parameters)
+        offers = [a for a in plan if a.table == "task_candidate"]
+        assert offers and {a.index for a in offers} == {"ix_task_candidate_open"}, printed
+        # PostgreSQL counts the rows: the open offers (86), not the ~600 of the group's history.
+        assert all(a.rows_read is None or a.rows_read <= 100 for a in offers), (plan, printed)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, NotFound
-from engine.models import AuditEvent, Instance
+from engine.models import AuditEvent, Instance, TaskCandidate
 from engine.runtime import tasks
 
 
@@ -151,3 +151,17 @@ def test_an_ordinary_tasks_completion_keeps_its_answers_in_the_event(review, com
                    if e.event_type == "task_completed"]
     assert completed["data"]["submitted"]["target"] == 5 and "confidential" not in completed["data"]
     assert not any(e.event_type == audit.CONFIDENTIAL_EVENT for e in audit.events_of(session, instance.id))
+
+
+def test_a_completed_tasks_offers_stay_on_record_but_leave_the_open_offers(review, complete, open_tasks, session):
+    instance, draft = review
+    complete(draft, "ani", {"target": 5})
+    [approve] = open_tasks(instance.id)
+    offers = lambda: session.execute(select(TaskCandidate.kind, TaskCandidate.value, TaskCandidate.task_open)  # noqa: E731
+                                     .where(TaskCandidate.human_task_id == approve.id)).all()
+    assert offers() and all(is_open for _, _, is_open in offers())
+    tasks.claim(session, approve.id, "citra", groups=("hr",))
+    session.commit()
+    complete(approve, "citra", {"decision": "approve"})
+    session.expire_all()
+    assert offers() and not any(is_open for _, _, is_open in offers())  # who was offered it is still known

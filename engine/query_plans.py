@@ -1,4 +1,7 @@
-"""Query plans of the statements an action runs, on SQLite (EXPLAIN QUERY PLAN) and PostgreSQL (EXPLAIN JSON)."""
+"""Query plans of the statements an action runs, on SQLite (EXPLAIN QUERY PLAN) and PostgreSQL (EXPLAIN JSON).
+
+A diagnostics aid shared by the plan tests and `bench/`: which index a query uses, and how many rows it reads.
+"""
 
 from __future__ import annotations
 
@@ -89,7 +92,16 @@ def _table_of_index(name: str) -> str:
 
 
 def show(session: Session, statement: str, parameters: Any) -> str:
-    """Return the plan as the database prints it (for failure messages)."""
+    """Return the plan as the database prints it (for failure messages and benchmark reports)."""
     connection = session.connection()
     prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
     return "\n".join(str(row[-1]) for row in connection.exec_driver_sql(prefix + statement, parameters))
+
+
+def plans(session: Session, action: Callable[[], Any]) -> list[str]:
+    """Return each statement an action runs (shortened) followed by its plan, as report lines."""
+    lines = []
+    for statement, parameters in statements_of(session, action):
+        lines.append("-- " + " ".join(statement.split())[:160] + " ...")
+        lines += [f"   {line}" for line in show(session, statement, parameters).splitlines()]
+    return lines
