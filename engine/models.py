@@ -266,12 +266,16 @@ class MessageSubscription(Base):
     """A message an instance is waiting for, refreshed on every save, so routing is a query."""
 
     __tablename__ = "message_subscription"
+    #: Routing looks a message up by name and the keys of its correlation values (runtime.correlation_keys).
+    __table_args__ = (Index("ix_message_subscription_name_key", "message_name", "correlation_key"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
-    message_name: Mapped[str] = mapped_column(String(200), index=True)
+    message_name: Mapped[str] = mapped_column(String(200))
     #: Correlation values the instance expects, {key: {property: value}}.
     correlations: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The same values as one canonical text ("" expects nothing, "*" is checked in Python only).
+    correlation_key: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
 
 class AuditEvent(Base):

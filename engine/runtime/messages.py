@@ -18,6 +18,7 @@ from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
 from engine.models import Instance, MessageSubscription, SpecVersion
 
+from . import correlation_keys
 from .execution import ACTIVE, advance, lock, restore, save
 from .launch import launch
 from .run import Run
@@ -72,6 +73,41 @@ def deliver(session: Session, run: Run, depth: int = 0) -> None:
         route(session, event, run.instance.id, run.actor, depth)
 
 
+def _candidates(session: Session, name: str, correlations: dict[str, Any]) -> list[Any]:
+    """Return (instance id, expected correlations) of the subscriptions to a message that may agree with it.
+
+    Looked up by the index on (name, correlation key); `_agree` still decides, so the lookup only has to
+    find every subscription that can agree (runtime.correlation_keys), and reads them all when it cannot.
+    """
+    # Two columns, not ORM rows: a city has hundreds of waiting calibrations, and only the ids that agree matter.
+    query = select(MessageSubscription.instance_id, MessageSubscription.correlations).where(
+        MessageSubscription.message_name == name)
+    keys = correlation_keys.lookup_keys(correlations, _domains(session, name))
+    if keys is not None:
+        query = query.where(MessageSubscription.correlation_key.in_(keys))
+    return list(session.execute(query).all())
+
+
+#: (spec sha256, message name) -> the (key, property) sets its waiting tasks may expect; specs never change.
+_DOMAINS: dict[tuple[str, str], list[frozenset[tuple[str, str]]]] = {}
+
+
+def _domains(session: Session, name: str) -> list[set[tuple[str, str]]]:
+    """Return the (key, property) pairs each catching task of the message may expect, over every deployed version."""
+    found: list[set[tuple[str, str]]] = []
+    for version_id, sha256 in session.execute(select(SpecVersion.id, SpecVersion.sha256)):
+        if (sha256, name) not in _DOMAINS:
+            spec, subprocesses = spec_of(session, version_id, sha256)
+            _DOMAINS[(sha256, name)] = [
+                frozenset((key, prop.name) for prop in definition.correlation_properties or []
+                          for key in prop.correlation_keys)
+                for process_spec in [spec, *subprocesses.values()] for task_spec in process_spec.task_specs.values()
+                if isinstance(definition := getattr(task_spec, "event_definition", None), MessageEvent)
+                and definition.name == name]
+        found.extend(set(domain) for domain in _DOMAINS[(sha256, name)] if domain)
+    return found
+
+
 def route(session: Session, event: Any, sender_id: int | None, actor: str, depth: int = 0) -> int:
     """Deliver one message; return how many instances received it (started ones included)."""
     if depth > MAX_DEPTH:
@@ -81,9 +117,7 @@ def route(session: Session, event: Any, sender_id: int | None, actor: str, depth
     name = event.event_definition.name
     if isinstance(event.event_definition, SignalEvent):
         name = signal_subscription(name)  # every waiting instance, without correlation
-    # Two columns, not ORM rows: a city has hundreds of waiting calibrations, and only the ids that agree matter.
-    subscriptions = session.execute(select(MessageSubscription.instance_id, MessageSubscription.correlations).where(
-        MessageSubscription.message_name == name)).all()
+    subscriptions = _candidates(session, name, event.correlations or {})
     delivered = 0
     for instance_id in sorted({instance_id for instance_id, correlations in subscriptions
                                if instance_id != sender_id and _agree(correlations, event.correlations or {})}):
