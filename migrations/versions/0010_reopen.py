@@ -7,11 +7,10 @@ Revises: 0009_tamper
 """
 import json
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from engine.runtime.correlation_keys import key_of
-
 
 revision = '0010_reopen'
 down_revision = '0009_tamper'
