@@ -266,8 +266,9 @@ class MessageSubscription(Base):
     """A message an instance is waiting for, refreshed on every save, so routing is a query."""
 
     __tablename__ = "message_subscription"
-    #: Routing looks a message up by name and the keys of its correlation values (runtime.correlation_keys).
-    __table_args__ = (Index("ix_message_subscription_name_key", "message_name", "correlation_key"),)
+    #: Routing looks a message up by the keys of its correlation values and its name (runtime.correlation_keys);
+    #: the key leads, so the list of keys is a list of index seeks on both databases.
+    __table_args__ = (Index("ix_message_subscription_key_name", "correlation_key", "message_name"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)

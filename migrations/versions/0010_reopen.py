@@ -32,13 +32,15 @@ def upgrade() -> None:
     if updates:
         connection.execute(_TABLE.update().where(_TABLE.c.id == sa.bindparam('row_id')).values(
             correlation_key=sa.bindparam('key')), updates)
+    # The key leads: a list of keys is then a list of seeks on PostgreSQL too (a list on the second column
+    # of an index is often applied as a filter); nothing looks subscriptions up by name alone any more.
     op.drop_index('ix_message_subscription_message_name', table_name='message_subscription')
-    op.create_index('ix_message_subscription_name_key', 'message_subscription',
-                    ['message_name', 'correlation_key'], unique=False)
+    op.create_index('ix_message_subscription_key_name', 'message_subscription',
+                    ['correlation_key', 'message_name'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_message_subscription_name_key', table_name='message_subscription')
+    op.drop_index('ix_message_subscription_key_name', table_name='message_subscription')
     op.create_index('ix_message_subscription_message_name', 'message_subscription', ['message_name'],
                     unique=False)
     with op.batch_alter_table('message_subscription') as batch_op:
