@@ -122,12 +122,15 @@ def end_state(factory: Factory) -> dict[str, Any]:
 def _members(session: Session) -> dict[str, Any]:
     """Return each calibration's member list, and how many differ from the records."""
     on_record = calibration_units.members_by_unit(session, city_open.YEAR)
-    lists, wrong = {}, 0
+    lists, wrong = {}, {}
     for row_id, key in session.execute(select(Instance.id, Instance.business_key).where(
             Instance.process_id == "kalibrasi_unit")):
         listed = sorted(instances.variables(instances.load(session, row_id)).get("pegawai") or [])
         lists[key] = listed
-        wrong += listed != on_record.get(key.rsplit(":", 1)[1], [])
+        recorded = on_record.get(key.rsplit(":", 1)[1], [])
+        if listed != recorded:
+            wrong[key] = {"not on record": sorted(set(listed) - set(recorded)),
+                          "not listed": sorted(set(recorded) - set(listed))}
     return {"lists": lists, "differ_from_records": wrong}
 
 
@@ -184,9 +187,23 @@ def section(employees: int, url: str | None) -> list[str]:
         f"({dict(got['per_process'])}), open user tasks per process and assignee {_word(same['tasks'])} "
         f"({sum(got['tasks'].values())} tasks), calibration member lists {_word(same['members'])}; "
         f"duplicate business keys {expected['duplicates']} / {got['duplicates']}, calibrations whose members "
-        f"differ from the records {expected['members']['differ_from_records']} / "
-        f"{got['members']['differ_from_records']}, audit verify breaches {expected['breaches']} / "
-        f"{got['breaches']}.", ""]
+        f"differ from the records {len(expected['members']['differ_from_records'])} / "
+        f"{len(got['members']['differ_from_records'])}, audit verify breaches {expected['breaches']} / "
+        f"{got['breaches']}.", "", *_differences(expected, got)]
+
+
+def _differences(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
+    """Return what differs, for a reader to follow up (at most ten items of each)."""
+    lines = []
+    tasks = sorted(set(expected["tasks"]) | set(got["tasks"]), key=str)
+    changed = [f"{key}: {expected['tasks'][key]} -> {got['tasks'][key]}" for key in tasks
+               if expected["tasks"][key] != got["tasks"][key]]
+    if changed:
+        lines.append(f"Open user tasks (process, assignee) that differ ({len(changed)}): {'; '.join(changed[:10])}.")
+    for label, out in (("uninterrupted", expected), ("re-run", got)):
+        for key, diff in list(out["members"]["differ_from_records"].items())[:10]:
+            lines.append(f"Calibration {key} after the {label} run vs the records: {diff}.")
+    return [*lines, ""] if lines else []
 
 
 def _word(same: bool) -> str:
