@@ -17,7 +17,7 @@ from pathlib import Path
 
 from engine.clock import clock
 
-from . import city_complete, city_open
+from . import city_complete, city_open, city_reopen
 from .kinerja import database, server_version
 from .workload import Timing
 
@@ -36,6 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-complete", action="store_true", help="only measure the opening")
     parser.add_argument("--skip-open", action="store_true", help="only measure the completions")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled third opening")
+    parser.add_argument("--reopen", action="store_true", help="also an opening killed halfway and run again")
     parser.add_argument("--output", type=Path, help="Markdown results file "
                         "(default bench/results/city-<date>-<db>-<employees>.md)")
     return parser.parse_args(argv)
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> None:
         lines += complete_section(args)
     if not args.skip_open:
         lines += open_section(args)
+    if args.reopen:
+        lines += city_reopen.section(args.employees, args.database_url)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.definitions import specs
 from engine.errors import InvalidInput
@@ -189,7 +189,10 @@ def open_cycle(session: Session, year: int, unit_code: str | None = None, *, act
                                        summary.kinds["capaian_unit_periodik"], lambda n: progress(n, total), done)
     _start(session, cycle_spec, cycle_items, actor, commit, summary.kinds["siklus_kinerja"],
            lambda n: progress(n, total), done)
-    sync_memberships(session, year, sorted(per_unit), actor, summary.kinds["kalibrasi_unit"])
+    started = set(summary.kinds["kalibrasi_unit"].started)
+    sync_memberships(session, year, sorted(per_unit), actor, summary.kinds["kalibrasi_unit"],
+                     {calibration_key(year, data["unit_kode"]): data["pegawai"] for _, data in calibration_items
+                      if data["unit_kode"] in started})
     commit()
     return summary
 
@@ -217,17 +220,20 @@ def start_periodic_unit_ratings(session: Session, year: int, units: Sequence[Uni
 
 
 def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: str,
-                     kind: KindSummary | None = None) -> list[str]:
+                     kind: KindSummary | None = None, started: dict[str, list[str]] | None = None) -> list[str]:
     """Send each running calibration one `masuk` naming every member on record it does not list yet.
 
     Derived from the records on every run, so a run killed before these messages were committed is
     repaired by the next one; a calibration that already lists an employee gets nothing (no duplicates).
     One message per calibration, not per employee: each delivery restores the calibration once.
+    `started` holds the member lists of the calibrations this run started ({business key: pegawai}): one
+    that lists every member on record is not restored to be compared (a city has hundreds).
     """
     joined = []
     on_record = calibration_units.members_by_unit(session, year)
-    rows = {row.business_key: row for row in session.execute(select(Instance).where(
-        Instance.process_id == "kalibrasi_unit",
+    # Without the state column: most calibrations are decided from the records and are never restored.
+    rows = {row.business_key: row for row in session.execute(select(Instance).options(
+        defer(Instance.state)).where(Instance.process_id == "kalibrasi_unit",
         Instance.business_key.in_([calibration_key(year, code) for code in codes]))).scalars()}
     waiting = set(session.execute(select(MessageSubscription.instance_id).where(
         MessageSubscription.instance_id.in_([row.id for row in rows.values()]),
@@ -235,6 +241,8 @@ def sync_memberships(session: Session, year: int, codes: Sequence[str], actor: s
     for code in codes:
         row = rows.get(calibration_key(year, code))
         if row is None or not on_record.get(code):
+            continue
+        if started and set(on_record[code]) <= set(started.get(row.business_key, ())):
             continue
         listed = set(instances.variables(instances.load(session, row.id)).get("pegawai") or [])
         missing = [nip for nip in on_record[code] if nip not in listed]
@@ -259,15 +267,17 @@ def _start(session: Session, spec: SpecVersion, items: Sequence[tuple[str, dict[
     for i in range(0, len(items), BATCH_SIZE):
         batch = items[i:i + BATCH_SIZE]
         keys = [key for key, _ in batch]
+        # A re-run skips what an earlier run started with this one query: nothing of it is loaded.
         before = set(session.execute(select(Instance.business_key).where(
             Instance.process_id == spec.process_id, Instance.business_key.in_(keys))).scalars())
-        rows = instances.start_many(session, spec, batch, actor)
-        commit()
-        for (key, data), row in zip(batch, rows, strict=True):
+        fresh = [(key, data) for key, data in batch if key not in before]
+        kind.existing.extend(data.get("nip") or data["unit_kode"] for key, data in batch if key in before)
+        rows = instances.start_many(session, spec, fresh, actor) if fresh else []
+        if fresh:
+            commit()
+        for (_, data), row in zip(fresh, rows, strict=True):
             label = data.get("nip") or data["unit_kode"]
-            if key in before:
-                kind.existing.append(label)
-            elif row.status == "error":
+            if row.status == "error":
                 kind.problems.append((label, f"instance {row.id} failed: {(row.error or {}).get('message')}"))
             else:
                 kind.started.append(label)

@@ -29,7 +29,7 @@ from engine.errors import Conflict, InvalidState
 from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
 
-from . import auto_retry, data_guard, external_rows, inbox
+from . import auto_retry, correlation_keys, data_guard, external_rows, inbox
 from .rows import InstanceRow, instance_row
 from .run import Run
 
@@ -357,10 +357,11 @@ def _subscriptions(run: Run) -> list[dict[str, Any]]:
         for task in run.workflow.event_manager.tasks.values():
             definition = task.task_spec.event_definition
             if isinstance(definition, MessageEvent) and task.state == TaskState.WAITING:
+                expected = definition.expected_correlations(task)
                 wanted.append({"instance_id": run.instance.id, "message_name": definition.name,
-                               "correlations": definition.expected_correlations(task)})
+                               "correlations": expected, "correlation_key": correlation_keys.key_of(expected)})
             elif isinstance(definition, SignalEvent) and task.state == TaskState.WAITING:
-                wanted.append({"instance_id": run.instance.id, "correlations": {},
+                wanted.append({"instance_id": run.instance.id, "correlations": {}, "correlation_key": "",
                                "message_name": signal_subscription(definition.name)})
     return wanted
 

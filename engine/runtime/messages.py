@@ -16,8 +16,9 @@ from engine.definitions.specs import latest_versions, spec_of
 from engine.elements.message_events import MessageEvent, _agree
 from engine.elements.signal_events import SignalEvent
 from engine.elements.signal_events import subscription_name as signal_subscription
-from engine.models import Instance, MessageSubscription, SpecVersion
+from engine.models import MessageSubscription, SpecVersion
 
+from . import correlation_keys
 from .execution import ACTIVE, advance, lock, restore, save
 from .launch import launch
 from .run import Run
@@ -36,9 +37,9 @@ def describe(event: Any) -> dict[str, Any]:
 def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> int:
     """Send a message from outside any process (a domain action); return how many instances received it.
 
-    With no sending process, the correlation properties come from the processes waiting for the message:
-    their retrieval expressions are evaluated on the payload once per deployed version (so routing
-    narrows the receivers by query, as for a message thrown by a process). Undelivered messages are
+    With no sending process, the correlation properties come from the deployed processes catching the
+    message: their retrieval expressions are evaluated on the payload (so routing narrows the receivers
+    by query, as for a message thrown by a process). Undelivered messages are
     audited like any other.
     """
     check_data(payload)
@@ -48,20 +49,11 @@ def send(session: Session, name: str, payload: dict[str, Any], actor: str) -> in
 
 
 def _payload_correlations(session: Session, name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Evaluate the correlation properties the waiting processes define for a message on its payload."""
-    versions = session.execute(
-        select(SpecVersion.id, SpecVersion.sha256).join(Instance, Instance.spec_version_id == SpecVersion.id)
-        .join(MessageSubscription, MessageSubscription.instance_id == Instance.id)
-        .where(MessageSubscription.message_name == name).distinct()).all()
+    """Evaluate the correlation properties the deployed catchers of a message define on its payload."""
     correlations: dict[str, Any] = {}
-    for version_id, sha256 in versions:
-        spec, subprocesses = spec_of(session, version_id, sha256)
-        for process_spec in [spec, *subprocesses.values()]:
-            for task_spec in process_spec.task_specs.values():
-                definition = getattr(task_spec, "event_definition", None)
-                if isinstance(definition, MessageEvent) and definition.name == name:
-                    for key, values in definition.payload_correlations(payload).items():
-                        correlations.setdefault(key, {}).update(values)
+    for definition in _catchers(session, name):
+        for key, values in definition.payload_correlations(payload).items():
+            correlations.setdefault(key, {}).update(values)
     return correlations
 
 
@@ -70,6 +62,51 @@ def deliver(session: Session, run: Run, depth: int = 0) -> None:
     outbox, run.outbox = run.outbox, []
     for event in outbox:
         route(session, event, run.instance.id, run.actor, depth)
+
+
+def _candidates(session: Session, name: str, correlations: dict[str, Any]) -> list[Any]:
+    """Return (instance id, expected correlations) of the subscriptions to a message that may agree with it.
+
+    Looked up by the index on (correlation key, name); `_agree` still decides, so the lookup only has to
+    find every subscription that can agree (runtime.correlation_keys), and reads them all when it cannot.
+    """
+    # Two columns, not ORM rows: a city has hundreds of waiting calibrations, and only the ids that agree matter.
+    query = select(MessageSubscription.instance_id, MessageSubscription.correlations).where(
+        MessageSubscription.message_name == name)
+    keys = correlation_keys.lookup_keys(correlations, _domains(session, name))
+    if keys is not None:
+        query = query.where(MessageSubscription.correlation_key.in_(keys))
+    return list(session.execute(query).all())
+
+
+#: (spec sha256, message name) -> the message events of that version; a deployed spec never changes.
+_CATCHERS: dict[tuple[str, str], list[MessageEvent]] = {}
+
+
+def _catchers(session: Session, name: str) -> list[MessageEvent]:
+    """Return the message events of `name` (catching, or throwing it) in every deployed version, in version order.
+
+    Every version, not only those with instances waiting: finding those would read every subscription
+    of the name, which is what the index spares.
+    """
+    found: list[MessageEvent] = []
+    for version_id, sha256 in session.execute(select(SpecVersion.id, SpecVersion.sha256).order_by(SpecVersion.id)):
+        if (sha256, name) not in _CATCHERS:
+            spec, subprocesses = spec_of(session, version_id, sha256)
+            _CATCHERS[(sha256, name)] = [
+                definition for process_spec in [spec, *subprocesses.values()]
+                for task_spec in process_spec.task_specs.values()
+                if isinstance(definition := getattr(task_spec, "event_definition", None), MessageEvent)
+                and definition.name == name]
+        found.extend(_CATCHERS[(sha256, name)])
+    return found
+
+
+def _domains(session: Session, name: str) -> list[set[tuple[str, str]]]:
+    """Return the (key, property) pairs each task waiting for the message may expect."""
+    domains = ({(key, prop.name) for prop in definition.correlation_properties or [] for key in prop.correlation_keys}
+               for definition in _catchers(session, name))
+    return [domain for domain in domains if domain]
 
 
 def route(session: Session, event: Any, sender_id: int | None, actor: str, depth: int = 0) -> int:
@@ -81,9 +118,7 @@ def route(session: Session, event: Any, sender_id: int | None, actor: str, depth
     name = event.event_definition.name
     if isinstance(event.event_definition, SignalEvent):
         name = signal_subscription(name)  # every waiting instance, without correlation
-    # Two columns, not ORM rows: a city has hundreds of waiting calibrations, and only the ids that agree matter.
-    subscriptions = session.execute(select(MessageSubscription.instance_id, MessageSubscription.correlations).where(
-        MessageSubscription.message_name == name)).all()
+    subscriptions = _candidates(session, name, event.correlations or {})
     delivered = 0
     for instance_id in sorted({instance_id for instance_id, correlations in subscriptions
                                if instance_id != sender_id and _agree(correlations, event.correlations or {})}):
