@@ -7,6 +7,7 @@ Rules a process owner can switch are cycle settings read from the instance's var
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -57,7 +58,9 @@ def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -
     problems = _Problems()
     superior_rhk = set() if own.appraiser_position_id is None else set(session.execute(
         _SUPERIOR_RHK, {"position_id": own.appraiser_position_id, "year": own.year}).scalars())
-    cascade = bool(superior_rhk) and _setting(session, instance_id, "rhk_wajib_intervensi", True)
+    # The setting is read (a restore of the instance) only for an RHK that names no superior RHK and
+    # gives no reason: a plan that cascades fully, the usual one, does not pay for it.
+    cascade_required = cache(lambda: _setting(session, instance_id, "rhk_wajib_intervensi", True))
     for i, item in enumerate(data["skp"]["rhk"]):
         path = f"skp/rhk/{i}"
         _check_ids(item, path, own.items, problems)
@@ -70,7 +73,7 @@ def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -
             elif own.found and (source.year != own.year or source.position_id != own.appraiser_position_id):
                 problems.add(f"{path}/rhk_atasan_id", "not_superior",
                              f"RHK {parent_id} is not in the {own.year} SKP of the appraiser's position")
-        elif cascade and not (item.get("alasan_tanpa_intervensi") or "").strip():
+        elif superior_rhk and not (item.get("alasan_tanpa_intervensi") or "").strip() and cascade_required():
             # PermenPANRB 6/2022: a staff RHK cascades from (intervenes on) an RHK of the superior.
             problems.add(f"{path}/rhk_atasan_id", "cascade_required",
                          "name the superior's RHK this RHK intervenes on, or give alasan_tanpa_intervensi")
