@@ -7,6 +7,9 @@ the caller's write lock. So the resolver reads through the caller's own session,
 makes current while it syncs the inbox (`engine.context.current_run().session`). A caller outside
 an engine step (a preview of who would get a task) passes `current_session=lambda: session`.
 
+Who acts in a post is read afresh for every task, in one prebuilt statement (`lane_reads`); nothing is
+cached between resolutions, so an org import, a transfer or a Plt/Plh is seen by the very next one.
+
 Without a session the resolution fails; the inbox then gives the task to the operators group with
 `properties.assignment_error` rather than losing it. A lane not listed here resolves to nobody (unless
 the task has assignment attributes), which the inbox reports the same way.
