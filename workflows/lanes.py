@@ -7,6 +7,9 @@ the caller's write lock. So the resolver reads through the caller's own session,
 makes current while it syncs the inbox (`engine.context.current_run().session`). A caller outside
 an engine step (a preview of who would get a task) passes `current_session=lambda: session`.
 
+Who acts in a post is read afresh for every task, in one prebuilt statement (`lane_reads`); nothing is
+cached between resolutions, so an org import, a transfer or a Plt/Plh is seen by the very next one.
+
 Without a session the resolution fails; the inbox then gives the task to the operators group with
 `properties.assignment_error` rather than losing it. A lane not listed here resolves to nobody (unless
 the task has assignment attributes), which the inbox reports the same way.
@@ -25,8 +28,7 @@ from engine.definitions.checks.bpmn import ASSIGNMENT_ATTRIBUTES
 from engine.errors import NotFound
 from engine.runtime.assignment import Assignment, AttributeResolver
 
-from . import org
-from .models.org import Position
+from . import lane_reads, org
 
 #: Candidate group of a position no employee can hold (the Wali Kota is elected, not ASN).
 WALI_KOTA_GROUP = "wali_kota"
@@ -98,24 +100,21 @@ class LaneResolver:
 
     def _position_lane(self, session: Session, task: Any, variable: str) -> Assignment:
         code = str(_variable(task, variable))
-        try:
-            position = org.position_by_code(session, code)
-        except NotFound:
-            raise UnresolvedLane(f"{variable}: no position with code {code!r}")
-        return self._acting_in(session, position)
-
-    def _acting_in(self, session: Session, position: Position) -> Assignment:
         on = self.today()
-        acting = org.acting_in(session, position, on)
-        if acting is not None:  # labelled so the inbox shows on whose behalf (Plt/Plh) the task came
-            return Assignment(assignee=acting.employee.nip, acting_for={
-                "kind": acting.kind, "position_code": position.code, "position_name": position.name})
-        holder = org.holder_of(session, position, on)
-        if holder is not None:
-            return Assignment(assignee=holder.nip)
-        if position.kind == "wali_kota":
+        acting = lane_reads.acting_by_code(session, code, on)
+        if acting is None:
+            raise UnresolvedLane(f"{variable}: no position with code {code!r}")
+        return self._acting_in(acting, on)
+
+    def _acting_in(self, acting: lane_reads.Acting, on: date) -> Assignment:
+        if acting.acting_nip is not None:  # labelled so the inbox shows on whose behalf (Plt/Plh) the task came
+            return Assignment(assignee=acting.acting_nip, acting_for={
+                "kind": str(acting.acting_kind), "position_code": acting.code, "position_name": acting.name})
+        if acting.holder_nip is not None:
+            return Assignment(assignee=acting.holder_nip)
+        if acting.kind == "wali_kota":
             return Assignment(candidate_groups=[WALI_KOTA_GROUP])
-        raise UnresolvedLane(f"position {position.code} ({position.name}) is vacant on {on} "
+        raise UnresolvedLane(f"position {acting.code} ({acting.name}) is vacant on {on} "
                              "and has no valid Plt/Plh")
 
     def _pengelola(self, session: Session, task: Any) -> Assignment:
@@ -126,9 +125,11 @@ class LaneResolver:
         unit = self._unit(session, task, "unit_kalibrasi_kode" if task.data.get("unit_kalibrasi_kode")
                           else "unit_kode")
         position = org.leader_above(session, unit, self.settings)
-        if position is None:
+        on = self.today()
+        acting = lane_reads.acting_by_id(session, position.id, on) if position is not None else None
+        if acting is None:
             raise UnresolvedLane(f"unit {unit.code} has no unit above it with a head position")
-        return self._acting_in(session, position)
+        return self._acting_in(acting, on)
 
     def _unit(self, session: Session, task: Any, variable: str = "unit_kode") -> Any:
         code = str(_variable(task, variable))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
@@ -58,9 +58,15 @@ def today() -> date:
     return clock.now().astimezone(clock.local_tz).date()
 
 
+# Built once: lane resolution and the script functions look records up by code at almost every step.
+_UNIT_BY_CODE = select(Unit).where(Unit.code == bindparam("code"))
+_POSITION_BY_CODE = select(Position).where(Position.code == bindparam("code"))
+_EMPLOYEE_BY_NIP = select(Employee).where(Employee.nip == bindparam("nip"))
+
+
 def unit_by_code(session: Session, code: str) -> Unit:
     """Return the unit with this code or raise NotFound."""
-    unit = session.execute(select(Unit).where(Unit.code == code)).scalar_one_or_none()
+    unit = session.execute(_UNIT_BY_CODE, {"code": code}).scalar_one_or_none()
     if unit is None:
         raise NotFound(f"no unit with code {code!r}")
     return unit
@@ -68,7 +74,7 @@ def unit_by_code(session: Session, code: str) -> Unit:
 
 def position_by_code(session: Session, code: str) -> Position:
     """Return the position with this code or raise NotFound."""
-    position = session.execute(select(Position).where(Position.code == code)).scalar_one_or_none()
+    position = session.execute(_POSITION_BY_CODE, {"code": code}).scalar_one_or_none()
     if position is None:
         raise NotFound(f"no position with code {code!r}")
     return position
@@ -76,7 +82,7 @@ def position_by_code(session: Session, code: str) -> Position:
 
 def employee_by_nip(session: Session, nip: str) -> Employee:
     """Return the employee with this NIP / NI PPPK or raise NotFound."""
-    employee = session.execute(select(Employee).where(Employee.nip == nip)).scalar_one_or_none()
+    employee = session.execute(_EMPLOYEE_BY_NIP, {"nip": nip}).scalar_one_or_none()
     if employee is None:
         raise NotFound(f"no employee with NIP {nip!r}")
     return employee

@@ -7,17 +7,30 @@ Rules a process owner can switch are cycle settings read from the instance's var
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, aliased
 
 from engine.errors import FormInvalid
 from engine.runtime import instances
 
 from .models.skp import Iki, Rhk, Skp
-from .skp import skp_of_instance
-from .skp_views import superior_skp
+
+# Prebuilt: a check runs before every completion of its form, and building and cache-keying a
+# statement per call costs more than SQLite takes to run it. Each reads the database afresh.
+_LATEST = aliased(Skp)
+#: The instance's SKP (the latest, as `skp.skp_of_instance`) with every RHK and IKI id, in one read.
+_OWN_ITEMS = (select(Skp.id, Skp.year, Skp.appraiser_position_id, Rhk.id, Iki.id)
+              .outerjoin(Rhk, Rhk.skp_id == Skp.id).outerjoin(Iki, Iki.rhk_id == Rhk.id)
+              .where(Skp.id == select(_LATEST.id).where(_LATEST.instance_id == bindparam("instance_id"))
+                     .order_by(_LATEST.id.desc()).limit(1).scalar_subquery())
+              .order_by(Rhk.id, Iki.id))
+#: The RHK ids of the appraiser position's SKP of the year, once submitted or agreed (`skp_views.superior_skp`).
+_SUPERIOR_RHK = select(Rhk.id).where(Rhk.skp_id == select(_LATEST.id).where(
+    _LATEST.position_id == bindparam("position_id"), _LATEST.year == bindparam("year"),
+    _LATEST.status.in_(("diajukan", "disetujui"))).order_by(_LATEST.id.desc()).limit(1).scalar_subquery())
 
 
 class _Problems:
@@ -41,42 +54,51 @@ def _setting(session: Session, instance_id: int, name: str, default: bool) -> bo
 
 def check_skp_editor(session: Session, instance_id: int, data: dict[str, Any]) -> None:
     """RHK and IKI ids are this SKP's; each RHK intervenes on a superior's RHK or says why not."""
-    own = skp_of_instance(session, instance_id)
+    own = _Own(session, instance_id)
     problems = _Problems()
-    superior = superior_skp(session, own) if own is not None else None
-    superior_rhk = set() if superior is None else {r.id for r in superior.rhk}
-    cascade = bool(superior_rhk) and _setting(session, instance_id, "rhk_wajib_intervensi", True)
-    mine = _own_items(session, own)
+    superior_rhk = set() if own.appraiser_position_id is None else set(session.execute(
+        _SUPERIOR_RHK, {"position_id": own.appraiser_position_id, "year": own.year}).scalars())
+    # The setting is read (a restore of the instance) only for an RHK that names no superior RHK and
+    # gives no reason: a plan that cascades fully, the usual one, does not pay for it.
+    cascade_required = cache(lambda: _setting(session, instance_id, "rhk_wajib_intervensi", True))
     for i, item in enumerate(data["skp"]["rhk"]):
         path = f"skp/rhk/{i}"
-        _check_ids(item, path, mine, problems)
+        _check_ids(item, path, own.items, problems)
         parent_id = item.get("rhk_atasan_id")
         if parent_id is not None:
             parent = session.get(Rhk, parent_id)
             source = session.get(Skp, parent.skp_id) if parent is not None else None
             if parent is None or source is None:
                 problems.add(f"{path}/rhk_atasan_id", "unknown_record", f"there is no RHK {parent_id}")
-            elif own is not None and (source.year != own.year or source.position_id != own.appraiser_position_id):
+            elif own.found and (source.year != own.year or source.position_id != own.appraiser_position_id):
                 problems.add(f"{path}/rhk_atasan_id", "not_superior",
                              f"RHK {parent_id} is not in the {own.year} SKP of the appraiser's position")
-        elif cascade and not (item.get("alasan_tanpa_intervensi") or "").strip():
+        elif superior_rhk and not (item.get("alasan_tanpa_intervensi") or "").strip() and cascade_required():
             # PermenPANRB 6/2022: a staff RHK cascades from (intervenes on) an RHK of the superior.
             problems.add(f"{path}/rhk_atasan_id", "cascade_required",
                          "name the superior's RHK this RHK intervenes on, or give alasan_tanpa_intervensi")
     problems.refuse()
 
 
-def _own_items(session: Session, own: Skp | None) -> dict[int, set[int]]:
-    """Return this SKP's RHK ids with the ids of their IKI."""
-    if own is None:
-        return {}
-    items: dict[int, set[int]] = {}
-    for rhk_id, iki_id in session.execute(select(Rhk.id, Iki.id).outerjoin(Iki, Iki.rhk_id == Rhk.id)
-                                          .where(Rhk.skp_id == own.id)):
-        items.setdefault(rhk_id, set())
-        if iki_id is not None:
-            items[rhk_id].add(iki_id)
-    return items
+class _Own:
+    """The instance's SKP as the checks need it: found or not, its year, appraiser post, RHK and IKI ids."""
+
+    def __init__(self, session: Session, instance_id: int) -> None:
+        rows = session.execute(_OWN_ITEMS, {"instance_id": instance_id}).all()
+        self.found = bool(rows)
+        self.year: int | None = rows[0][1] if rows else None
+        self.appraiser_position_id: int | None = rows[0][2] if rows else None
+        #: RHK id -> its IKI ids.
+        self.items: dict[int, set[int]] = {}
+        for _, _, _, rhk_id, iki_id in rows:
+            if rhk_id is not None:
+                self.items.setdefault(rhk_id, set())
+                if iki_id is not None:
+                    self.items[rhk_id].add(iki_id)
+
+    def iki(self) -> list[int]:
+        """Return the IKI ids of the SKP in id order."""
+        return sorted(iki_id for ids in self.items.values() for iki_id in ids)
 
 
 def _check_ids(item: dict[str, Any], path: str, mine: dict[int, set[int]], problems: _Problems) -> None:
@@ -92,11 +114,10 @@ def _check_ids(item: dict[str, Any], path: str, mine: dict[int, set[int]], probl
 
 def check_realisasi(session: Session, instance_id: int, data: dict[str, Any]) -> None:
     """Each realisation names an IKI of this SKP once, with a value or a written explanation; none is left out."""
-    skp = skp_of_instance(session, instance_id)
-    if skp is None:
+    found = _Own(session, instance_id)
+    if not found.found:
         return
-    own = list(session.execute(select(Iki.id).join(Rhk, Rhk.id == Iki.rhk_id).where(Rhk.skp_id == skp.id)
-                               .order_by(Iki.id)).scalars())
+    own = found.iki()
     problems = _Problems()
     seen: set[int] = set()
     for i, item in enumerate(data["realisasi"]):

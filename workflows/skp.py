@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from engine.clock import clock
@@ -33,10 +33,13 @@ from .records import RecordInvalid, note, one_of, text, year
 COACHING_KINDS = ("bimbingan", "konseling", "mentoring")
 
 
+#: Built once: script functions and form checks look the SKP up at almost every step.
+_SKP_OF_INSTANCE = select(Skp).where(Skp.instance_id == bindparam("instance_id")).order_by(Skp.id.desc()).limit(1)
+
+
 def skp_of_instance(session: Session, instance_id: int) -> Skp | None:
     """Return the SKP an engine instance works on, if one was opened."""
-    return session.execute(select(Skp).where(Skp.instance_id == instance_id)
-                           .order_by(Skp.id.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(_SKP_OF_INSTANCE, {"instance_id": instance_id}).scalar_one_or_none()
 
 
 def require_skp(session: Session, instance_id: int) -> Skp:

@@ -80,6 +80,22 @@ def test_vacant_post_without_acting_official_is_unresolved(session, resolve, cha
     assert resolve("Pejabat Penilai", jabatan_penilai_kode="KASI").assignee == chart.people["koordinator"].nip
 
 
+def test_a_holder_not_aktif_leaves_the_post_to_a_plt_seen_at_once(session, resolve, chart):
+    # Changed in this session and not yet flushed nor committed: the next resolution must see it.
+    chart.people["kasi"].status = "tugas_belajar"
+    with pytest.raises(UnresolvedLane, match=r"KASI .* vacant"):
+        resolve("Pejabat Penilai", jabatan_penilai_kode="KASI")
+    plt = chart.people["koordinator"]
+    org.appoint_acting(session, chart.positions["KASI"], plt, "plt", date(2026, 3, 2), date(2026, 5, 31), "SPT")
+    assert resolve("Pejabat Penilai", jabatan_penilai_kode="KASI") == Assignment(assignee=plt.nip, acting_for={
+        "kind": "plt", "position_code": "KASI", "position_name": chart.positions["KASI"].name})
+    # An appointment that starts tomorrow does not act today; the holder back at work does.
+    chart.people["kasi"].status = "aktif"
+    org.appoint_acting(session, chart.positions["KABID"], plt, "plh", date(2026, 3, 3), date(2026, 3, 9), "cuti")
+    assert resolve("Atasan Pejabat Penilai", jabatan_atasan_penilai_kode="KABID") == Assignment(
+        assignee=chart.people["kabid"].nip)
+
+
 def test_no_session_outside_an_engine_step():
     with pytest.raises(UnresolvedLane, match="needs a database session"):
         LaneResolver().resolve(fake_task("Pegawai", nip="1"))
