@@ -1,8 +1,8 @@
 """Data a run would store beyond the limits of `engine.data_limits`: an incident at the step, or a refusal.
 
-Checked when a run is saved, on the data of the tasks that changed in the run only (a completion touches a
-handful), so the cost does not grow with the instance. The step that brought the bad value in is found by
-comparing each changed task with its parent:
+Checked when a run is saved, on the values the tasks changed in the run hold that their parents did not
+(a completion changes a handful), so the cost does not grow with the instance. The step that brought the
+bad value in is found by comparing each changed task with its parent:
 
 - a script, decision or any other step of the engine becomes an incident at that step: the step is put
   back as it was before it ran (its data is its parent's again, the steps after it are dropped) and marked
@@ -46,14 +46,10 @@ def hold_back(runs: Sequence[Run], fail: Callable[[Run, Exception], None]) -> No
 
 
 def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
-    cache: dict[str, list[Problem]] = {}
+    texts: dict[int, str | None] = {}
     culprits = []
     for task in run.workflow.get_tasks(updated_ts=run.started):
-        found = _problems(task.data, cache)
-        if not found:
-            continue
-        inherited = {(p.path, p.code) for p in _problems(task.parent.data, cache)} if task.parent else set()
-        added = [p for p in found if (p.path, p.code) not in inherited]
+        added = _added(task, texts)
         if added:
             culprits.append((task.last_state_change, task, added))
     if not culprits:
@@ -70,15 +66,65 @@ def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
     fail(run, error)
 
 
-def _problems(data: dict[str, Any], cache: dict[str, list[Problem]]) -> list[Problem]:
-    """Return the problems of one task's data; identical data (inherited by the next steps) is judged once."""
+def _added(task: Any, texts: dict[int, str | None]) -> list[Problem]:
+    """Return the problems of a task's data that its parent's data does not have.
+
+    Only the variables the step changed are walked: a step inherits its parent's values (copies of
+    them) and a completion changes a handful, so most steps change none and cost one comparison per
+    variable. A variable whose value is its parent's cannot add a problem of its own; the size of the
+    whole is measured again whenever anything changed.
+    """
+    parent = task.parent.data if task.parent is not None else {}
+    data = task.data
+    changed = {key: value for key, value in data.items() if key not in parent or not _same(parent[key], value, texts)}
+    if not changed:
+        return []  # the parent's values, or fewer of them: nothing added
+    found = _problems(changed, data)
+    if not found:
+        return []
+    inherited = {(p.path, p.code) for p in _problems({key: parent[key] for key in changed if key in parent}, parent)}
+    return [p for p in found if (p.path, p.code) not in inherited]
+
+
+def _same(before: Any, after: Any, texts: dict[int, str | None]) -> bool:
+    """Return whether a value is its parent's: equal, of the same type, and (lists, objects) the same JSON.
+
+    `==` alone takes 1 for True or 1.0, which JSON writes (and measures) differently; two texts the same
+    give the same shape and size. Texts are kept by object for the whole save (every task's data lives
+    until then), so each value is written once however many tasks compare with it.
+    """
+    if before is after:
+        return True
     try:
-        text = json.dumps(data, separators=(",", ":"), default=str, skipkeys=True)
+        if type(before) is not type(after) or before != after:
+            return False
+    except Exception:  # an object that cannot compare itself: judged as changed
+        return False
+    if not isinstance(after, dict | list | tuple):
+        return True
+    first, second = _text(before, texts), _text(after, texts)
+    return first is not None and first == second
+
+
+def _text(value: Any, texts: dict[int, str | None]) -> str | None:
+    if id(value) not in texts:
+        try:
+            texts[id(value)] = json.dumps(value, separators=(",", ":"), default=str, skipkeys=True)
+        except (RecursionError, ValueError):  # nested past Python's stack, or circular: never the same
+            texts[id(value)] = None
+    return texts[id(value)]
+
+
+def _problems(values: dict[str, Any], whole: dict[str, Any]) -> list[Problem]:
+    """Return the problems of some variables of a task's data: their shape and size, and the size of the whole."""
+    try:
+        text = json.dumps(whole, separators=(",", ":"), default=str, skipkeys=True)
     except (RecursionError, ValueError):  # nested past Python's stack, or circular: the walk names it
-        return shape_problems(data)
-    if text not in cache:
-        limits = data_limits()
-        # ASCII-escaped JSON is never shorter than the UTF-8 measure: short data cannot be over a size limit.
-        sized = size_problems(data) if len(text) > min(limits.variable_bytes, limits.instance_bytes) else []
-        cache[text] = shape_problems(data) + sized
-    return cache[text]
+        return shape_problems(values)
+    found = shape_problems(values)
+    limits = data_limits()
+    # ASCII-escaped JSON is never shorter than the UTF-8 measure: short data cannot be over a size limit.
+    if len(text) > min(limits.variable_bytes, limits.instance_bytes):
+        found += size_problems(values, total=False)
+        found += [p for p in size_problems(whole) if p.path == "" and p.code == "too_large"]
+    return found
