@@ -45,6 +45,10 @@ def hold_back(runs: Sequence[Run], fail: Callable[[Run, Exception], None]) -> No
             _hold_back(run, fail)
 
 
+#: The parent data of a task without a parent (never written: texts are kept by object).
+_NO_DATA: dict[str, Any] = {}
+
+
 def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
     texts: dict[int, str | None] = {}
     culprits = []
@@ -69,20 +73,23 @@ def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
 def _added(task: Any, texts: dict[int, str | None]) -> list[Problem]:
     """Return the problems of a task's data that its parent's data does not have.
 
-    Only the variables the step changed are walked: a step inherits its parent's values (copies of
-    them) and a completion changes a handful, so most steps change none and cost one comparison per
-    variable. A variable whose value is its parent's cannot add a problem of its own; the size of the
+    Only the variables the step changed are walked: a step inherits copies of its parent's values and
+    a completion changes a handful, so most steps change nothing and cost one comparison of their
+    data. A variable whose value is its parent's cannot add a problem of its own; the size of the
     whole is measured again whenever anything changed.
     """
-    parent = task.parent.data if task.parent is not None else {}
+    parent = task.parent.data if task.parent is not None else _NO_DATA
     data = task.data
+    if _same(parent, data, texts):
+        return []  # the parent's data: nothing added
     changed = {key: value for key, value in data.items() if key not in parent or not _same(parent[key], value, texts)}
     if not changed:
         return []  # the parent's values, or fewer of them: nothing added
-    found = _problems(changed, data)
+    found = _problems(changed, data, texts)
     if not found:
         return []
-    inherited = {(p.path, p.code) for p in _problems({key: parent[key] for key in changed if key in parent}, parent)}
+    inherited = {(p.path, p.code)
+                 for p in _problems({key: parent[key] for key in changed if key in parent}, parent, texts)}
     return [p for p in found if (p.path, p.code) not in inherited]
 
 
@@ -91,7 +98,7 @@ def _same(before: Any, after: Any, texts: dict[int, str | None]) -> bool:
 
     `==` alone takes 1 for True or 1.0, which JSON writes (and measures) differently; two texts the same
     give the same shape and size. Texts are kept by object for the whole save (every task's data lives
-    until then), so each value is written once however many tasks compare with it.
+    until then), so each task's data is written once, as the size check needs it anyway.
     """
     if before is after:
         return True
@@ -115,11 +122,10 @@ def _text(value: Any, texts: dict[int, str | None]) -> str | None:
     return texts[id(value)]
 
 
-def _problems(values: dict[str, Any], whole: dict[str, Any]) -> list[Problem]:
+def _problems(values: dict[str, Any], whole: dict[str, Any], texts: dict[int, str | None]) -> list[Problem]:
     """Return the problems of some variables of a task's data: their shape and size, and the size of the whole."""
-    try:
-        text = json.dumps(whole, separators=(",", ":"), default=str, skipkeys=True)
-    except (RecursionError, ValueError):  # nested past Python's stack, or circular: the walk names it
+    text = _text(whole, texts)
+    if text is None:  # nested past Python's stack, or circular: the walk names it
         return shape_problems(values)
     found = shape_problems(values)
     limits = data_limits()
