@@ -52,7 +52,7 @@ _NO_DATA: dict[str, Any] = {}
 def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
     texts: dict[int, str | None] = {}
     culprits = []
-    for task in run.workflow.get_tasks(updated_ts=run.started):
+    for task in _changed_tasks(run.workflow, run.started):
         added = _added(task, texts)
         if added:
             culprits.append((task.last_state_change, task, added))
@@ -68,6 +68,16 @@ def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
     task.reset_branch(None)
     task._set_state(TaskState.ERROR)
     fail(run, error)
+
+
+def _changed_tasks(workflow: Any, since: float) -> list[Any]:
+    """Return the tasks changed since a time, of the instance and of every sub-process its state holds.
+
+    The task dictionaries are read directly: walking the task tree (`get_tasks`) costs as much as
+    the rest of the guard, and the state stores every task of these dictionaries.
+    """
+    return [task for scope in (workflow, *workflow.subprocesses.values()) for task in scope.tasks.values()
+            if task.last_state_change >= since]
 
 
 def _added(task: Any, texts: dict[int, str | None]) -> list[Problem]:
