@@ -1,8 +1,8 @@
 """Data a run would store beyond the limits of `engine.data_limits`: an incident at the step, or a refusal.
 
-Checked when a run is saved, on the data of the tasks that changed in the run only (a completion touches a
-handful), so the cost does not grow with the instance. The step that brought the bad value in is found by
-comparing each changed task with its parent:
+Checked when a run is saved, on the values the tasks changed in the run hold that their parents did not
+(a completion changes a handful), so the cost does not grow with the instance. The step that brought the
+bad value in is found by comparing each changed task with its parent:
 
 - a script, decision or any other step of the engine becomes an incident at that step: the step is put
   back as it was before it ran (its data is its parent's again, the steps after it are dropped) and marked
@@ -45,15 +45,15 @@ def hold_back(runs: Sequence[Run], fail: Callable[[Run, Exception], None]) -> No
             _hold_back(run, fail)
 
 
+#: The parent data of a task without a parent (never written: texts are kept by object).
+_NO_DATA: dict[str, Any] = {}
+
+
 def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
-    cache: dict[str, list[Problem]] = {}
+    texts: dict[int, str | None] = {}
     culprits = []
-    for task in run.workflow.get_tasks(updated_ts=run.started):
-        found = _problems(task.data, cache)
-        if not found:
-            continue
-        inherited = {(p.path, p.code) for p in _problems(task.parent.data, cache)} if task.parent else set()
-        added = [p for p in found if (p.path, p.code) not in inherited]
+    for task in _changed_tasks(run.workflow, run.started):
+        added = _added(task, texts)
         if added:
             culprits.append((task.last_state_change, task, added))
     if not culprits:
@@ -70,15 +70,77 @@ def _hold_back(run: Run, fail: Callable[[Run, Exception], None]) -> None:
     fail(run, error)
 
 
-def _problems(data: dict[str, Any], cache: dict[str, list[Problem]]) -> list[Problem]:
-    """Return the problems of one task's data; identical data (inherited by the next steps) is judged once."""
+def _changed_tasks(workflow: Any, since: float) -> list[Any]:
+    """Return the tasks changed since a time, of the instance and of every sub-process its state holds.
+
+    The task dictionaries are read directly: walking the task tree (`get_tasks`) costs as much as
+    the rest of the guard, and the state stores every task of these dictionaries.
+    """
+    return [task for scope in (workflow, *workflow.subprocesses.values()) for task in scope.tasks.values()
+            if task.last_state_change >= since]
+
+
+def _added(task: Any, texts: dict[int, str | None]) -> list[Problem]:
+    """Return the problems of a task's data that its parent's data does not have.
+
+    Only the variables the step changed are walked: a step inherits copies of its parent's values and
+    a completion changes a handful, so most steps change nothing and cost one comparison of their
+    data. A variable whose value is its parent's cannot add a problem of its own; the size of the
+    whole is measured again whenever anything changed.
+    """
+    parent = task.parent.data if task.parent is not None else _NO_DATA
+    data = task.data
+    if _same(parent, data, texts):
+        return []  # the parent's data: nothing added
+    changed = {key: value for key, value in data.items() if key not in parent or not _same(parent[key], value, texts)}
+    if not changed:
+        return []  # the parent's values, or fewer of them: nothing added
+    found = _problems(changed, data, texts)
+    if not found:
+        return []
+    inherited = {(p.path, p.code)
+                 for p in _problems({key: parent[key] for key in changed if key in parent}, parent, texts)}
+    return [p for p in found if (p.path, p.code) not in inherited]
+
+
+def _same(before: Any, after: Any, texts: dict[int, str | None]) -> bool:
+    """Return whether a value is its parent's: equal, of the same type, and (lists, objects) the same JSON.
+
+    `==` alone takes 1 for True or 1.0, which JSON writes (and measures) differently; two texts the same
+    give the same shape and size. Texts are kept by object for the whole save (every task's data lives
+    until then), so each task's data is written once, as the size check needs it anyway.
+    """
+    if before is after:
+        return True
     try:
-        text = json.dumps(data, separators=(",", ":"), default=str, skipkeys=True)
-    except (RecursionError, ValueError):  # nested past Python's stack, or circular: the walk names it
-        return shape_problems(data)
-    if text not in cache:
-        limits = data_limits()
-        # ASCII-escaped JSON is never shorter than the UTF-8 measure: short data cannot be over a size limit.
-        sized = size_problems(data) if len(text) > min(limits.variable_bytes, limits.instance_bytes) else []
-        cache[text] = shape_problems(data) + sized
-    return cache[text]
+        if type(before) is not type(after) or before != after:
+            return False
+    except Exception:  # an object that cannot compare itself: judged as changed
+        return False
+    if not isinstance(after, dict | list | tuple):
+        return True
+    first, second = _text(before, texts), _text(after, texts)
+    return first is not None and first == second
+
+
+def _text(value: Any, texts: dict[int, str | None]) -> str | None:
+    if id(value) not in texts:
+        try:
+            texts[id(value)] = json.dumps(value, separators=(",", ":"), default=str, skipkeys=True)
+        except (RecursionError, ValueError):  # nested past Python's stack, or circular: never the same
+            texts[id(value)] = None
+    return texts[id(value)]
+
+
+def _problems(values: dict[str, Any], whole: dict[str, Any], texts: dict[int, str | None]) -> list[Problem]:
+    """Return the problems of some variables of a task's data: their shape and size, and the size of the whole."""
+    text = _text(whole, texts)
+    if text is None:  # nested past Python's stack, or circular: the walk names it
+        return shape_problems(values)
+    found = shape_problems(values)
+    limits = data_limits()
+    # ASCII-escaped JSON is never shorter than the UTF-8 measure: short data cannot be over a size limit.
+    if len(text) > min(limits.variable_bytes, limits.instance_bytes):
+        found += size_problems(values, total=False)
+        found += [p for p in size_problems(whole) if p.path == "" and p.code == "too_large"]
+    return found

@@ -30,6 +30,7 @@ from engine.models import Instance, MessageSubscription, SpecVersion, table_of
 from engine.sandbox import make_script_engine
 
 from . import auto_retry, correlation_keys, data_guard, external_rows, inbox
+from .open_tasks import OpenTasks, find_open
 from .rows import InstanceRow, instance_row
 from .run import Run
 
@@ -64,8 +65,9 @@ def restore(session: Session, instance: InstanceRow, actor: str) -> Run:
     run = Run(instance, workflow, actor, session=session)
     run.journal = attach_engine(workflow)
     run.subscriptions_before = _subscriptions(run)
-    run.ready_before = ready_ids(workflow)
-    run.external_before = set(external_rows.started_external_tasks(workflow))
+    found = find_open(workflow)
+    run.ready_before = set(found.ready)
+    run.external_before = set(found.started)
     return run
 
 
@@ -278,14 +280,15 @@ def _version_number(run: Run) -> int | None:
         SpecVersion.id == run.instance.spec_version_id)).scalar()
 
 
-def status_of(run: Run) -> str:
-    """Return the status the workflow is in after a run."""
+def status_of(run: Run, found: OpenTasks | None = None) -> str:
+    """Return the status the workflow is in after a run (`found`: its open tasks, when known)."""
     instance = run.instance
     if instance.status in ("error", "suspended", "terminated"):
         return instance.status
     if run.workflow.is_completed():
         return "completed"
-    if run.workflow.get_next_task(state=TaskState.READY, manual=True) is not None:
+    if (bool(found.ready) if found is not None
+            else run.workflow.get_next_task(state=TaskState.READY, manual=True) is not None):
         return "running"
     return "waiting"
 
@@ -313,14 +316,16 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
     Each instance row is written once, at the end, with its new audit chain head.
     """
     data_guard.hold_back(runs, fail)  # data beyond the limits: the step that made it fails instead
-    values = [_state_values(run) for run in runs]
+    # One walk per workflow for its status and both kinds of task rows: nothing below changes the workflow.
+    found = [find_open(run.workflow) for run in runs]
+    values = [_state_values(run, tasks) for run, tasks in zip(runs, found, strict=True)]
     audit_rows: list[dict[str, Any]] = []
     with session.no_autoflush:
-        inbox.sync_many(session, runs)
-        external_rows.sync_many(session, runs)
-        for run, row_values in zip(runs, values, strict=True):
+        inbox.sync_many(session, runs, [tasks.ready for tasks in found])
+        external_rows.sync_many(session, runs, [tasks.started for tasks in found])
+        for run, row_values, tasks in zip(runs, values, found, strict=True):
             if run.instance.status == "error" and row_values["status"] != "error":
-                row_values.update(_state_values(run))  # a row value too long for its column: an incident
+                row_values.update(_state_values(run, tasks))  # a row value too long for its column: an incident
             with run.context():
                 _sync_subscriptions(session, run)
             state_hash = audit.sha256_text(row_values["state"])
@@ -334,10 +339,10 @@ def save_many(session: Session, runs: Sequence[Run]) -> None:
     write_many(session, [(run.instance, row_values) for run, row_values in zip(runs, values, strict=True)])
 
 
-def _state_values(run: Run) -> dict[str, Any]:
+def _state_values(run: Run, found: OpenTasks) -> dict[str, Any]:
     """Return the columns a save writes: status, state, timers (and the end, noted once)."""
     instance = run.instance
-    status = status_of(run)
+    status = status_of(run, found)
     values: dict[str, Any] = {
         "status": status, "state": dump_state(run.workflow), "serializer_version": STATE_VERSION,
         "next_timer_at": next_timer_at(run.workflow) if status in ACTIVE else auto_retry.due_at(

@@ -29,17 +29,18 @@ def started_external_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:
             if isinstance(task.task_spec, ExternalServiceTask)}
 
 
-def sync_many(session: Session, runs: Sequence[Run]) -> None:
+def sync_many(session: Session, runs: Sequence[Run], started_tasks: Sequence[dict[str, Any]] | None = None) -> None:
     """Make the open external_task rows of several instances match their started external tasks.
 
     The open rows are exactly the tasks that were started when each run began, so new rows are
     inserted and vanished ones (interrupted by a boundary event, a terminated instance) cancelled by
-    difference, without a query.
+    difference, without a query. `started_tasks` are each run's started external tasks by id, when the
+    caller has them already (`find_open`).
     """
     now = clock.now()
     pending: list[tuple[Run, dict[str, Any], str | None]] = []
-    for run in runs:
-        started = started_external_tasks(run.workflow)
+    for number, run in enumerate(runs):
+        started = started_tasks[number] if started_tasks is not None else started_external_tasks(run.workflow)
         gone = sorted(run.external_before - set(started))
         if gone:
             _cancel(session, run, gone, now)

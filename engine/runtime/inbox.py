@@ -9,7 +9,6 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
@@ -22,6 +21,7 @@ from engine.forms.fields import describe
 from engine.models import HumanTask, TaskCandidate, TaskDraft, table_of
 
 from .assignment import evaluate_value, get_resolver, nobody_reason, operators_group
+from .open_tasks import find_open
 from .row_limits import ValueTooLong, check_row, check_value
 from .run import Run
 from .scopes import process_id_of
@@ -41,18 +41,19 @@ def sync(session: Session, run: Run) -> None:
     sync_many(session, [run])
 
 
-def sync_many(session: Session, runs: Sequence[Run]) -> None:
+def sync_many(session: Session, runs: Sequence[Run], ready_tasks: Sequence[dict[str, Any]] | None = None) -> None:
     """Make the open human_task rows of several instances match their READY manual tasks.
 
     The open rows are exactly the tasks that were READY when each run began (every save keeps that
     true), so no query is needed to find them: rows are cancelled and inserted by difference, the new
-    ones of all runs in one statement.
+    ones of all runs in one statement. `ready_tasks` are each run's READY manual tasks by id, when
+    the caller has them already (`find_open`).
     """
     now = clock.now()
     pending: list[tuple[Run, dict[str, Any], list[tuple[str, str]]]] = []
     spiff_tasks: list[Any] = []
-    for run in runs:
-        ready = {str(t.id): t for t in run.workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for number, run in enumerate(runs):
+        ready = ready_tasks[number] if ready_tasks is not None else find_open(run.workflow).ready
         gone = sorted(run.ready_before - set(ready))
         if gone:
             _cancel(session, run, gone, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from collections.abc import Sequence
 from typing import Any
 
@@ -100,7 +101,7 @@ def complete(session: Session, task_id: int, actor: str, data: dict[str, Any] | 
     check_data(cleaned)
     run, task = restore_at(session, row.instance_id, row.spiff_task_id, actor, TaskState.READY, f"task {task_id}",
                            task_id=task_id)
-    before = copy.deepcopy(task.data)
+    before = _snapshot(task.data)
     task.set_data(**cleaned)
     try:
         task.run()
@@ -161,6 +162,19 @@ def _note_completion(run: Any, row: TaskRow, submitted: dict[str, Any], changes:
     run.note("task_completed", {**event, "confidential": True}, human_task_id=row.id)
     run.note(audit.CONFIDENTIAL_EVENT, {**event, "confidential": True, "submitted": audit.json_safe(submitted),
                                         "changes": changes}, human_task_id=row.id)
+
+
+def _snapshot(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a deep copy of a task's data to compare with after it ran (its mappings may change values in place).
+
+    A pickle round trip copies plain data several times faster than `copy.deepcopy`; the data is
+    the engine's own, never read from outside.
+    """
+    try:
+        copied: dict[str, Any] = pickle.loads(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a value pickle cannot take
+        return copy.deepcopy(data)
+    return copied
 
 
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -178,6 +178,21 @@ def test_data_stored_before_the_limits_were_lowered_does_not_block_the_instance(
     assert reload(instance.id).status == "waiting"
 
 
+def test_a_problem_a_step_adds_is_an_incident_next_to_one_stored_before_the_limits(
+        grows, start, open_tasks, complete, reload, small_limits):
+    before = data_limits()
+    set_data_limits(DataLimits())
+    old: list[object] = []
+    for _ in range(12):
+        old = [old]
+    instance, fill = _start(start, open_tasks, complete, "deep", n=12, nested=0, old=old)
+    set_data_limits(before)
+    complete(fill, "ani", {"note": "fine"})
+    failed = reload(instance.id)
+    assert failed.status == "error" and failed.error["bpmn_id"] == "grow"
+    assert failed.error["message"].startswith("nested/0/") and "deeper than 10 levels" in failed.error["message"]
+
+
 def test_a_message_payload_beyond_the_limits_is_refused_from_outside_and_an_incident_inside(
         deploy, small_limits, start, open_tasks, reload, session):
     from engine.runtime import messages
