@@ -6,9 +6,10 @@ the same values over and over (a `delta` that deletes every variable for each ta
 empty delta, the sub-process root's full copy of the data: settings, org snapshot, `pegawai`). Here a
 task becomes a row `[id, children as row numbers, last_state_change, state, task_spec, triggered,
 internal_data, data, delta]` whose values are numbers into one pool of JSON values per state; a root
-task's `data` is pooled variable by variable, so a sub-process's copy of its parent's variables costs
-a few numbers. The parent is derived from the children. Anything not in that exact shape (another
-field, a parent that the children do not give) stays the library's own dict: the packing is lossless,
+task's `data` and a delta's updates are pooled variable by variable, so a sub-process's copy of its
+parent's variables, or a variable a delta carries again, costs a few numbers (the same for a
+sub-process's own `data`). The parent is derived from the children. Anything not in that exact
+shape (another field, a parent that the children do not give) stays the library's own dict: lossless,
 `unpack(pack(d)) == d`, and the library's converters restore the unpacked dict as before.
 """
 
@@ -105,11 +106,25 @@ def _pack_workflow(workflow: dict[str, Any], pool: _Pool) -> dict[str, Any]:
         data = task["data"]
         rows.append([task_id, [number[c] for c in task["children"]], task["last_state_change"], task["state"],
                      pool.ref(task["task_spec"]), task["triggered"], pool.ref(task["internal_data"]),
-                     {name: pool.ref(value) for name, value in data.items()} if data else pool.ref(data),
-                     pool.ref(task["delta"])])
+                     _variables(data, pool) if data else pool.ref(data), _delta(task["delta"], pool)])
     packed = {key: value for key, value in workflow.items() if key != "tasks"}
     packed["rows"] = rows
+    if isinstance(workflow.get("data"), dict) and workflow["data"]:  # a finished sub-process's variables
+        packed["data"] = _variables(packed.pop("data"), pool)
+        packed["data_pooled"] = True
     return packed
+
+
+def _variables(variables: dict[str, Any], pool: _Pool) -> dict[str, int]:
+    """Return {name: pool number}: a variable copied into many tasks' data or deltas is stored once."""
+    return {name: pool.ref(value) for name, value in variables.items()}
+
+
+def _delta(delta: dict[str, Any], pool: _Pool) -> Any:
+    """Return a delta's pool number, or [updates by variable, deletions' pool number] when it updates."""
+    if delta.keys() == {"updates", "deletions"} and delta["updates"] and list(delta) == ["updates", "deletions"]:
+        return [_variables(delta["updates"], pool), pool.ref(delta["deletions"])]
+    return pool.ref(delta)  # empty, or only deletions: the same few lists recur across tasks
 
 
 def _unpack_workflow(packed: dict[str, Any], pool: list[Any]) -> dict[str, Any]:
@@ -128,6 +143,9 @@ def _unpack_workflow(packed: dict[str, Any], pool: list[Any]) -> dict[str, Any]:
             "last_state_change": changed, "state": state, "task_spec": pool[spec], "triggered": triggered,
             "internal_data": pool[internal],
             "data": {name: pool[n] for name, n in data.items()} if isinstance(data, dict) else pool[data],
-            "delta": pool[delta], "typename": "Task"}
+            "delta": {"updates": {name: pool[n] for name, n in delta[0].items()}, "deletions": pool[delta[1]]}
+            if isinstance(delta, list) else pool[delta], "typename": "Task"}
     packed["tasks"] = tasks
+    if packed.pop("data_pooled", False):
+        packed["data"] = {name: pool[n] for name, n in packed["data"].items()}
     return packed
