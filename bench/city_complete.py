@@ -8,7 +8,8 @@ Kinerja: a session per completion, `tasks.complete` by the task's assignee, comm
 Raw: the state-only JSON of every instance read once (not timed), then per completion `load_state`
 on the cached spec, the same sandboxed script engine inside the same script context (session and
 instance id), the cleaned form data Kinerja's form check produced (recorded, not timed) on the READY
-task, `run`, `do_engine_steps` (again while an automatic task is READY), `dump_state` into a dict
+task, `run`, `do_engine_steps` (again while an automatic task is READY), the library's own state-only
+JSON (`dump_plain_state`; Kinerja's stored states are turned into it once, not timed) into a dict
 and a commit for what the script functions wrote. No row lock, form check, inbox or audit.
 """
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.context import RunContext, running
-from engine.definitions.serializer import dump_state, load_state
+from engine.definitions.serializer import LIBRARY_STATE_VERSION, dump_plain_state, load_state
 from engine.definitions.specs import spec_of
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, Instance, SpecVersion
@@ -194,6 +195,10 @@ class _RawStore:
         self.keys = keys
         self.text = {row[0]: row[1] for row in rows}
         self.meta = {row[0]: (row[2], row[3], row[4]) for row in rows}
+        with factory() as session:  # the library's own JSON from here on (Kinerja stores a packed form)
+            for instance_id in self.text:
+                self.text[instance_id] = dump_plain_state(self.load(session, instance_id))
+                self.meta[instance_id] = (LIBRARY_STATE_VERSION, *self.meta[instance_id][1:])
 
     def load(self, session: Session, instance_id: int) -> BpmnWorkflow:
         version, spec_id, sha = self.meta[instance_id]
@@ -212,7 +217,7 @@ class _RawStore:
             workflow.do_engine_steps()
             while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
                 workflow.do_engine_steps()
-        self.text[instance_id] = dump_state(workflow)
+        self.text[instance_id] = dump_plain_state(workflow)
         session.commit()
 
 

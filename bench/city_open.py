@@ -6,7 +6,8 @@ batch it makes is recorded (process, business keys, start data).
 Raw: a second fresh database with the same org and specs (the registered script functions read and
 write it, so they answer the same), then for every recorded batch: `BpmnWorkflow` on the spec parsed
 once (the engine's cache), the same sandboxed script engine, the start data, `do_engine_steps` (again
-while an automatic task is READY) inside the same script context, `dump_state` (no spec) into a dict,
+while an automatic task is READY) inside the same script context, the library's own state-only JSON
+(`dump_plain_state`: SpiffWorkflow's serializer output without the spec) into a dict,
 and a commit per batch for the rows the script functions wrote. No instance rows, inbox, audit,
 messages between instances or calibration membership.
 """
@@ -32,7 +33,7 @@ from sqlalchemy import func, select
 from engine.clock import clock
 from engine.context import RunContext, running
 from engine.definitions import specs
-from engine.definitions.serializer import dump_state
+from engine.definitions.serializer import dump_plain_state
 from engine.definitions.specs import spec_of
 from engine.definitions.validation import read_paths
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
@@ -156,7 +157,7 @@ def run_raw(factory: Factory, batches: list[Batch]) -> Side:
                     workflow.do_engine_steps()
                     while workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
                         workflow.do_engine_steps()
-                store[(batch.process_id, key)] = (dump_state(workflow), workflow)
+                store[(batch.process_id, key)] = (dump_plain_state(workflow), workflow)
             session.commit()
         side.seconds = perf_counter() - began
     for (process_id, _), (text, workflow) in store.items():

@@ -43,6 +43,7 @@ from engine.elements.service_tasks import (
 from engine.elements.signal_events import SignalEvent
 
 from .decision_converter import DecisionTaskConverter
+from .state_pack import FORMAT, pack, unpack
 
 SERIALIZER_VERSION = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 
@@ -99,7 +100,10 @@ def _config(specless: bool) -> dict[Any, Any]:
 full_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config(False)))
 _state_registry = BpmnWorkflowSerializer.configure(_config(True))
 _state_serializer = BpmnWorkflowSerializer(_state_registry)
-STATE_VERSION: str = _state_serializer.VERSION
+#: The library's own state-only JSON (what Kinerja stored up to the packed format; still loads).
+LIBRARY_STATE_VERSION: str = _state_serializer.VERSION
+#: What `dump_state` writes: the library's version of the dict, packed by `state_pack`.
+STATE_VERSION: str = f"{LIBRARY_STATE_VERSION}+{FORMAT}"
 
 
 def dump_spec(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
@@ -119,21 +123,34 @@ def load_spec(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
     return registry.restore(dct["spec"]), subprocess_specs
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
-    """Serialize a workflow's state (no spec) to JSON."""
+def state_dict(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Return the library's state-only dict of a workflow (values not yet JSON-encoded)."""
     _state_registry._encoder_mode = True
     try:
-        dct = _state_registry.convert(workflow)
+        dct: dict[str, Any] = _state_registry.convert(workflow)
     finally:
         _state_registry._encoder_mode = False
-    return json.dumps(dct, cls=_state_serializer._encoder_cls)
+    return dct
+
+
+def dump_plain_state(workflow: BpmnWorkflow) -> str:
+    """Serialize a workflow's state (no spec) as the library's own JSON (version `LIBRARY_STATE_VERSION`)."""
+    return json.dumps(state_dict(workflow), cls=_state_serializer._encoder_cls)
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """Serialize a workflow's state (no spec) to compact JSON (version `STATE_VERSION`)."""
+    return pack(state_dict(workflow), _state_serializer._encoder_cls)
 
 
 def load_state(text: str, version: str, spec: BpmnProcessSpec,
                subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
-    """Restore a workflow from `dump_state` output onto its (shared, cached) spec."""
-    dct = json.loads(text)
-    if version != STATE_VERSION and version in MIGRATIONS:
-        MIGRATIONS[version](dct)
+    """Restore a workflow from `dump_state` (or `dump_plain_state`) output onto its (shared, cached) spec."""
+    library_version, _, packing = version.partition("+")
+    if packing and packing != FORMAT:
+        raise ValueError(f"unknown state format {version!r} (this engine writes {STATE_VERSION!r})")
+    dct = unpack(text) if packing else json.loads(text)
+    if library_version != LIBRARY_STATE_VERSION and library_version in MIGRATIONS:
+        MIGRATIONS[library_version](dct)
     workflow: BpmnWorkflow = _state_registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
     return workflow
