@@ -2,8 +2,8 @@
 
 Existing subscriptions get their key from their stored correlations (engine.runtime.correlation_keys).
 
-Revision ID: 0010_reopen
-Revises: 0009_tamper
+Revision ID: 0011_reopen
+Revises: 0010_inbox
 """
 import json
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from engine.runtime.correlation_keys import key_of
 
-revision = '0010_reopen'
-down_revision = '0009_tamper'
+revision = '0011_reopen'
+down_revision = '0010_inbox'
 branch_labels = None
 depends_on = None
 
