@@ -29,7 +29,7 @@ PROMETHEUS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
 
 def demo_accounts() -> list[tuple[str, str, str]]:
     """Return (username, password, who) of the demo accounts worth trying first: one per role of the SKP stage."""
-    from workflows.demo_org import EMPLOYEES, POSITIONS, demo_password
+    from workflows.organisation.demo_org import EMPLOYEES, POSITIONS, demo_password
 
     reports_to = {code: boss for code, _, _, _, boss, _ in POSITIONS}
     holder = {position: (nip, name) for nip, name, _, position, _ in reversed(EMPLOYEES)}

@@ -35,10 +35,11 @@ from engine.definitions.serializer import LIBRARY_STATE_VERSION, dump_plain_stat
 from engine.definitions.specs import spec_of
 from engine.forms import custom as custom_forms
 from engine.models import HumanTask, Instance, SpecVersion
-from engine.runtime import tasks, timers
-from engine.runtime.execution import attach_engine
+from engine.runtime.events import timers
+from engine.runtime.human_tasks import tasks
+from engine.runtime.running.execution import attach_engine
 from workflows.models.org import Employee, Position
-from workflows.skp import skp_of_instance
+from workflows.planning.skp import skp_of_instance
 
 from .kinerja import Factory
 from .workload import Timing

@@ -1,7 +1,7 @@
 """Opening a cycle on a generated city with the real bpmn/: Kinerja's `open_cycle` against lean raw SpiffWorkflow.
 
 Kinerja: a fresh database, the generated org CSV imported, bpmn/ deployed (not timed), then
-`workflows.cycles.open_cycle` committing each batch (as `kinerja cycle open`). Every `start_many`
+`workflows.cycle.cycles.open_cycle` committing each batch (as `kinerja cycle open`). Every `start_many`
 batch it makes is recorded (process, business keys, start data).
 Raw: a second fresh database with the same org and specs (the registered script functions read and
 write it, so they answer the same), then for every recorded batch: `BpmnWorkflow` on the spec parsed
@@ -37,14 +37,14 @@ from engine.definitions.serializer import dump_plain_state
 from engine.definitions.specs import spec_of
 from engine.definitions.validation import read_paths
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from engine.runtime import instances
-from engine.runtime.assignment import set_resolver
-from engine.runtime.execution import attach_engine
-from workflows import forms as appraisal_forms
-from workflows.cycles import CycleSettings, open_cycle
-from workflows.lanes import LaneResolver
-from workflows.org import OrgSettings
-from workflows.org_import import ImportRefused, import_org
+from engine.runtime.human_tasks.assignment import set_resolver
+from engine.runtime.lifecycle import instances
+from engine.runtime.running.execution import attach_engine
+from workflows.appraisals import forms as appraisal_forms
+from workflows.cycle.cycles import CycleSettings, open_cycle
+from workflows.organisation.lanes import LaneResolver
+from workflows.organisation.org import OrgSettings
+from workflows.organisation.org_import import ImportRefused, import_org
 from workflows.script_functions import register_all
 
 from . import org_gen

@@ -31,9 +31,10 @@ from engine.clock import clock
 from engine.db import make_engine, make_sessionmaker
 from engine.elements.message_events import _agree
 from engine.models import HumanTask, Instance, MessageSubscription
-from engine.runtime import instances, messages
-from workflows import calibration_units
-from workflows.cycles import CycleSettings, open_cycle
+from engine.runtime.events import messages
+from engine.runtime.lifecycle import instances
+from workflows.calibration import calibration_units
+from workflows.cycle.cycles import CycleSettings, open_cycle
 
 from . import city_open, org_gen
 from .kinerja import Factory, database

@@ -30,9 +30,11 @@ from engine.clock import clock
 from engine.db import make_engine, make_sessionmaker, upgrade
 from engine.definitions import specs
 from engine.definitions.validation import read_paths
-from engine.runtime import messages
-from workflows import cycles, forms, org
+from engine.runtime.events import messages
+from workflows.appraisals import forms
+from workflows.cycle import cycles
 from workflows.models import Employee, Position, Unit
+from workflows.organisation import org
 from workflows.script_functions import register_all
 
 T0 = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.runtime import tasks
-from engine.runtime.inbox import open_tasks_for
-from workflows.inbox_view import inbox_of
+from engine.runtime.human_tasks import tasks
+from engine.runtime.human_tasks.inbox import open_tasks_for
+from workflows.inbox.inbox_view import inbox_of
 from workflows.models.org import UserAccount
 
 from . import http_forms

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from engine.clock import clock
-from workflows import accounts, api_tokens
 from workflows.models.org import Employee, Position
+from workflows.signin import accounts, api_tokens
 
 from . import city_open, org_gen
 from .kinerja import Factory

@@ -26,10 +26,10 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, upgrade
+from engine.db.query_plans import plans
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion, TaskCandidate
-from engine.query_plans import plans
-from engine.runtime import inbox
-from workflows import inbox_view
+from engine.runtime.human_tasks import inbox
+from workflows.inbox import inbox_view
 from workflows.models.org import UserAccount
 
 PROCESS = "bench_inbox_scale"

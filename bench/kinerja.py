@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 
 from .workload import PROCESS_ID, STEPS, Timing, Workload, files
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.serializer import full_serializer
-from engine.runtime.execution import attach_engine
+from engine.runtime.running.execution import attach_engine
 
 from .workload import STEPS, Specs, Timing, Workload
 

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from engine.clock import clock
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 
 from . import rss
 from .kinerja import Factory, database, server_version

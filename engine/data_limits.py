@@ -3,7 +3,7 @@
 Instance data is JSON. A value nested a thousand levels deep, a key longer than a column, NaN or Infinity
 (which JSON cannot write) or a variable of hundreds of megabytes either crashes the code that reads it
 later or makes every load of the instance slow. Entry points (forms, CLI `--data`, API bodies) refuse such
-data with `FormInvalid`; the engine refuses it when a step would store it (`engine.runtime.data_guard`).
+data with `FormInvalid`; the engine refuses it when a step would store it (`engine.runtime.running.data_guard`).
 """
 
 from __future__ import annotations

@@ -133,7 +133,8 @@ class HumanTask(Base):
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_assignee_state", "assignee", "state"),
         Index("ix_human_task_instance_state", "instance_id", "state"),
-        # The inbox's claimer lookup (engine.runtime.inbox.open_ids_for): open tasks only, so it stays small.
+        # The inbox's claimer lookup (engine.runtime.human_tasks.inbox.open_ids_for): open tasks only, so it stays
+        # small.
         Index("ix_human_task_open_claimed_by", "claimed_by", sqlite_where=_OPEN, postgresql_where=_OPEN),
         # Overdue open tasks for /metrics (engine.monitoring) without reading a year of closed ones.
         Index("ix_human_task_open_due_at", "due_at", sqlite_where=_OPEN, postgresql_where=_OPEN),
@@ -177,7 +178,7 @@ class TaskCandidate(Base):
     __tablename__ = "task_candidate"
     # Covering: the inbox reaches the offered tasks' ids without reading the candidate rows.
     __table_args__ = (Index("ix_task_candidate_kind_value", "kind", "value", "human_task_id"),
-                      # The inbox's offer lookups (engine.runtime.inbox.open_ids): open tasks' offers only;
+                      # The inbox's offer lookups (engine.runtime.human_tasks.inbox.open_ids): open tasks' offers only;
                       # task_open as a column too, or SQLite reads each row to check it (not covering).
                       Index("ix_task_candidate_open", "kind", "value", "human_task_id", "task_open",
                             sqlite_where=_OFFERED_SQLITE, postgresql_where=_OFFERED_POSTGRESQL))
@@ -277,7 +278,7 @@ class MessageSubscription(Base):
     """A message an instance is waiting for, refreshed on every save, so routing is a query."""
 
     __tablename__ = "message_subscription"
-    #: Routing looks a message up by the keys of its correlation values and its name (runtime.correlation_keys);
+    #: Routing looks a message up by the keys of its correlation values and its name (runtime.events.correlation_keys);
     #: the key leads, so the list of keys is a list of index seeks on both databases.
     __table_args__ = (Index("ix_message_subscription_key_name", "correlation_key", "message_name"),)
 

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, Instance
-from .runtime.execution import DUE
+from .runtime.running.execution import DUE
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ class Timers:
 
 def timers(session: Session, now: datetime) -> Timers:
     """Return the timers due at `now` that no worker has fired (two statements on `instance.next_timer_at`)."""
-    due = (Instance.status.in_(DUE), Instance.next_timer_at < now)  # what the timer worker takes (runtime.timers)
+    # what the timer worker takes (runtime.events.timers)
+    due = (Instance.status.in_(DUE), Instance.next_timer_at < now)
     return Timers(_count(session, Instance, *due),
                   session.execute(select(func.min(Instance.next_timer_at)).where(*due)).scalar_one())
 

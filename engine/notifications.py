@@ -1,6 +1,6 @@
 """Notifications: a row per recipient when a task is created, reminded or escalated, read in-app or mailed.
 
-Written in the transaction of the event itself (`engine.runtime.inbox.sync_many` calls `for_new_tasks`
+Written in the transaction of the event itself (`engine.runtime.human_tasks.inbox.sync_many` calls `for_new_tasks`
 and `for_reminders`), so a notification exists exactly when its task does. A candidate group gets one
 row addressed to the group, which every member sees and any member may mark read (a shared tray, as the
 group's task is one task for all of them).

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine.audit import keys
 from engine.clock import clock
 from engine.db import Base, make_engine, make_sessionmaker, upgrade
-from engine.runtime import timers
+from engine.runtime.events import timers
 
 #: The demo city in its own database per test (web and browser tests), built once per worker.
 pytest_plugins = ["tests.demo_city"]
@@ -101,7 +101,7 @@ def _reset_resolver() -> Iterator[None]:
     city's template) runs before this one, so restoring "what was there before" would leak it to later tests.
     """
     from engine.config import Defaults
-    from engine.runtime.assignment import AttributeResolver, set_operators_group, set_resolver
+    from engine.runtime.human_tasks.assignment import AttributeResolver, set_operators_group, set_resolver
     set_resolver(AttributeResolver())
     set_operators_group(Defaults.OPERATORS_GROUP)
     yield

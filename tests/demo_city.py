@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from engine.clock import clock
 from engine.db import make_engine, upgrade
-from workflows.demo_org import demo_password
+from workflows.organisation.demo_org import demo_password
 
 #: The demo's "today": the first working Monday of 2027, SKP drafting open.
 T0 = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ def _build_demo(url: str) -> None:
     assert result.exit_code == 0, result.output
     with app.app_context():
         from webui.extensions import db
-        from workflows.accounts import clear_forced_change
+        from workflows.signin.accounts import clear_forced_change
         clear_forced_change(db.session)  # demo accounts sign in straight to their pages in tests
         db.session.commit()
         db.engine.dispose()

@@ -12,11 +12,11 @@ from engine.audit import keys as audit_keys
 from engine.config import Defaults, load_config
 from engine.data_limits import DataLimits, set_data_limits
 from engine.expressions.timer_bounds import set_timer_limits
-from engine.runtime.assignment import set_operators_group, set_resolver
+from engine.runtime.human_tasks.assignment import set_operators_group, set_resolver
 from engine.sandbox import set_sandbox_limits, set_time_budget
-from workflows import forms as appraisal_forms
-from workflows.lanes import LaneResolver
-from workflows.org import OrgSettings
+from workflows.appraisals import forms as appraisal_forms
+from workflows.organisation.lanes import LaneResolver
+from workflows.organisation.org import OrgSettings
 from workflows.script_functions import register_all
 
 from . import deployment

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from engine.db_races import as_refusal, lost_race
+from engine.db.races import as_refusal, lost_race
 from engine.errors import Forbidden, KinerjaError, NotFound
 
 from .messages import error_text

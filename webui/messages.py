@@ -53,7 +53,7 @@ FIELD_ERRORS: dict[str, Any] = {
     "too_deep": _l("This value is nested too deeply."),
     "key_too_long": _l("A name in this value is too long."),
     "not_finite": _l("Enter a finite number."),
-    # Codes of the appraisal's own checks shared by several forms (workflows/forms.py).
+    # Codes of the appraisal's own checks shared by several forms (workflows/appraisals/forms.py).
     "unknown_record": _l("This entry does not belong here (reload the page)."),
     "incomplete": _l("Some entries are missing: fill in every one."),
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from workflows.demo_org import EMPLOYEES, demo_password
+from workflows.organisation.demo_org import EMPLOYEES, demo_password
 
 HERE = Path(__file__).resolve().parent
 EMPLOYEE = next(nip for nip, _, _, position, _ in EMPLOYEES if position == "IDENTITAS-OPR")

@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 IO_KEY = "kinerja.inputOutput"
 CALL_KEY = "kinerja.callMappings"
 LISTENERS_KEY = "kinerja.listeners"
-#: camunda:failedJobRetryTimeCycle as {"times": n, "every": ISO duration} (engine/runtime/auto_retry.py).
+#: camunda:failedJobRetryTimeCycle as {"times": n, "every": ISO duration} (engine/runtime/running/auto_retry.py).
 RETRY_KEY = "kinerja.retryCycle"
 
 

@@ -13,7 +13,7 @@ from SpiffWorkflow.specs.base import TaskSpec
 class ExternalServiceTask(ServiceTask):
     """A service, send or business rule task done by a worker of its topic (camunda:type="external").
 
-    Running it leaves the task STARTED: the instance waits until `runtime.external_tasks.complete`
+    Running it leaves the task STARTED: the instance waits until `runtime.external.external_tasks.complete`
     completes it, or a BPMN error reported by the worker interrupts it.
     """
 

@@ -2,7 +2,7 @@
 
 SpiffWorkflow delivers a signal inside the workflow that threw it, and hands it to the application only
 when nothing there caught it. A thrown `SignalEvent` is caught inside its own instance and is always
-handed on, so `runtime.messages.route` can give it to every other instance waiting for it (their
+handed on, so `runtime.events.messages.route` can give it to every other instance waiting for it (their
 subscriptions are named `signal:<name>`) and start the processes whose start event catches it. A
 signal carries no variables (Camunda's `camunda:in` on a signal is not supported).
 """

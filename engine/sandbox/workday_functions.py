@@ -1,7 +1,7 @@
 """Working-day functions for scripts and expressions: deadlines that skip weekends, holidays and cuti bersama.
 
 Dates go in and out as ISO 8601 text (task data stays JSON). A date-time keeps its time of day; a plain date
-stays a plain date, which as a due date means the end of that day (engine.runtime.task_dates).
+stays a plain date, which as a due date means the end of that day (engine.runtime.human_tasks.task_dates).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """reopen: message subscriptions indexed by name and correlation key, so routing a message is a lookup
 
-Existing subscriptions get their key from their stored correlations (engine.runtime.correlation_keys).
+Existing subscriptions get their key from their stored correlations (engine.runtime.events.correlation_keys).
 
 Revision ID: 0011_reopen
 Revises: 0010_inbox
@@ -10,7 +10,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from engine.runtime.correlation_keys import key_of
+from engine.runtime.events.correlation_keys import key_of
 
 revision = '0011_reopen'
 down_revision = '0010_inbox'

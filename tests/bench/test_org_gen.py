@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from bench import org_gen
-from workflows import org
 from workflows.models import Employee, Unit
-from workflows.org_import import import_org
+from workflows.organisation import org
+from workflows.organisation.org_import import import_org
 
 ON = date(2027, 1, 4)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflows.demo_org import demo_password
+from workflows.organisation.demo_org import demo_password
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Screenshots for people to look at (gitignored): <name>-desktop.png and <name>-phone.png.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.webui.api_fixtures import issue_token
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 from .conftest import LiveServer
 from .helpers import sign_in

@@ -16,9 +16,10 @@ from tests.webui.rating_fixtures import CALIBRATION_UNIT, Stage, build_stage, to
 
 def calibrated(session: Any) -> None:
     """BKPSDM's calibration with the unit rated Baik, then every member given Baik: the curve is broken."""
-    from workflows import calibration_units, ratings
+    from workflows.calibration import calibration_units
     from workflows.models.org import Employee
     from workflows.models.skp import Skp
+    from workflows.rating import ratings
     to_calibration(session)
     nips = calibration_units.members(session, CALIBRATION_UNIT, 2027)
     for skp in session.execute(select(Skp).join(Employee, Employee.id == Skp.employee_id)

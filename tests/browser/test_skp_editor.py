@@ -12,8 +12,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.webui.plan_fixtures import EMPLOYEE, open_task, task_state
-from workflows.demo_org import demo_password
 from workflows.models.skp import Rhk
+from workflows.organisation.demo_org import demo_password
 
 
 @pytest.fixture

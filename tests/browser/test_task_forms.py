@@ -14,11 +14,11 @@ from werkzeug.serving import make_server
 
 from engine.definitions import specs
 from engine.models import HumanTask
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.browser.helpers import check_accessibility, screenshot
 from tests.webui.tasks_fixtures import PEGAWAI, PENILAI
 from tests.webui.tasks_fixtures import training as training  # the fixture, requested by name
-from workflows.demo_org import demo_password
+from workflows.organisation.demo_org import demo_password
 
 #: A form whose note is required only when the decision is to return (as *Tinjau SKP* in bpmn/).
 RETURN_FORM = """<?xml version="1.0" encoding="UTF-8"?>

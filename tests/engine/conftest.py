@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 
 
 @pytest.fixture

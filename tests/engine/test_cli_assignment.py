@@ -31,7 +31,7 @@ def test_operators_list_the_tasks_waiting_for_them(cli) -> None:
 
 
 def test_the_operators_group_is_a_setting(database_url, monkeypatch) -> None:
-    from engine.runtime.assignment import operators_group, set_operators_group
+    from engine.runtime.human_tasks.assignment import operators_group, set_operators_group
     from webui import create_app
     before = operators_group()
     monkeypatch.setenv("KINERJA_OPERATORS_GROUP", "pengelola_sistem")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from engine.context import current_run
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from engine.sandbox import functions, register_function
 
 PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>

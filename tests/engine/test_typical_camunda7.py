@@ -12,7 +12,8 @@ import pytest
 
 from engine.clock import clock
 from engine.errors import FormInvalid
-from engine.runtime import external_tasks, tasks
+from engine.runtime.external import external_tasks
+from engine.runtime.human_tasks import tasks
 
 T0 = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from engine.clock import clock
 from engine.definitions import specs
 from engine.models import AuditEvent, ExternalTask, Instance
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import read_fixture
 from tests.webui.api_fixtures import ApiClient, issue_token
 from webui.extensions import db
-from workflows import accounts
+from workflows.signin import accounts
 
 #: The service account a SIASN connector would use.
 WORKER_ACCOUNT = "svc.siasn"

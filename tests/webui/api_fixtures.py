@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from webui.extensions import db
-from workflows import api_tokens
 from workflows.models.org import UserAccount
+from workflows.signin import api_tokens
 
 
 def issue_token(app: Flask, username: str, name: str = "test") -> str:

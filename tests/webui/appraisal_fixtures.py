@@ -14,9 +14,9 @@ from typing import Any
 from flask import Flask
 
 from engine import audit
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from webui.extensions import db
-from workflows.cycles import cycle_key
+from workflows.cycle.cycles import cycle_key
 
 YEAR = 2027
 MAYA = "199201252017082002"

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine
-from workflows.accounts import clear_forced_change
 from workflows.models.org import UserAccount
+from workflows.signin.accounts import clear_forced_change
 
 
 def set_forced_change(url: str, username: str | None = None, value: bool = True) -> None:

@@ -64,7 +64,7 @@ def raw_json_texts() -> st.SearchStrategy[str]:
 def nearly_full_training(app: Flask) -> Training:
     """Start izin_pelatihan with 64 KB of attachments: one more large value passes SMALL_LIMITS' instance size."""
     from engine.definitions import specs
-    from engine.runtime import instances
+    from engine.runtime.lifecycle import instances
     from webui.extensions import db
 
     from .tasks_fixtures import EXAMPLES, PEGAWAI, PENILAI, Training

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from engine.models import HumanTask, Instance
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 
-#: The Sekretaris Dinas Dukcapil, Plt of the vacant Kabid Capil (workflows/demo_org.py PLT).
+#: The Sekretaris Dinas Dukcapil, Plt of the vacant Kabid Capil (workflows/organisation/demo_org.py PLT).
 PLT_NIP = "198004122005012002"
 #: The Kasi Kelahiran, whose appraiser is the (vacant) Kabid Capil.
 KASI_NIP = "198107192006041005"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.definitions import specs
 from engine.models import Instance, SpecVersion
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import read_fixture
 
 ROOT = Path(__file__).resolve().parents[2]

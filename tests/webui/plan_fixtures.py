@@ -51,7 +51,7 @@ def skp_form(rows: list[dict[str, Any]], **extra: str) -> dict[str, str]:
 
 def agree_skp(app: Flask, nip: str, appraiser: str) -> int:
     """Draft, agree and sign the employee's SKP through the engine (one RHK, two IKI); return the instance id."""
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
     from webui.extensions import db
     plan = {"skp": {"rhk": [{"uraian": "Terlaksananya pencatatan akta kelahiran", "iki": [
         {"uraian": "Akta kelahiran terbit", "target": "1200", "satuan": "akta"},
@@ -72,7 +72,7 @@ def run_timers_until(app: Flask, instance_id: int, bpmn_id: str, limit: int = 10
 
     from engine.clock import clock
     from engine.models import Instance
-    from engine.runtime import timers
+    from engine.runtime.events import timers
     from webui.extensions import db
     with app.app_context():
         for _ in range(limit):
@@ -101,7 +101,7 @@ def start_peer_feedback(app: Flask, nip: str) -> int:
     from sqlalchemy import update
 
     from engine.definitions import specs
-    from engine.runtime import instances
+    from engine.runtime.lifecycle import instances
     from webui.extensions import db
     from workflows.models.skp import Skp
     cycle = open_task(app, "Task_susun_skp", nip).instance_id
@@ -117,7 +117,7 @@ def start_peer_feedback(app: Flask, nip: str) -> int:
 
 def complete_task(app: Flask, bpmn_id: str, actor: str, data: dict[str, Any]) -> HumanTask:
     """Complete the actor's open task bpmn_id through the engine (a step the test does not look at)."""
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
     from webui.extensions import db
     row = open_task(app, bpmn_id, actor)
     with app.app_context():

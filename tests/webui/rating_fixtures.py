@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.models import HumanTask, Instance
-from engine.runtime import messages, tasks
+from engine.runtime.events import messages
+from engine.runtime.human_tasks import tasks
 from tests.demo_city import T0, create_app_for_tests, database_copy
 from tests.workflows.lifecycle import Lifecycle
-from workflows import calibration_units, ratings
-from workflows import skp as skp_records
+from workflows.calibration import calibration_units
+from workflows.planning import skp as skp_records
+from workflows.rating import ratings
 
 #: Reza Maulana (Pengolah Data Kinerja, BKPSDM), appraised by Teguh Prasetyo (Kepala Seksi).
 RATED = "199512202020121005"

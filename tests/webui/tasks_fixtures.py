@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance, TaskDraft
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "bpmn" / "examples"
 #: The employee asking for training, a colleague sharing the request task, the appraiser, a stranger.

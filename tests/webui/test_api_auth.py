@@ -12,8 +12,8 @@ from tests.demo_city import Browser
 from tests.webui.api_fixtures import ApiClient, api_for, issue_token
 from tests.webui.auth_fixtures import set_forced_change
 from webui.extensions import db
-from workflows import accounts, api_tokens
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
+from workflows.signin import accounts, api_tokens
 
 NIP = EMPLOYEES[-1][0]
 
@@ -83,7 +83,7 @@ def test_an_internal_fault_answers_json_500_without_internals(demo_url: str, mak
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
-    monkeypatch.setattr("engine.runtime.inbox.open_tasks_for", broken)
+    monkeypatch.setattr("engine.runtime.human_tasks.inbox.open_tasks_for", broken)
     response = api.get("/api/v1/tasks")
     assert response.status_code == 500 and response.get_json()["code"] == "internal_error"
     assert "secret internals" not in response.get_data(as_text=True)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from engine.models import AuditEvent, SpecVersion
 from tests.webui.api_fixtures import ApiClient, api_for, issue_token
 from webui.extensions import db
-from workflows import accounts
+from workflows.signin import accounts
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "bpmn" / "examples"
 OWNER = "pemilik.proses"

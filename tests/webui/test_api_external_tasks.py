@@ -9,7 +9,7 @@ from tests.demo_city import T0
 from tests.webui.api_external_fixtures import LOCK_MS, WORKER_ACCOUNT, Queue, fetch, fetch_body, queue_fixture  # noqa: F401
 from tests.webui.api_fixtures import ApiClient
 from webui.api.external_spec import external_operations
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 BASE = "/api/v1/external-task"
 CAMUNDA_DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}$")

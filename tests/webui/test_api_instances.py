@@ -14,7 +14,7 @@ PEOPLE = {MAYA: "pegawai", AGUS: "pejabat_penilai", RINA: "atasan_pejabat_penila
 
 
 def calibration_id(app: Flask) -> int:
-    from engine.runtime import instances
+    from engine.runtime.lifecycle import instances
     with app.app_context():
         found = instances.find(db.session, "kalibrasi_unit", "kalibrasi:2027:DISDUKCAPIL")
         assert found is not None

@@ -49,7 +49,7 @@ def test_an_employee_changing_the_id_in_the_address_sees_nothing(app: Flask, as_
 
 
 def test_a_unit_calibration_instance_is_no_appraisal_even_for_the_auditor(app: Flask, as_user) -> None:
-    from engine.runtime import instances
+    from engine.runtime.lifecycle import instances
     from webui.extensions import db
     with app.app_context():
         calibration = instances.find(db.session, "kalibrasi_unit", "kalibrasi:2027:DISDUKCAPIL")

@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models import HumanTask
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 from tests.webui.appraisal_fixtures import AGUS, MAYA, instance_of
 from webui.extensions import db
 

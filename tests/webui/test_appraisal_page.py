@@ -90,8 +90,9 @@ def test_the_navbar_leads_to_the_appraisals(app: Flask, as_user) -> None:
 
 
 def test_the_records_show_realisation_rating_predikat_and_keberatan_once_there(app: Flask, as_user) -> None:
-    from workflows import appeals, ratings
-    from workflows import skp as skp_records
+    from workflows.objections import appeals
+    from workflows.planning import skp as skp_records
+    from workflows.rating import ratings
     iid = instance_of(app, MAYA)
     with app.app_context():
         skp = db.session.execute(select(Skp).where(Skp.instance_id == iid)).scalar_one()

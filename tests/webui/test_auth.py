@@ -16,9 +16,9 @@ from werkzeug.security import generate_password_hash
 from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
 from webui.extensions import db
-from workflows import accounts
-from workflows.demo_org import EMPLOYEES, demo_password
 from workflows.models.org import UserAccount
+from workflows.organisation.demo_org import EMPLOYEES, demo_password
+from workflows.signin import accounts
 
 NIP = EMPLOYEES[-1][0]
 TOKEN = re.compile(r'name="csrf_token"([^>]*)value="[^"]+"')

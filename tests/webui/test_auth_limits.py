@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
-from workflows.demo_org import EMPLOYEES, demo_password
+from workflows.organisation.demo_org import EMPLOYEES, demo_password
 
 NIP, OTHER = EMPLOYEES[-1][0], EMPLOYEES[-2][0]
 

@@ -12,9 +12,9 @@ from engine.models import AuditEvent
 from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url, set_forced_change  # noqa: F401  (demo_url: no forced change)
 from webui.extensions import db
-from workflows import accounts
-from workflows.demo_org import EMPLOYEES, demo_password
 from workflows.models.org import UserAccount
+from workflows.organisation.demo_org import EMPLOYEES, demo_password
+from workflows.signin import accounts
 
 NIP = EMPLOYEES[-1][0]
 NEW = "Samarinda-tepian-2027"

@@ -16,7 +16,7 @@ from tests.demo_city import T0
 from tests.webui.appraisal_fixtures import AGUS, MAYA
 from tests.webui.plan_fixtures import agree_skp
 from webui.extensions import db
-from workflows import dashboard
+from workflows.oversight import dashboard
 
 YEAR = 2027
 

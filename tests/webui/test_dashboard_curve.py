@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from tests.webui.rating_fixtures import CALIBRATION_UNIT, Stage, build_stage, stage_app, to_calibration
 from webui.extensions import db
-from workflows import calibration_units, dashboard, ratings
+from workflows.calibration import calibration_units
 from workflows.models.org import Employee
 from workflows.models.skp import Skp
+from workflows.oversight import dashboard
+from workflows.rating import ratings
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import HumanTask
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 from tests.demo_city import T0
 from tests.webui.appraisal_fixtures import AGUS, MAYA, instance_of
 from tests.webui.plan_fixtures import EMPLOYEE as RENDI
 from tests.webui.plan_fixtures import open_task
 from webui.extensions import db
-from workflows import stage_times
-from workflows.stage_times import percentile
+from workflows.oversight import stage_times
+from workflows.oversight.stage_times import percentile
 
 PLAN = {"skp": {"rhk": [{"uraian": "Terlaksananya pencatatan akta kelahiran", "iki": [
     {"uraian": "Akta kelahiran terbit", "target": "1200", "satuan": "akta"}]}]}}

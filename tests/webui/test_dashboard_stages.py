@@ -10,7 +10,7 @@ from flask import Flask
 
 from tests.webui.rating_fixtures import APPRAISER, CALIBRATION_UNIT, RATED, Stage, build_stage, stage_app, to_appeal
 from webui.extensions import db
-from workflows import dashboard
+from workflows.oversight import dashboard
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from sqlalchemy import event
 
 from engine.clock import clock
 from engine.models import Notification
-from engine.runtime import execution, instances
+from engine.runtime.lifecycle import instances
+from engine.runtime.running import execution
 from tests.webui.inbox_fixtures import STAFF_NIP, give_tasks
 
 

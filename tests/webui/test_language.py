@@ -12,7 +12,7 @@ from flask import Flask, render_template_string, session
 from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
 from webui.i18n import LANGUAGE_KEY
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 NIP = EMPLOYEES[-1][0]
 SWITCH = re.compile(r'action="/bahasa/(\w+)"')

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, text, update
 
 from engine.clock import clock
 from engine.models import HumanTask, Instance
-from engine.runtime.execution import DUE
+from engine.runtime.running.execution import DUE
 from tests.demo_city import T0, Browser
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.9"}
 NIP = EMPLOYEES[-1][0]

@@ -22,7 +22,7 @@ def test_inbox_needs_sign_in(client: Flask) -> None:
 
 
 def test_an_employee_signs_in_and_sees_their_skp_task(as_user) -> None:  # type: ignore[no-untyped-def]
-    from workflows.demo_org import EMPLOYEES
+    from workflows.organisation.demo_org import EMPLOYEES
     nip = EMPLOYEES[-1][0]
     page = as_user(nip).get("/").get_data(as_text=True)
     assert "Tugas saya" in page and "SKP" in page

@@ -139,7 +139,7 @@ def test_the_download_and_the_look_appear_in_the_employees_own_timeline(app: Fla
     download(browser)
     browser.get("/data-pribadi/")
     with app.app_context():
-        from workflows import privacy
+        from workflows.data_protection import privacy
         trail = privacy.trail_for_employee(db.session, MAYA, 2027)
     assert {EXPORTED, LISTED} <= {e["event_type"] for e in trail}
 

@@ -25,7 +25,7 @@ from tests.webui.rating_fixtures import (
     stage_app,
     to_appeal,
 )
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 NAMES = {nip: name for nip, name, *_ in EMPLOYEES}
 

@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from workflows import consent, org, publication
 from workflows.models import Employee, Skp
+from workflows.organisation import org
+from workflows.publishing import consent, publication
 
 YEAR = 2027
 #: Kecamatan Samarinda Ulu's group (the kecamatan and its kelurahan) and one small kelurahan.

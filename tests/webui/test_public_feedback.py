@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import AuditEvent
-from workflows import org, public_feedback
 from workflows.models import PublicFeedback
+from workflows.organisation import org
+from workflows.publishing import public_feedback
 
 FORM = "/publik/umpan-balik/DISDUKCAPIL"
 ANSWERS = {"berorientasi_pelayanan": "5", "akuntabel": "4", "kompeten": "4", "komentar": "Antrean cepat."}

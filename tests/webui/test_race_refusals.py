@@ -34,7 +34,7 @@ LOST = {
 @pytest.fixture
 def losing(monkeypatch):
     """Make every task completion lose its race after the step has run and written."""
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
 
     def lose(kind: str) -> None:
         real = tasks.complete

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import HumanTask
-from engine.runtime import timers
+from engine.runtime.events import timers
 from tests.webui.rating_fixtures import (
     APPRAISER,
     CALIBRATION_REASON,
@@ -29,8 +29,8 @@ from tests.webui.rating_fixtures import (
     stage_app,
     to_appeal,
 )
-from workflows.demo_org import EMPLOYEES
 from workflows.models import Appeal
+from workflows.organisation.demo_org import EMPLOYEES
 
 NAMES = {nip: name for nip, name, *_ in EMPLOYEES}
 APPEAL_REASON = "Bukti dukung triwulan IV belum dinilai."
@@ -114,7 +114,7 @@ def test_the_decider_sees_the_appeal_the_result_and_the_appraisers_answer(app: F
             {"penjelasan_pegawai": "Lihat laporan Desember."})
         # Lowered at calibration: the calibration unit's leader re-opens it to decide.
         decide = open_task(session, "Task_tinjau_ulang_kalibrasi", cycle)
-        from engine.runtime import tasks
+        from engine.runtime.human_tasks import tasks
         tasks.claim(session, decide.id, LEADER, LEADER_GROUPS)
         session.commit()
         decide_id = decide.id

@@ -11,7 +11,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models import HumanTask, Instance
-from engine.runtime import instances, messages, tasks
+from engine.runtime.events import messages
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 from tests.webui.rating_fixtures import (
     CALIBRATION_UNIT,
     LEADER,
@@ -23,7 +25,7 @@ from tests.webui.rating_fixtures import (
     stage_app,
     to_calibration,
 )
-from workflows import calibration_units
+from workflows.calibration import calibration_units
 
 
 @pytest.fixture(scope="module")

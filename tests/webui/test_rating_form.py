@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.models import HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 from tests.webui.rating_fixtures import (
     APPRAISER,
     HEAD_APPRAISER,
@@ -25,9 +26,9 @@ from tests.webui.rating_fixtures import (
     stage_app,
     to_rating,
 )
-from workflows.demo_org import EMPLOYEES
 from workflows.models import PredikatRecord, Rating, RatingDetail
 from workflows.models.skp import BERAKHLAK, Rhk
+from workflows.organisation.demo_org import EMPLOYEES
 
 NAMES = {nip: name for nip, name, *_ in EMPLOYEES}
 
@@ -58,7 +59,7 @@ def _task(app: Flask) -> HumanTask:
 
 def _rhk_ids(app: Flask) -> list[int]:
     with app.app_context():
-        from workflows import skp
+        from workflows.planning import skp
         found = skp.require_skp(_db(app), cycle_of(_db(app), RATED))
         return list(_db(app).execute(select(Rhk.id).where(Rhk.skp_id == found.id).order_by(Rhk.id)).scalars())
 

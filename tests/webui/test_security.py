@@ -10,8 +10,8 @@ from flask import Flask, abort
 from tests.demo_city import Browser
 from tests.webui.auth_fixtures import demo_url  # noqa: F401  (demo accounts without a forced change)
 from webui.extensions import db
-from workflows.demo_org import EMPLOYEES, demo_password
 from workflows.models.org import UserAccount
+from workflows.organisation.demo_org import EMPLOYEES, demo_password
 
 NIP = EMPLOYEES[-1][0]
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from engine.models import HumanTask
 from webui.tasks import registry
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 NIP = EMPLOYEES[-1][0]
 EDITOR = """<div id="editor" data-task="{{ task.id }}">context={{ unit_name }}</div>
@@ -110,7 +110,7 @@ def test_a_custom_part_beside_generated_fields_gets_both_shown_and_sent(app, as_
     from engine.definitions import specs
     from engine.forms import custom as custom_forms
     from engine.models import AuditEvent
-    from engine.runtime import instances
+    from engine.runtime.lifecycle import instances
     from webui.extensions import db
 
     monkeypatch.setitem(custom_forms._REGISTRY, "contoh_bagian", None)  # so that it is removed afterwards

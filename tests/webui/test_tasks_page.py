@@ -225,7 +225,7 @@ def test_an_overdue_task_says_so_in_words(training, as_user):
 
 def test_a_task_changed_meanwhile_is_refused_with_the_typed_values_kept(training, as_user, monkeypatch):
     from engine.errors import Conflict
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
 
     started = training()
     [ajukan] = started.tasks()

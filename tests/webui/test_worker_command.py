@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.runtime import timers
+from engine.runtime.events import timers
 from tests.conftest import FIXTURES
 
 DATA = '{"employee": "ani", "manager": "budi", "deadline": "2027-01-31T23:59:59+08:00"}'
@@ -39,8 +39,8 @@ def test_a_worker_incident_is_on_the_incidents_page(app, as_user, monkeypatch):
     from datetime import UTC, datetime
 
     from engine.definitions import specs
-    from engine.runtime import instances
-    from engine.runtime.worker_pass import Backoff, PassReport, fire_one
+    from engine.runtime.events.worker_pass import Backoff, PassReport, fire_one
+    from engine.runtime.lifecycle import instances
     from tests.conftest import read_fixture
     from webui.extensions import db
 

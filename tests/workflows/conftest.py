@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from engine.clock import clock
 from engine.forms import custom as custom_forms
 from engine.sandbox import functions
-from workflows import forms, org
+from workflows.appraisals import forms
 from workflows.models import Employee, Position, Unit
+from workflows.organisation import org
 from workflows.script_functions import register_all
 
 START = date(2026, 1, 2)

@@ -19,13 +19,17 @@ from engine.clock import clock
 from engine.definitions import specs
 from engine.definitions.validation import read_paths
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks, timers
-from engine.runtime.assignment import Assignment, AttributeResolver
+from engine.runtime.events import timers
+from engine.runtime.human_tasks import tasks
+from engine.runtime.human_tasks.assignment import Assignment, AttributeResolver
+from engine.runtime.lifecycle import instances
 from tests.conftest import ROOT
-from workflows import org, ratings, skp_start
-from workflows import skp as skp_records
+from workflows.cycle import skp_start
 from workflows.models import Employee, Position, Unit
 from workflows.models.skp import BERAKHLAK
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
+from workflows.rating import ratings
 
 BPMN_DIR = ROOT / "bpmn"
 

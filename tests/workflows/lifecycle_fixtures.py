@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.definitions import specs
-from engine.runtime.assignment import AttributeResolver, set_resolver
+from engine.runtime.human_tasks.assignment import AttributeResolver, set_resolver
 from tests.workflows.lifecycle import T0, DictLaneResolver, Lifecycle, bpmn_files, build_org
 
 

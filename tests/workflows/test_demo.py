@@ -13,14 +13,15 @@ from werkzeug.security import generate_password_hash
 from engine import audit
 from engine.clock import clock
 from engine.models import AuditEvent, HumanTask, Instance, SpecVersion
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 from tests.conftest import worker_pass as _pass
 from tests.workflows.lifecycle import T0, rating_parts, realisasi_for
-from workflows import org
-from workflows.demo_org import EMPLOYEES, PLT, build_demo_org
 from workflows.models import DevelopmentPlan, Publication, Rating, Realisation, Signature, Skp, UnitRating
 from workflows.models.org import ActingAssignment, Employee, UserAccount
-from workflows.nip import parse_identity
+from workflows.organisation import org
+from workflows.organisation.demo_org import EMPLOYEES, PLT, build_demo_org
+from workflows.organisation.nip import parse_identity
 
 MAYA, IRFAN, AGUS = "199201252017082002", "199411192019031006", "198107192006041005"
 KADIS, KABID_DAFDUK, CUTI = "197101201996031002", "197606182002121004", "198909302014031003"

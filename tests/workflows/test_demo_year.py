@@ -24,16 +24,17 @@ from engine.definitions import specs
 from engine.definitions.validation import read_paths
 from engine.errors import FormInvalid
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 from tests.conftest import worker_pass
 from tests.workflows.lifecycle import BPMN_DIR, T0, rating_parts
 from tests.workflows.test_demo import ANSWERS, IRFAN, MAYA, _actor, _answer, fast_hashing  # noqa: F401
-from workflows import privacy
-from workflows.demo_org import build_demo_org
+from workflows.data_protection import privacy
 from workflows.models import Publication, Rating, Realisation, Skp, UnitRating
 from workflows.models.org import Unit, UserAccount
 from workflows.models.periods import MonitoringPeriod
 from workflows.models.records import PredikatRecord
+from workflows.organisation.demo_org import build_demo_org
 
 WITA = clock.local_tz
 VALUES = ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import FormInvalid
-from engine.runtime import messages
+from engine.runtime.events import messages
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_CITRA,

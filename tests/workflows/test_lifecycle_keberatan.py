@@ -19,8 +19,9 @@ from tests.workflows.lifecycle import (
     Lifecycle,
     siklus_data,
 )
-from workflows import org, ratings
 from workflows.models import Appeal, PredikatRecord, Signature
+from workflows.organisation import org
+from workflows.rating import ratings
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

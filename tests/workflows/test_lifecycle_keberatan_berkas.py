@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from engine import audit
 from tests.workflows.lifecycle import NIP_ANI, POSITION_HOLDERS, Lifecycle, siklus_data
-from workflows import org, ratings
-from workflows import skp as skp_records
 from workflows.models import Appeal, AppealWindow, Employee, Position
 from workflows.models.org import Unit
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
+from workflows.rating import ratings
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -9,8 +9,6 @@ from sqlalchemy import select
 
 from engine.errors import FormInvalid
 from tests.workflows.lifecycle import NIP_ANI, Lifecycle, realisasi_for, siklus_data
-from workflows import org
-from workflows import skp as skp_records
 from workflows.models import (
     CoachingSession,
     Feedback,
@@ -20,6 +18,8 @@ from workflows.models import (
     Rating,
     Realisation,
 )
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

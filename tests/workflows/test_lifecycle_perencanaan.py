@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.errors import FormInvalid
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, POSITION_HOLDERS, Lifecycle, siklus_data
-from workflows import org
-from workflows import skp as skp_records
-from workflows.documents import document_hash
 from workflows.models import BehaviourExpectation, Employee, Position, Signature, Skp
-from workflows.skp_views import skp_document
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
+from workflows.planning.skp_views import skp_document
+from workflows.publishing.documents import document_hash
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import FormInvalid
-from engine.runtime import messages
+from engine.runtime.events import messages
 from tests.workflows.lifecycle import (
     NIP_ANI,
     NIP_CITRA,
@@ -14,9 +14,9 @@ from tests.workflows.lifecycle import (
     rating_parts,
     siklus_data,
 )
-from workflows import ratings
 from workflows.models import PredikatRecord, Rating
 from workflows.models.skp import BERAKHLAK
+from workflows.rating import ratings
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from engine.clock import clock
 from engine.models import AuditEvent
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, add_staff, siklus_data
-from workflows import org, ratings
 from workflows.models import Employee, Publication
+from workflows.organisation import org
+from workflows.rating import ratings
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from engine.errors import FormInvalid
 from tests.workflows.lifecycle import NIP_ANI, Lifecycle, siklus_data
-from workflows import skp as skp_records
 from workflows.models import Realisation
+from workflows.planning import skp as skp_records
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

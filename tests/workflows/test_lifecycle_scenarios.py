@@ -17,10 +17,14 @@ from engine import audit
 from engine.clock import clock
 from engine.errors import InvalidState
 from engine.models import Instance
-from engine.runtime import assignment, instances, messages
+from engine.runtime.events import messages
+from engine.runtime.human_tasks import assignment
+from engine.runtime.lifecycle import instances
 from tests.workflows.lifecycle import NIP_ANI, NIP_BUDI, NIP_CITRA, Lifecycle, realisasi_for, siklus_data
-from workflows import cycles, documents, lanes, org, partial_period, transfers
+from workflows.cycle import cycles, partial_period, transfers
 from workflows.models import Employee, Position, Publication, Skp
+from workflows.organisation import lanes, org
+from workflows.publishing import documents
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -11,15 +11,15 @@ from sqlalchemy import select
 
 from engine.errors import KinerjaError
 from engine.models import HumanTask
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 from tests.workflows.lifecycle import (
     NIP_ANI,
     T0,
     Lifecycle,
     siklus_data,
 )
-from workflows import org
 from workflows.models import DevelopmentPlan, SanctionDecision, TalentPoolEntry
+from workflows.organisation import org
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

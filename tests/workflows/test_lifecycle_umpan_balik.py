@@ -19,9 +19,9 @@ from tests.workflows.lifecycle import (
     add_staff,
     siklus_data,
 )
-from workflows import org
-from workflows import skp as skp_records
 from workflows.models import RaterResponse
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

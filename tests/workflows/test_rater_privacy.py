@@ -12,8 +12,10 @@ from engine import audit
 from engine.errors import Forbidden
 from engine.models import AuditEvent
 from tests.workflows.lifecycle import NIP_ANI, T0, Lifecycle, add_staff, siklus_data
-from workflows import consent, multi_rater, org, privacy
-from workflows import skp as skp_records
+from workflows.data_protection import multi_rater, privacy
+from workflows.organisation import org
+from workflows.planning import skp as skp_records
+from workflows.publishing import consent
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from tests.workflows.lifecycle import NIP_BUDI, Lifecycle, add_staff, siklus_data
-from workflows import privacy
-from workflows.cycles import CycleSettings
+from workflows.cycle.cycles import CycleSettings
+from workflows.data_protection import privacy
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.definitions import specs
 from engine.models import AuditEvent, HumanTask, Instance
-from engine.runtime import instances, tasks
+from engine.runtime.human_tasks import tasks
+from engine.runtime.lifecycle import instances
 from engine.sandbox import functions
 from tests.conftest import ROOT
 from workflows import script_functions

@@ -13,7 +13,7 @@ from engine.models import HumanTask
 from tests.conftest import worker_pass
 from tests.workflows.conftest import Chart
 from tests.workflows.lifecycle import BPMN_DIR, NIP_ANI, T0, Lifecycle, siklus_data
-from workflows import skp as skp_records
+from workflows.planning import skp as skp_records
 
 pytest_plugins = ["tests.workflows.lifecycle_fixtures"]
 LIFECYCLE_FILES = ["pemantauan_kinerja.bpmn", "capaian_unit_periodik.bpmn", "predikat_kinerja.dmn"]

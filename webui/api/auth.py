@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, g, request
 
-from workflows import api_tokens
+from workflows.signin import api_tokens
 
 from ..auth.users import User
 from ..extensions import db

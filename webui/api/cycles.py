@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response, current_app, jsonify
 
 from engine.errors import Forbidden
-from workflows import org
-from workflows.cycles import CycleSettings, CycleSummary, open_cycle
-from workflows.org import OrgSettings
+from workflows.cycle.cycles import CycleSettings, CycleSummary, open_cycle
+from workflows.organisation import org
+from workflows.organisation.org import OrgSettings
 
 from ..auth.users import User
 from ..extensions import db

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from engine.db_races import as_refusal
+from engine.db.races import as_refusal
 from engine.errors import (
     Conflict,
     Forbidden,

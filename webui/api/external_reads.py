@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from engine.errors import NotFound
-from engine.runtime import external_queries
-from engine.runtime.external_queries import Filter
+from engine.runtime.external import external_queries
+from engine.runtime.external.external_queries import Filter
 
 from ..extensions import db
 from . import external_spec  # noqa: F401  (the routes join the OpenAPI document)

@@ -10,7 +10,7 @@ from typing import Any
 
 from engine import data_limits
 from engine.errors import FormInvalid
-from engine.runtime.external_queries import Listed
+from engine.runtime.external.external_queries import Listed
 
 #: Camunda's Integer is a Java int; a larger whole number is a Long.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1

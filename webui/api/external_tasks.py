@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine import data_limits
 from engine.errors import Conflict, Forbidden, FormInvalid, InvalidInput, InvalidState, KinerjaError, NotFound
-from engine.runtime import external_queries, external_tasks
+from engine.runtime.external import external_queries, external_tasks
 
 from ..extensions import db
 from . import bp

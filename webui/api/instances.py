@@ -8,9 +8,18 @@ from flask import Response, abort, jsonify
 
 from engine import audit
 from engine.models import Instance, SpecVersion
-from engine.runtime import inbox, instances
-from workflows import appraisal_views
-from workflows.appraisal_access import ADMIN, INSPEKTORAT, PEGAWAI, PEJABAT_PENILAI, Viewer, role_for, skps_of
+from engine.runtime.human_tasks import inbox
+from engine.runtime.lifecycle import instances
+from workflows.appraisals import appraisal_views
+from workflows.appraisals.appraisal_access import (
+    ADMIN,
+    INSPEKTORAT,
+    PEGAWAI,
+    PEJABAT_PENILAI,
+    Viewer,
+    role_for,
+    skps_of,
+)
 
 from ..extensions import db
 from .auth import api_user, token_required

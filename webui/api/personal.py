@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Response, abort, jsonify, request
 
-from workflows import record_views
+from workflows.data_protection import record_views
+from workflows.data_protection.personal_data import plain
 from workflows.models.org import UserAccount
-from workflows.personal_data import plain
 
 from ..extensions import db
 from ..privacy.views import download, own_employee

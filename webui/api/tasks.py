@@ -8,7 +8,7 @@ from flask import Response, abort, jsonify, request
 
 from engine.errors import Conflict
 from engine.models import HumanTask
-from engine.runtime import inbox, tasks
+from engine.runtime.human_tasks import inbox, tasks
 
 from ..auth.users import User
 from ..extensions import db
@@ -22,7 +22,8 @@ TAG = "tasks"
 _MOMENT = {"type": ["string", "null"], "format": "date-time"}
 _NAMES = {"type": "array", "items": {"type": "string"}}
 SCHEMAS["Task"] = {
-    "type": "object", "description": "A human task (engine.runtime.inbox.task_dict) with the caller's `relation`.",
+    "type": "object",
+    "description": "A human task (engine.runtime.human_tasks.inbox.task_dict) with the caller's `relation`.",
     "required": ["id", "instance_id", "bpmn_id", "name", "process_id", "state", "relation"], "properties": {
         "id": {"type": "integer"}, "instance_id": {"type": "integer"}, "bpmn_id": {"type": "string"},
         "name": {"type": "string"}, "process_id": {"type": "string"}, "lane": {"type": ["string", "null"]},

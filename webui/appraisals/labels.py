@@ -87,7 +87,7 @@ EVENT_LABELS = {
     "unit_rating_set": _l("Unit performance rating set"),
     "unit_period_kind_set": _l("Unit monitoring period kind set"),
     "record_viewed": _l("Appraisal viewed"),
-    # the employee's own data (workflows.personal_data, workflows.record_views)
+    # the employee's own data (workflows.data_protection.personal_data, workflows.data_protection.record_views)
     "personal_data_exported": _l("Own personal data downloaded"),
     "record_views_listed": _l("List of who viewed the appraisals read"),
 }
@@ -122,7 +122,7 @@ BERAKHLAK_LABELS = {
 
 VIEWED_LABELS = {"halaman": _l("the page"), "diagram": _l("the diagram"), "api": _l("the record, through the API"),
                  "api_riwayat": _l("the timeline, through the API"),
-                 # what an auditor read on the audit pages (workflows.audit_trail)
+                 # what an auditor read on the audit pages (workflows.audit.audit_trail)
                  "jejak_audit": _l("the audit trail"), "berkas": _l("the case dossier")}
 
 

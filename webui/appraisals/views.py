@@ -9,9 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from engine.errors import NotFound
-from engine.runtime.diagram_state import diagram_state
-from workflows import appraisal_list, appraisal_views
-from workflows.appraisal_access import OVERSIGHT, Viewer, role_for
+from engine.runtime.lifecycle.diagram_state import diagram_state
+from workflows.appraisals import appraisal_list, appraisal_views
+from workflows.appraisals.appraisal_access import OVERSIGHT, Viewer, role_for
 
 from ..auth.users import me
 from ..extensions import db

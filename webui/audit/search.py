@@ -9,7 +9,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from workflows.audit_search import STATES, AccessFilters, InstanceFilters, search_access, search_instances
+from workflows.audit.audit_search import STATES, AccessFilters, InstanceFilters, search_access, search_instances
 
 from ..extensions import db
 from . import bp

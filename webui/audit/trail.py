@@ -8,8 +8,8 @@ from weasyprint import HTML
 
 from engine import audit
 from engine.clock import clock
-from workflows.audit_trail import DOSSIER, TRAIL, case_of, record_look
-from workflows.dossier import dossier_of
+from workflows.audit.audit_trail import DOSSIER, TRAIL, case_of, record_look
+from workflows.audit.dossier import dossier_of
 
 from ..auth.users import me
 from ..extensions import db

@@ -8,9 +8,9 @@ from flask import abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from workflows.appraisal_access import ADMIN, INSPEKTORAT
-from workflows.audit_search import STATES
-from workflows.audit_trail import readable
+from workflows.appraisals.appraisal_access import ADMIN, INSPEKTORAT
+from workflows.audit.audit_search import STATES
+from workflows.audit.audit_trail import readable
 
 from ..appraisals import labels
 from ..auth.users import me

@@ -18,7 +18,7 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
 
 
 class ChangePasswordForm(FlaskForm):  # type: ignore[misc]
-    """The current password and the new one, twice (the rules are checked by `workflows.accounts`)."""
+    """The current password and the new one, twice (the rules are checked by `workflows.signin.accounts`)."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_REQUIRED),
                                                                          Length(max=200)])

@@ -14,8 +14,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.errors import FormInvalid
-from workflows import accounts
 from workflows.models.org import UserAccount
+from workflows.signin import accounts
 
 from ..extensions import db, limiter
 from ..messages import field_error_text, field_errors, register_field_codes

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from engine import audit as trail
 from engine.audit import checkpoints, keys, upgrade
-from workflows import privacy
+from workflows.data_protection import privacy
 
 from . import dump, fail, transaction
 

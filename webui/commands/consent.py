@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from workflows import consent as consents
-from workflows import org
+from workflows.organisation import org
+from workflows.publishing import consent as consents
 
 from . import transaction
 

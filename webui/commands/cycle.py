@@ -14,12 +14,14 @@ from flask.cli import AppGroup
 
 from engine.clock import clock
 from engine.expressions import ExpressionError, check_timer_value
-from workflows import org, overdue, transfers
-from workflows.cycles import CycleSettings, CycleSummary, open_cycle
+from workflows.appraisals.records import RecordInvalid
+from workflows.cycle import transfers
+from workflows.cycle.cycles import CycleSettings, CycleSummary, open_cycle
+from workflows.cycle.periods import days_of
 from workflows.models.periods import JENIS_PERIODE
-from workflows.org import OrgSettings
-from workflows.periods import days_of
-from workflows.records import RecordInvalid
+from workflows.organisation import org
+from workflows.organisation.org import OrgSettings
+from workflows.oversight import overdue
 
 from . import fail, transaction
 

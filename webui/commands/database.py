@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from engine.db import upgrade as alembic_upgrade
-from engine.db_backup import BackupRefused, backup_sqlite
+from engine.db.backup import BackupRefused, backup_sqlite
 
 group = AppGroup("db", help="Database schema.")
 

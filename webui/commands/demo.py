@@ -11,10 +11,10 @@ from flask.cli import with_appcontext
 from engine.clock import clock
 from engine.definitions import specs
 from engine.definitions.validation import read_paths
-from workflows.cycles import CycleSettings
-from workflows.demo_guard import check_demo_allowed
-from workflows.demo_org import build_demo_org
-from workflows.org import OrgSettings
+from workflows.cycle.cycles import CycleSettings
+from workflows.organisation.demo_guard import check_demo_allowed
+from workflows.organisation.demo_org import build_demo_org
+from workflows.organisation.org import OrgSettings
 
 from ..deployment import is_production
 from . import transaction

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from engine.runtime import external_queries
-from engine.runtime.external_queries import Filter
+from engine.runtime.external import external_queries
+from engine.runtime.external.external_queries import Filter
 
 from ..api.external_shapes import task_json
 from . import dump, transaction

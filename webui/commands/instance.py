@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.definitions import specs
 from engine.models import Instance, SpecVersion
-from engine.runtime import inbox, instances, migration_bulk
+from engine.runtime.human_tasks import inbox
+from engine.runtime.lifecycle import instances, migration_bulk
 
 from . import dump, fail, parse_json, transaction
 

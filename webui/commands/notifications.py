@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from workflows.notice_mail import DIGEST_MODES, MailSettings, Outcome, send_pending
+from workflows.inbox.notice_mail import DIGEST_MODES, MailSettings, Outcome, send_pending
 
 from ..extensions import db
 

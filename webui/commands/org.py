@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from workflows import org
-from workflows.calibration_units import set_calibration_unit
+from workflows.calibration.calibration_units import set_calibration_unit
+from workflows.cycle.periods import set_jenis_periode
 from workflows.models.periods import JENIS_PERIODE
-from workflows.org_import import KINDS, ImportRefused, import_org
-from workflows.periods import set_jenis_periode
+from workflows.organisation import org
+from workflows.organisation.org_import import KINDS, ImportRefused, import_org
 
 from . import fail, transaction
 

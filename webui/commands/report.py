@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from workflows.period_export import period_rows, write_csv
+from workflows.oversight.period_export import period_rows, write_csv
 
 from . import transaction
 

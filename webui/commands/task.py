@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from engine.runtime import inbox, tasks
+from engine.runtime.human_tasks import inbox, tasks
 
 from . import dump, parse_json, transaction
 

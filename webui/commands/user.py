@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from workflows import accounts, api_tokens
+from workflows.signin import accounts, api_tokens
 
 from . import transaction
 

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from engine.clock import clock
-from engine.runtime import worker_pass
+from engine.runtime.events import worker_pass
 
 from ..extensions import db
 from . import notifications

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 
-from workflows import org
+from workflows.organisation import org
 
 from ..auth.users import User, me
 

@@ -8,8 +8,9 @@ from flask_babel import force_locale
 from flask_login import login_required
 from weasyprint import HTML
 
-from workflows import appraisal_views, documents_pdf
-from workflows.appraisal_access import Viewer, role_for
+from workflows.appraisals import appraisal_views
+from workflows.appraisals.appraisal_access import Viewer, role_for
+from workflows.publishing import documents_pdf
 
 from ..auth.users import me
 from ..extensions import db

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidInput
-from workflows import dashboard, overdue, period_export, stage_times
+from workflows.oversight import dashboard, overdue, period_export, stage_times
 
 from ..extensions import db
 from ..xlsx import table_xlsx, xlsx_response

@@ -8,8 +8,8 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from workflows import dashboard, overdue, period_export, stage_times
 from workflows.models.skp import PREDIKATS
+from workflows.oversight import dashboard, overdue, period_export, stage_times
 
 from ..extensions import db
 from . import bp

@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import KinerjaError, NotFound
-from engine.runtime import instances
-from workflows import incidents as incident_view
+from engine.runtime.lifecycle import instances
+from workflows.audit import incidents as incident_view
 
 from ..auth.users import me
 from ..extensions import db

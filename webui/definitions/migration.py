@@ -13,7 +13,7 @@ from engine.definitions import diff as definition_diff
 from engine.definitions.xmlsafe import XmlRefused
 from engine.errors import KinerjaError, NotFound
 from engine.models import SpecVersion
-from engine.runtime import migration_bulk
+from engine.runtime.lifecycle import migration_bulk
 
 from ..auth.users import me
 from ..extensions import db

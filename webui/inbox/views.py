@@ -6,7 +6,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from workflows.inbox_view import TABS, Filters, inbox_of
+from workflows.inbox.inbox_view import TABS, Filters, inbox_of
 
 from ..auth.users import me
 from ..extensions import db

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from engine.clock import clock
-from workflows import personal_data, record_views
+from workflows.data_protection import personal_data, record_views
 from workflows.models.org import Employee, UserAccount
 
 from ..appraisals.labels import ROLE_LABELS, VIEWED_LABELS, label

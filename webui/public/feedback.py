@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from engine.errors import NotFound
-from workflows import public_feedback
 from workflows.models.org import Unit
-from workflows.public_feedback import ASPECTS
+from workflows.publishing import public_feedback
+from workflows.publishing.public_feedback import ASPECTS
 
 from ..extensions import db, limiter
 from . import bp

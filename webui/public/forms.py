@@ -10,7 +10,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from workflows.public_feedback import ASPECTS, MAX_COMMENT, SCORES
+from workflows.publishing.public_feedback import ASPECTS, MAX_COMMENT, SCORES
 
 #: What each value means to someone who was served at the counter (the legal names mean little there).
 QUESTIONS: dict[str, Any] = {

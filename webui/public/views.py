@@ -6,9 +6,9 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from workflows import public_feedback, public_results
 from workflows.models.skp import PREDIKATS
-from workflows.public_results import PublishedUnit
+from workflows.publishing import public_feedback, public_results
+from workflows.publishing.public_results import PublishedUnit
 
 from ..extensions import db
 from ..tasks.custom.rating_labels import CAPAIAN, PREDIKAT

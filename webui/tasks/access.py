@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from engine.models import HumanTask
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 
 from ..auth.users import me
 from ..extensions import db

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 
 from engine.clock import clock
 from engine.models import HumanTask
-from engine.runtime import drafts, tasks
+from engine.runtime.human_tasks import drafts, tasks
 
 from ..auth.users import me
 from ..extensions import db

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.runtime.assignment import operators_group
+from engine.runtime.human_tasks.assignment import operators_group
 from workflows.models.org import Employee, UserAccount
 
 #: Role (the part of a candidate group before ':') → the title users know it by.

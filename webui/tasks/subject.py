@@ -34,7 +34,7 @@ def subject_of(session: Session, row: HumanTask) -> Subject:
         Instance.id == row.instance_id)).first()
     if instance is None or instance.process_id != APPRAISAL_PROCESS:
         return Subject(stage=stage)
-    # The cycle's business key is skp:<year>:<nip> (workflows.cycles.cycle_key), a restart adds a suffix.
+    # The cycle's business key is skp:<year>:<nip> (workflows.cycle.cycles.cycle_key), a restart adds a suffix.
     parts = instance.business_key.split(":")
     if len(parts) < 3:
         return Subject(stage=stage, appraisal_id=row.instance_id)

@@ -98,7 +98,7 @@ class Employee(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: pns | pppk
     kind: Mapped[str] = mapped_column(String(10))
-    #: The current position; kept in step with the open position_assignment by `workflows.org.transfer`.
+    #: The current position; kept in step with the open position_assignment by `workflows.organisation.org.transfer`.
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"), index=True)
     #: aktif, or why there is no appraisal cycle: cltn (cuti di luar tanggungan negara),
     #: diberhentikan_sementara, tugas_belajar, mpp (masa persiapan pensiun), pensiun, berhenti.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import appeal_notice, appeals, ratings
-from ..records import RecordInvalid
+from ..appraisals.records import RecordInvalid
+from ..objections import appeal_notice, appeals
+from ..rating import ratings
 from .common import skp_of_step
 
 

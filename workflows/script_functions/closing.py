@@ -10,8 +10,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine.clock import clock
 from engine.context import current_run
 
-from .. import documents, follow_up, org, publication
-from ..records import RecordInvalid, text
+from ..appraisals.records import RecordInvalid, text
+from ..organisation import org
+from ..publishing import documents, publication
+from ..rating import follow_up
 from .common import skp_of_step
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from engine.context import current_run
 
-from .. import skp
 from ..models.org import Employee
 from ..models.skp import Skp
+from ..planning import skp
 
 
 def skp_of_step() -> tuple[Any, Skp]:

@@ -9,9 +9,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from engine.context import current_run
 
-from .. import follow_up, partial_period
+from ..appraisals.records import RecordInvalid, text
+from ..cycle import partial_period
 from ..models.skp import Skp
-from ..records import RecordInvalid, text
+from ..rating import follow_up
 from .common import skp_of_step
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .. import org, periods, ratings, skp
-from ..records import RecordInvalid, text
+from ..appraisals.records import RecordInvalid, text
+from ..cycle import periods
+from ..organisation import org
+from ..planning import skp
+from ..rating import ratings
 from .common import employee_of_actor, skp_of_step
 
 #: The rater "NIP" of the public's feedback: no person, the unit's public.

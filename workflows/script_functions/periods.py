@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import periods
+from ..cycle import periods
 
 
 def daftar_periode(tahun: int, jenis_periode: str, mulai: str | None = None, batas_pengisian: Any = "P5D",

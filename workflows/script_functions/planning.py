@@ -6,8 +6,10 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import org, skp, skp_start, skp_views
-from ..records import text
+from ..appraisals.records import text
+from ..cycle import skp_start
+from ..organisation import org
+from ..planning import skp, skp_views
 from .common import skp_of_step
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from engine.clock import clock
 
-from .. import public_feedback
 from ..models.org import Unit
+from ..publishing import public_feedback
 from .common import skp_of_step
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import multi_rater, ratings
-from ..records import RecordInvalid, text
+from ..appraisals.records import RecordInvalid, text
+from ..data_protection import multi_rater
+from ..rating import ratings
 from .common import skp_of_step
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from engine.context import current_run
 
-from .. import calibration_units, curve, org, rating_file, ratings
-from .. import skp as skp_records
-from ..records import RecordInvalid, text
+from ..appraisals.records import RecordInvalid, text
+from ..calibration import calibration_units, curve
+from ..organisation import org
+from ..planning import skp as skp_records
+from ..rating import rating_file, ratings
 from .common import skp_of_step
 
 

@@ -37,7 +37,7 @@ def check_task_dates(element: Any, filename: str) -> list[Problem]:
 
 
 def is_task_date(value: str) -> bool:
-    """Return True for what engine.runtime.task_dates reads: a duration, a date or a date-time."""
+    """Return True for what engine.runtime.human_tasks.task_dates reads: a duration, a date or a date-time."""
     try:
         if value.startswith("P"):
             check_timer_value(value, "timeDuration")

@@ -11,7 +11,7 @@ from engine import audit
 from engine.audit import checkpoints
 from engine.definitions.specs import spec_cache
 from engine.models import HumanTask, Instance, SpecVersion, TaskCandidate
-from engine.runtime import tasks
+from engine.runtime.human_tasks import tasks
 
 from .helpers import delete_instance, guessed_key, plain_sha256, recompute_chain
 

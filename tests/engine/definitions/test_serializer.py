@@ -18,7 +18,7 @@ from engine.definitions.serializer import (
 from engine.definitions.specs import spec_of
 from engine.definitions.state_pack import pack, unpack
 from engine.models import Instance
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 
 SETTINGS = {"batas": "P30D", "grup": "wali_kota", "jenis": "triwulanan",
             "pegawai": [f"1968{n:014d}" for n in range(50)]}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import specs
 from engine.definitions.validation import validate
 from engine.errors import ValidationFailed
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import EXAMPLES, FIXTURES, ROOT
 
 #: Words of Python's own errors that must never reach a process owner as the explanation.

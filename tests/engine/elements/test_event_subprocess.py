@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from engine.clock import clock
 from engine.models import MessageSubscription
-from engine.runtime import instances, messages
+from engine.runtime.events import messages
+from engine.runtime.lifecycle import instances
 from tests.conftest import worker_pass as _pass
 from tests.engine.conftest import final_data as _final
 

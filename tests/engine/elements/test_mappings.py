@@ -8,7 +8,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import InvalidInput
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import FIXTURES
 
 

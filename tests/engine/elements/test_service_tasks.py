@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import HumanTask, MessageSubscription
-from engine.runtime import instances, messages
+from engine.runtime.events import messages
+from engine.runtime.lifecycle import instances
 
 
 def test_plain_and_manual_tasks_and_a_milestone_event_pass_through(deploy, start, session, reload, events):

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from engine.clock import clock
 from engine.errors import Conflict
 from engine.models import AuditEvent
-from engine.runtime import tasks, timers
+from engine.runtime.events import timers
+from engine.runtime.human_tasks import tasks
 
 T0 = datetime(2027, 1, 2, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from engine.clock import clock
 from engine.data_limits import DataLimits, DataTooLarge, data_limits, set_data_limits
 from engine.errors import FormInvalid
 from engine.models import AuditEvent
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import worker_pass
 
 PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -195,7 +195,7 @@ def test_a_problem_a_step_adds_is_an_incident_next_to_one_stored_before_the_limi
 
 def test_a_message_payload_beyond_the_limits_is_refused_from_outside_and_an_incident_inside(
         deploy, small_limits, start, open_tasks, reload, session):
-    from engine.runtime import messages
+    from engine.runtime.events import messages
     deploy("processes/sender.bpmn")
     deploy("processes/receiver.bpmn")
     nip = "198503152010011001"

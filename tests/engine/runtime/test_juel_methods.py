@@ -8,7 +8,7 @@ import pytest
 
 from engine.clock import clock
 from tests.conftest import read_fixture
-from tests.engine.runtime.test_timers import _pass
+from tests.engine.runtime.events.test_timers import _pass
 
 T0 = datetime(2027, 1, 29, 2, 0, tzinfo=UTC)  # 10:00 in Samarinda (WITA, UTC+8)
 METHODS = "camunda7/expressions_methods.bpmn"

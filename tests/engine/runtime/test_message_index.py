@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.db.query_plans import accesses, show, statements_of
 from engine.elements.message_events import MISSING, _agree
-from engine.query_plans import accesses, show, statements_of
-from engine.runtime import messages
-from engine.runtime.correlation_keys import WILDCARD, key_of, lookup_keys
+from engine.runtime.events import messages
+from engine.runtime.events.correlation_keys import WILDCARD, key_of, lookup_keys
 
 PROPS = [("k", "a"), ("k", "b"), ("j", "a")]
 values = st.one_of(st.sampled_from(["1", "x", "y"]), st.sampled_from([1, 2]), st.none(), st.booleans(),

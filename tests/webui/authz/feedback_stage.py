@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from engine.clock import clock
 from tests.webui.rating_fixtures import APPRAISER, RATERS
 from tests.workflows.lifecycle import Lifecycle
-from workflows import accounts, cycles, org
-from workflows.demo_org import demo_password
+from workflows.cycle import cycles
 from workflows.models import Employee
 from workflows.models.skp import BERAKHLAK
+from workflows.organisation import org
+from workflows.organisation.demo_org import demo_password
+from workflows.signin import accounts
 
 #: The newcomer (a NIP the demo city does not hold) and the position he takes in Teguh's seksi.
 NEWCOMER = "199702142022031009"

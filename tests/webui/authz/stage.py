@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.definitions import specs
 from engine.models import AuditCheck, ExternalTask, HumanTask, Instance, Notification
-from engine.runtime import external_tasks, instances
+from engine.runtime.external import external_tasks
+from engine.runtime.lifecycle import instances
 from tests.conftest import read_fixture
 from tests.webui.rating_fixtures import APPRAISER, RATED, cycle_of, open_task, to_appeal
-from workflows import accounts
-from workflows.demo_org import demo_password
+from workflows.organisation.demo_org import demo_password
+from workflows.signin import accounts
 
 from .cast import EXTRA_ACCOUNTS, Case
 

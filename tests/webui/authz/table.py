@@ -19,7 +19,8 @@ from .routes import PATHS, is_api
 OK, NOT_FOUND, FORBIDDEN, UNAUTHORIZED, SIGN_IN = "ok", "404", "403", "401", "masuk"
 SIGNED_IN = tuple(key for key in ROLE_KEYS if key != "anonim")
 EMPLOYEES = ("pegawai", "penilai", "atasan", "pegawai_lain", "rekan")
-#: Who may read Reza's appraisal (workflows/appraisal_access.py): never a peer, another OPD's Pengelola, the leader.
+#: Who may read Reza's appraisal (workflows/appraisals/appraisal_access.py): never a peer, another OPD's Pengelola, the
+#: leader.
 APPRAISAL = ("pegawai", "penilai", "atasan", "pengelola_opd", "pengelola_kota", "inspektorat", "admin")
 OVERSEERS = ("pengelola_opd", "pengelola_lain", "pengelola_kota", "inspektorat", "admin")
 OPD_OVERSEERS = ("pengelola_opd", "pengelola_kota", "inspektorat", "admin")

@@ -12,7 +12,7 @@ import pytest
 from tests.demo_city import Browser
 from tests.webui.api_fixtures import ApiClient
 from tests.webui.rating_fixtures import RATERS
-from workflows.demo_org import EMPLOYEES
+from workflows.organisation.demo_org import EMPLOYEES
 
 from .cast import Case
 from .routes import fill

@@ -14,7 +14,7 @@ from engine.models import HumanTask, Instance, Notification
 from tests.demo_city import Browser, create_app_for_tests
 from tests.webui.api_fixtures import ApiClient, issue_token
 from tests.webui.rating_fixtures import APPRAISER, RATERS, Stage, build_stage
-from workflows.cycles import cycle_key
+from workflows.cycle.cycles import cycle_key
 
 from .feedback_stage import NEWCOMER, to_feedback
 from .test_raters import PROCESSES, leaked, readable

@@ -12,10 +12,10 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from engine.clock import clock
-from workflows import consent as consents
+from workflows.appraisals.records import RecordInvalid
 from workflows.models.org import Employee
 from workflows.models.skp import Skp
-from workflows.records import RecordInvalid
+from workflows.publishing import consent as consents
 
 from ...auth.users import me
 from ...extensions import db

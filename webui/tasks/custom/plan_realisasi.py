@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import indicators_of_instance, instance_variables, realisations_of_period
+from workflows.planning.plan_views import indicators_of_instance, instance_variables, realisations_of_period
 
 from ..registry import CustomForm, Panel, register_form, register_panel
 from .plan_values import indexes, text

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import instance_variables, person, public_service_of, rater_candidates
+from workflows.planning.plan_views import instance_variables, person, public_service_of, rater_candidates
 
 from ..registry import CustomForm, Panel, register_form, register_panel
 from .plan_values import VALUES, text
 
-#: The schema's bounds on `daftar_rekan` (workflows/forms.py PILIH_REKAN).
+#: The schema's bounds on `daftar_rekan` (workflows/appraisals/forms.py PILIH_REKAN).
 MIN_RATERS, MAX_RATERS = 1, 20
 RATER_TASK, SELF_TASK = "Task_beri_umpan_balik_berakhlak", "Task_penilaian_diri"
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import plan_of_instance, superior_rhk_of_instance
+from workflows.planning.plan_views import plan_of_instance, superior_rhk_of_instance
 
 from ..registry import CustomForm, Panel, register_form, register_panel
 from .plan_values import ANNEXES, RHK_KINDS, VALUES, text

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from workflows.plan_views import superior_rhk_of_instance
+from workflows.planning.plan_views import superior_rhk_of_instance
 
 from ..registry import CustomForm, register_form
 from .plan_values import (

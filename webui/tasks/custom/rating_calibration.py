@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from engine.runtime import instances
-from workflows.calibration_view import calibration_view
+from engine.runtime.lifecycle import instances
+from workflows.calibration.calibration_view import calibration_view
 from workflows.models.skp import PREDIKATS
 
 from ..registry import CustomForm, register_form

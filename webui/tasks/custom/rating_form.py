@@ -2,7 +2,7 @@
 
 `penilaian_rinci` (Nilai hasil kerja dan perilaku) and `penilaian_perilaku_rinci` (Nilai perilaku kepala
 unit) are custom parts beside generated fields; the page renders both and `parse` gives the engine the
-generated fields' ids plus the custom JSON (`penilaian_rhk`, `penilaian_perilaku`) of workflows/forms.py.
+generated fields' ids plus the custom JSON (`penilaian_rhk`, `penilaian_perilaku`) of workflows/appraisals/forms.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from engine.models import HumanTask
-from engine.runtime import instances
-from workflows.decision_preview import predikat_matrix, preview_predikat
+from engine.runtime.lifecycle import instances
 from workflows.models.skp import BERAKHLAK, EXPECTATIONS
-from workflows.rating_views import rating_material
+from workflows.rating.decision_preview import predikat_matrix, preview_predikat
+from workflows.rating.rating_views import rating_material
 
 from ..registry import CustomForm, register_form
 from .rating_labels import labels

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from engine.clock import clock
 from engine.models import HumanTask
-from engine.runtime import instances
-from workflows.appeal_notice import tanggal
-from workflows.calibration_view import calibration_view, unit_ratings_of_year
-from workflows.rating_views import appeal_view
+from engine.runtime.lifecycle import instances
+from workflows.calibration.calibration_view import calibration_view, unit_ratings_of_year
+from workflows.objections.appeal_notice import tanggal
+from workflows.rating.rating_views import appeal_view
 
 from ..registry import Panel, register_panel
 from .rating_labels import labels

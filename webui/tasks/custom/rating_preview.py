@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from engine.models import HumanTask
-from engine.runtime import tasks
-from workflows.decision_preview import preview_predikat
+from engine.runtime.human_tasks import tasks
 from workflows.models.skp import CAPAIAN, EXPECTATIONS
+from workflows.rating.decision_preview import preview_predikat
 
 from ...auth.users import me
 from ...extensions import db

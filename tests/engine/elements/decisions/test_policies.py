@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import FIXTURES
 
 HIT_POLICIES = FIXTURES / "camunda7" / "dmn_hit_policies"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from engine.audit import seals
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import FIXTURES
 
 CAMUNDA7 = FIXTURES / "camunda7"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.runtime import instances
+from engine.runtime.lifecycle import instances
 from tests.conftest import EXAMPLES
 
 
@@ -26,7 +26,7 @@ def test_example_process_runs_with_its_decision_table(training, start, open_task
     [ajukan] = open_tasks(instance.id)
     assert ajukan.assignee is None and [c.value for c in ajukan.candidates] == ["ani"]
     assert ajukan.form["fields"][1]["value"] == "20"  # defaultValue shown before entry
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
     tasks.claim(session, ajukan.id, "ani")
     session.commit()
     complete(ajukan, "ani", {"nama_pelatihan": "Pelatihan Analis Kebijakan", "jam_pelajaran": hours,
@@ -48,7 +48,7 @@ def test_example_process_runs_with_its_decision_table(training, start, open_task
 
 
 def test_rejected_path_by_juel_condition(training, start, open_tasks, complete, session):
-    from engine.runtime import tasks
+    from engine.runtime.human_tasks import tasks
     instance = start("izin_pelatihan", {"pegawai": "ani", "penilai": "budi", "batas_tinjau": "2027-03-01"})
     [ajukan] = open_tasks(instance.id)
     tasks.claim(session, ajukan.id, "ani")

@@ -1,0 +1,1 @@
+"""What arrives from outside a run: messages between instances and due timers."""

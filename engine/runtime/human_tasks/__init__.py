@@ -1,0 +1,1 @@
+"""Human tasks: actions on them, who may act, the inbox rows, drafts, dates and titles."""

@@ -1,0 +1,1 @@
+"""Running one instance: restore, advance and save, its rows, limits, guards and retries."""

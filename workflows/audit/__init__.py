@@ -1,0 +1,1 @@
+"""What auditors and process owners read: searches, trails, case dossiers and incidents."""

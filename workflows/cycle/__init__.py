@@ -1,0 +1,1 @@
+"""The yearly cycle: opening it, its deadlines and periods, transfers and partial periods."""

@@ -1,0 +1,1 @@
+"""Objections (keberatan) to a predikat: the notice and its window, filing and deciding."""

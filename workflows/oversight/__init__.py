@@ -1,0 +1,1 @@
+"""What HR oversees: the dashboard, stage times, overdue cycles and the per-period export."""

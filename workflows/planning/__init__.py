@@ -1,0 +1,1 @@
+"""The SKP: its plan and monitoring, the record checks, and what the planning pages show."""

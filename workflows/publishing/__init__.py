@@ -1,0 +1,1 @@
+"""Publication of results: consent, the evaluation document, the public pages and feedback."""
